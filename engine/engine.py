@@ -1,0 +1,117 @@
+"""One engine from the mechanism modules, recording every firing as it happens.
+
+The rule modules in ``rules/`` are experta mixins; ``CoalitionEngine`` combines them. Its
+``run`` is experta's own loop with one addition: each firing is recorded (rule, the facts it
+matched, the facts it consulted by accumulation, the facts it asserted), and so are the
+activations that were on the agenda but never fired. The trace is this record, not a
+reconstruction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from digital_coalitions.rules.autonomy import AutonomyRules
+from digital_coalitions.rules.base import rule_info
+from digital_coalitions.rules.concepts import Factor, LikelihoodShift
+from digital_coalitions.rules.judgment import JudgmentRules
+from digital_coalitions.rules.outcome import OutcomeRules
+from digital_coalitions.rules.sacrifice import SacrificeRules
+from digital_coalitions.rules.security import SecurityRules
+from digital_coalitions.rules.stranglehold import StrangleholdRules
+from digital_coalitions.rules.verdict import VerdictRules
+
+from .compat import experta
+
+MECHANISMS = (SecurityRules, StrangleholdRules, SacrificeRules, AutonomyRules, OutcomeRules,
+              VerdictRules, JudgmentRules)
+
+
+def rule_catalogue() -> dict:
+    """Every rule of the rule base by ID, read from the mixins' class dicts (no engine built)."""
+    found = {}
+    for mechanism in MECHANISMS:
+        for value in vars(mechanism).values():
+            if isinstance(value, experta.Rule):
+                info = rule_info(value)
+                if info.id in found:
+                    raise ValueError(f"rule ID {info.id} is used twice")
+                found[info.id] = info
+    return found
+
+
+RULES = rule_catalogue()
+
+
+@dataclass
+class Firing:
+    step: int
+    rule: str
+    matched: list[int]  # fact ids the rule's conditions matched, in pattern order
+    consulted: list[int] = field(default_factory=list)  # fact ids read by accumulation
+    asserted: list[int] = field(default_factory=list)
+
+
+class CoalitionEngine(*MECHANISMS, experta.KnowledgeEngine):
+    """The rule base of Liu 2024 as one forward-chaining engine."""
+
+    def __init__(self):
+        super().__init__()
+        self.firings: list[Firing] = []
+        self.unfired: list[tuple[str, list[int]]] = []
+        self._current: Firing | None = None
+
+    # ---- accumulation, for the classification rules --------------------------------------
+    def gather(self, fact_type):
+        """The facts of one type in working memory, noted as consulted by the firing rule."""
+        found = [f for f in self.facts.values() if isinstance(f, fact_type)]
+        if self._current is not None:
+            self._current.consulted.extend(f["__factid__"] for f in found)
+        return found
+
+    def weigh(self, concept: str) -> int:
+        return sum(f["points"] for f in self.gather(Factor) if f["concept"] == concept)
+
+    def weigh_shifts(self) -> int:
+        return sum(f["steps"] for f in self.gather(LikelihoodShift))
+
+    # ---- recording -----------------------------------------------------------------------
+    def declare(self, *facts):
+        declared = super().declare(*facts)
+        if self._current is not None and declared is not None:
+            self._current.asserted.append(declared["__factid__"])
+        return declared
+
+    def run(self, steps=float("inf")):
+        """experta's run loop, recording each firing and what stayed on the agenda."""
+        self.running = True
+        seen: dict[tuple, tuple[str, list[int]]] = {}
+        fired: set[tuple] = set()
+        while steps > 0 and self.running:
+            added, removed = self.get_activations()
+            self.strategy.update_agenda(self.agenda, added, removed)
+            for pending in self.agenda.activations:
+                seen.setdefault(_key(pending), (rule_info(pending.rule).id, _ids(pending)))
+            activation = self.agenda.get_next()
+            if activation is None:
+                break
+            steps -= 1
+            fired.add(_key(activation))
+            self._current = Firing(step=len(self.firings) + 1, rule=rule_info(activation.rule).id,
+                                   matched=_ids(activation))
+            try:
+                activation.rule(self, **{k: v for k, v in activation.context.items()
+                                         if not k.startswith("__")})
+            finally:
+                self.firings.append(self._current)
+                self._current = None
+        self.running = False
+        self.unfired = [seen[k] for k in seen if k not in fired]
+
+
+def _ids(activation) -> list[int]:
+    return [f["__factid__"] for f in activation.facts if "__factid__" in f]
+
+
+def _key(activation) -> tuple:
+    return (rule_info(activation.rule).id, tuple(_ids(activation)))

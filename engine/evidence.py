@@ -1,0 +1,131 @@
+"""Turn one state file and one coalition file into the evidence facts of one question.
+
+Only what bears on the question is declared: the state's tie to this coalition's leader, its
+industry in this coalition's domain with its reliance on this leader and its exposure to this
+target, its relation with this target, its autonomy, and the coalition's traits, offers and
+pressure as they apply to this state (``per_member`` overrides merged in). Absent entries are
+read as the contract says: no ``ties`` entry is no tie, no ``reliance`` entry is no reliance;
+every other absent value takes its documented default and is reported as assumed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from digital_coalitions.rules.concepts import (
+    Autonomy,
+    CoalitionTrait,
+    Defaulted,
+    Industry,
+    Offer,
+    Pressure,
+    Question,
+    Reliance,
+    Sourcing,
+    TargetRelation,
+    Tie,
+)
+
+TIE_FIELDS = ("alliance", "institutionalisation", "existential_threat", "extended_deterrence",
+              "joint_exercises", "arms_import_share", "intelligence_dependence",
+              "abandonment_fear", "shared_values", "in_core_clubs")
+TRAITS = ("demand", "framing", "status", "pillar", "organisational_base")
+ABSENT_INDUSTRY = {"position": "lagging", "weight": "low", "catch_up": False}
+ABSENT_TARGET = {"threat_perception": "low", "retaliation_risk": "low"}
+
+
+@dataclass(frozen=True)
+class Assumed:
+    """A value the question needed and the case file did not give."""
+
+    case: str  # "state" or "coalition"
+    path: str
+
+    def __str__(self):
+        return f"{self.case}:{self.path}"
+
+
+def question_evidence(state, coalition):
+    """The facts to declare for "will ``state`` join ``coalition``?", and the values assumed."""
+    s, c = state.data, coalition.data
+    leader, target, domain = c["leader"], c.get("target"), c.get("domain")
+    facts = [Question(state=state.id, coalition=coalition.id, leader=leader, target=target,
+                      domain=domain)]
+    assumed = [Assumed("coalition", p) for p in coalition.defaults if _bears(p, TRAITS + ("offers", "pressure"))]
+
+    def add(kind, source, path, field, value):
+        facts.append(kind(field=field, value=value, source=source, path=path))
+
+    # the coalition, as it applies to this state
+    for trait in TRAITS:
+        add(CoalitionTrait, "coalition", trait, trait, c.get(trait))
+    own = (c.get("per_member") or {}).get(state.id, {})
+    for section, kind in (("offers", Offer), ("pressure", Pressure)):
+        merged = {**(c.get(section) or {}), **(own.get(section) or {})}
+        for name, given in sorted(merged.items()):
+            if given:
+                where = f"per_member.{state.id}.{section}.{name}" if name in (own.get(section) or {}) \
+                    else f"{section}.{name}"
+                facts.append(kind(kind=name, source="coalition", path=where))
+
+    # the state's security tie to the leader
+    tie = (s.get("ties") or {}).get(leader)
+    if tie is None:
+        add(Tie, "state", f"ties.{leader}", "alliance", "none")
+    else:
+        for name in TIE_FIELDS:
+            add(Tie, "state", f"ties.{leader}.{name}", name, tie.get(name))
+        assumed += [Assumed("state", p) for p in state.defaults if p.startswith(f"ties.{leader}.")]
+
+    for name in ("strategic_autonomy", "government_alignment"):
+        add(Autonomy, "state", f"autonomy.{name}", name, (s.get("autonomy") or {}).get(name))
+    assumed += [Assumed("state", p) for p in state.defaults if p.startswith("autonomy.")]
+
+    # the state's industry in the coalition's domain
+    if domain:
+        base = f"industries.{domain}"
+        industry = (s.get("industries") or {}).get(domain)
+        if industry is None:
+            industry = dict(ABSENT_INDUSTRY)
+            assumed += [Assumed("state", f"{base}.{name}") for name in ABSENT_INDUSTRY]
+        else:
+            assumed += [Assumed("state", p) for p in state.defaults if p.startswith(base + ".")
+                        and not p.startswith(f"{base}.reliance.") and ".target_exposure." not in p]
+        for name in ("position", "weight", "catch_up"):
+            add(Industry, "state", f"{base}.{name}", name, industry.get(name))
+        reliance = (industry.get("reliance") or {}).get(leader)
+        if reliance is None:
+            add(Reliance, "state", f"{base}.reliance.{leader}", "level", "none")
+        else:
+            for name in ("level", "kind", "substitutable"):
+                add(Reliance, "state", f"{base}.reliance.{leader}.{name}", name, reliance.get(name))
+            assumed += [Assumed("state", p) for p in state.defaults
+                        if p.startswith(f"{base}.reliance.{leader}.")]
+        if target:
+            path = f"{base}.target_exposure.{target}.export_share"
+            exposure = (industry.get("target_exposure") or {}).get(target)
+            share = exposure.get("export_share", 0) if exposure else 0
+            if exposure is None or path in state.defaults:
+                assumed.append(Assumed("state", path))
+            add(Industry, "state", path, "export_share", share)
+
+    # the state's relation with the target
+    if target:
+        relation = (s.get("targets") or {}).get(target)
+        if relation is None:
+            relation = dict(ABSENT_TARGET)
+            assumed += [Assumed("state", f"targets.{target}.{name}") for name in ABSENT_TARGET]
+        else:
+            assumed += [Assumed("state", p) for p in state.defaults if p.startswith(f"targets.{target}.")]
+        for name in ABSENT_TARGET:
+            add(TargetRelation, "state", f"targets.{target}.{name}", name, relation.get(name))
+
+    facts.append(Sourcing(source="state", value=len(s.get("sources") or []), path="sources"))
+    facts.append(Sourcing(source="coalition", value=len(c.get("sources") or []), path="sources"))
+    assumed = sorted(set(assumed), key=str)
+    facts += [Defaulted(case=a.case, path=a.path) for a in assumed]
+    return facts, assumed
+
+
+def _bears(path: str, sections) -> bool:
+    return path.split(".", 1)[0] in sections

@@ -1,0 +1,122 @@
+"""What every rule is: an experta Rule with a stable identity, a stage and the claims it encodes.
+
+A rule is declared with ``@rule(ID, title, *patterns, claims=..., stage=...)``. The ID is
+permanent (never reused, even if the rule is deleted); the claims are IDs from
+``shared/design/theory.md``; the docstring says what the rule concludes (first line) and why.
+The catalogue (``coalition rules``) is generated from these attributes, never kept by hand.
+
+Conflict resolution is staged by salience: evidence is weighed before concepts are classified,
+concepts before mechanisms, mechanisms before the verdict, the verdict before its likelihood and
+confidence. A rule only consumes facts produced by earlier (higher-salience) stages, so every
+stage sees the finished work of the one before; within the verdict stage, ``rank`` orders the
+precedence of verdict rules explicitly.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import IntEnum
+
+from digital_coalitions.compat import experta
+
+Rule = experta.Rule
+P = experta.P
+
+
+class Stage(IntEnum):
+    """Salience bands, highest first. The gaps leave room for ranks inside a stage."""
+
+    EVIDENCE = 700  # case-file evidence -> weighted factors and bounds
+    CLASSIFY = 600  # factors -> sub-concepts (attachment, commitment, stranglehold level, ...)
+    CONCEPT = 500  # sub-concepts -> the paper's concepts (security dependency, ...)
+    MECHANISM = 400  # concepts -> mechanisms (compulsion, leverage, coalition form, ...)
+    VERDICT = 300  # mechanisms -> one verdict, by rank
+    CONSEQUENCE = 200  # what follows from the verdict (softened wording, substitution, ...)
+    LIKELIHOOD = 100  # shifts of likelihood, then the ICD 203 term
+    CONFIDENCE = 0  # confidence and its basis
+
+
+@dataclass(frozen=True)
+class RuleInfo:
+    id: str
+    title: str
+    claims: tuple[str, ...]
+    stage: Stage
+    salience: int
+    mechanism: str  # the rules module: security, stranglehold, sacrifice, autonomy, outcome, ...
+    function: str
+    doc: str
+
+    @property
+    def summary(self) -> str:
+        return self.doc.strip().splitlines()[0] if self.doc.strip() else ""
+
+
+def rule(rule_id: str, title: str, *patterns, claims, stage: Stage, rank: int = 0):
+    """Declare an experta rule with an identity. ``rank`` orders rules inside one stage."""
+
+    def decorate(function):
+        info = RuleInfo(
+            id=rule_id,
+            title=title,
+            claims=tuple(claims),
+            stage=stage,
+            salience=int(stage) + rank,
+            mechanism=function.__module__.rsplit(".", 1)[-1],
+            function=function.__name__,
+            doc=(function.__doc__ or "").strip(),
+        )
+        function.rule_info = info
+        return Rule(*patterns, salience=info.salience)(function)
+
+    return decorate
+
+
+def rule_info(rule_object) -> RuleInfo:
+    return rule_object._wrapped.rule_info
+
+
+# ---- readable field tests ----------------------------------------------------------------------
+# Each returns an experta predicate whose function carries a plain-words name, so that the
+# catalogue and the trace can print the condition as a person would say it.
+
+
+def _named(test, words):
+    test.__name__ = test.__qualname__ = words
+    return P(test)
+
+
+def at_least(scale: tuple[str, ...], level: str):
+    floor = scale.index(level)
+    return _named(lambda v: v in scale and scale.index(v) >= floor, f"at least {level}")
+
+
+def at_most(scale: tuple[str, ...], level: str):
+    ceiling = scale.index(level)
+    return _named(lambda v: v in scale and scale.index(v) <= ceiling, f"at most {level}")
+
+
+def one_of(*values):
+    return _named(lambda v: v in values, "one of " + ", ".join(map(str, values)))
+
+
+def not_one_of(*values):
+    return _named(lambda v: v not in values, "not " + ", ".join(map(str, values)))
+
+
+def _is_share(v) -> bool:
+    # predicates see every fact of a type, whatever its ``field``: words and booleans must fail
+    return isinstance(v, (int, float)) and not isinstance(v, bool)
+
+
+def share_at_least(threshold: float):
+    return _named(lambda v: _is_share(v) and v >= threshold, f"at least {threshold:g}")
+
+
+def level_of(score: int, bands: tuple[tuple[int, str], ...]) -> str:
+    """The level whose lower bound is the highest one not above ``score``."""
+    chosen = bands[0][1]
+    for lower, level in bands:
+        if score >= lower:
+            chosen = level
+    return chosen

@@ -1,0 +1,217 @@
+"""The facts the rules exchange, named in the paper's words, and the scales of derived concepts.
+
+Evidence facts come from the case files, one fact per field, each carrying the dotted ``path``
+it was read from and the ``source`` file kind (state or coalition), so that a trace can point
+at the line. Derived facts are what the rules conclude; their class names are the paper's
+concepts, so that a trace reads like the paper's argument.
+"""
+
+from __future__ import annotations
+
+from digital_coalitions.compat import experta
+
+Fact = experta.Fact
+
+# ---- scales of derived concepts (lowest first) -------------------------------------------------
+SECURITY_DEPENDENCY = ("none", "low", "moderate", "high", "intense")
+ATTACHMENT = ("low", "moderate", "high")
+COMMITMENT = ("none", "low", "moderate", "high")
+STRANGLEHOLD = ("none", "limited", "significant", "decisive")
+SACRIFICE = ("none", "low", "moderate", "heavy")
+COMPENSATION = ("none", "partial", "substantial")
+AUTONOMY = ("low", "moderate", "high")
+RECEPTIVENESS = ("unreceptive", "mixed", "receptive")
+CONFIDENCE = ("low", "moderate", "high")
+
+# input scales the rules compare against (the contract's words, lowest first)
+LEVEL4 = ("none", "low", "moderate", "high")
+LEVEL3 = ("low", "moderate", "high")
+RELIANCE = ("none", "low", "moderate", "high", "critical")
+
+# ---- ICD 203 expressions of likelihood (Intelligence Community Directive 203, 2015) -------------
+ICD203 = (
+    ("almost no chance", 1, 5),
+    ("very unlikely", 5, 20),
+    ("unlikely", 20, 45),
+    ("roughly even chance", 45, 55),
+    ("likely", 55, 80),
+    ("very likely", 80, 95),
+    ("almost certain", 95, 99),
+)
+
+# verdicts, from least to most willing to join, with the band of ICD 203 steps each may take
+# (likelihood of joining) and the step it starts from before shifts.
+VERDICTS = {
+    "conflict": {"band": (0, 1), "base": 0},
+    "declines": {"band": (0, 2), "base": 1},
+    "resists": {"band": (1, 3), "base": 2},
+    "joins-loosely": {"band": (3, 5), "base": 4},
+    "joins-reluctantly": {"band": (3, 5), "base": 4},
+    "joins": {"band": (4, 6), "base": 5},
+}
+
+
+# ---- evidence ----------------------------------------------------------------------------------
+class Question(Fact):
+    """The question: will ``state`` join ``coalition`` (led by ``leader``, aimed at ``target``)?"""
+
+
+class Evidence(Fact):
+    """A value read from a case file: ``field`` = ``value``, from ``source`` at ``path``."""
+
+
+class CoalitionTrait(Evidence):
+    """A trait of the coalition: demand, framing, status, pillar, organisational base."""
+
+
+class Offer(Evidence):
+    """Something the leader offers this member (subsidies, compromise, exemptions, guarantees)."""
+
+
+class Pressure(Evidence):
+    """Something the leader threatens non-joiners with (security cut-off, technology sanctions)."""
+
+
+class Tie(Evidence):
+    """The state's security tie to the coalition's leader."""
+
+
+class Autonomy(Evidence):
+    """The state's strategic autonomy and its government's stance."""
+
+
+class Industry(Evidence):
+    """The state's industry in the coalition's domain: position, weight, catch-up, export share."""
+
+
+class Reliance(Evidence):
+    """The industry's reliance on the leader's technology: level, kind, substitutability."""
+
+
+class TargetRelation(Evidence):
+    """The state's relation with the coalition's target: threat perception, retaliation risk."""
+
+
+class Sourcing(Evidence):
+    """How many sources a case file cites (``value``)."""
+
+
+class Defaulted(Fact):
+    """A value the case file did not give; the documented default was assumed."""
+
+
+# ---- derived: weighing -------------------------------------------------------------------------
+class Factor(Fact):
+    """One piece of evidence weighed for a concept: ``points`` towards it, with the reason."""
+
+
+class StrangleholdBound(Fact):
+    """A base level or a ceiling for the stranglehold, with the reason."""
+
+
+# ---- derived: mechanism 1, security dependency -------------------------------------------------
+class AllianceCommitment(Fact):
+    """Effectiveness of the leader's security commitments and the alliance regime's authority (S2)."""
+
+
+class SecurityAttachment(Fact):
+    """How much the ally needs the leader's protection: threat, abandonment fear, asymmetry (S2-S4)."""
+
+
+class SecurityDependency(Fact):
+    """Alliance-based security dependency on the leader (S1)."""
+
+
+class NarrativeReceptiveness(Fact):
+    """Receptiveness to the leader's digital threat narrative: threat perception and values (S7)."""
+
+
+class StatusAnxiety(Fact):
+    """Strategic anxiety of an ally outside the leader's core clubs; joining raises its voice (S9)."""
+
+
+class SecurityLeverage(Fact):
+    """The leader can use the asymmetric dependence as leverage: threatened security cut-off (S4)."""
+
+
+# ---- derived: mechanism 2, technological stranglehold ------------------------------------------
+class Stranglehold(Fact):
+    """The leader's technological stranglehold over the state's industry in the domain (T2)."""
+
+
+class Malposition(Fact):
+    """Technological malposition: the ally lacks cutting-edge capability; little to grip (T6)."""
+
+
+class FirmLevelStranglehold(Fact):
+    """The stranglehold grips one firm, not the state; its government bargains bilaterally (T6)."""
+
+
+class TechnologicalCarrot(Fact):
+    """The stranglehold's carrot: leapfrogging, access to cutting-edge supply chains (T3)."""
+
+
+class TechnologicalStick(Fact):
+    """The stranglehold's stick: the power of making or breaking the ally's industry (T3)."""
+
+
+class StrangleholdOutweighsMarket(Fact):
+    """The stranglehold bites harder than the target's market pulls (T5)."""
+
+
+class Substitution(Fact):
+    """A weak, substitutable stranglehold used in anger: the ally localises and substitutes (T4)."""
+
+
+# ---- derived: mechanism 3, sacrifice, compensation, autonomy -----------------------------------
+class InterestSacrifice(Fact):
+    """The interests the state gives up by joining: market share, export profit, retaliation (C1)."""
+
+
+class Compensation(Fact):
+    """What the leader offers to offset the sacrifice (C2)."""
+
+
+class AutonomyPressure(Fact):
+    """The ally's strategic autonomy pulling against the coalition's demands (C3)."""
+
+
+class ObjectionToFraming(Fact):
+    """An autonomous ally objects to a confrontational framing (dividing the world into camps) (C3)."""
+
+
+class GovernmentPace(Fact):
+    """The sitting government's stance sets the pace of accession, not the outcome (C4)."""
+
+
+class SoftenedWording(Fact):
+    """The member words its accession as aimed at no one, to limit the cost (C5)."""
+
+
+# ---- derived: outcomes -------------------------------------------------------------------------
+class Compulsion(Fact):
+    """What compels the state to accept a demanding coalition: a stranglehold or security leverage."""
+
+
+class CoalitionForm(Fact):
+    """The form the coalition takes for this member: coercive and stringent (O1) or looser (O2)."""
+
+
+class Verdict(Fact):
+    """The answer: joins, joins-reluctantly, joins-loosely, resists, declines or conflict."""
+
+
+class LikelihoodShift(Fact):
+    """Evidence that moves the likelihood of joining by ``steps`` ICD 203 steps."""
+
+
+class Likelihood(Fact):
+    """The likelihood of joining, as an ICD 203 term with its range."""
+
+
+class ConfidenceDowngrade(Fact):
+    """A reason to hold the judgment with less confidence."""
+
+
+class Confidence(Fact):
+    """Confidence in the judgment (high, moderate, low) with its basis."""
