@@ -14,6 +14,8 @@ precedence of verdict rules explicitly.
 
 from __future__ import annotations
 
+import inspect
+import re
 from dataclasses import dataclass
 from enum import IntEnum
 
@@ -46,6 +48,7 @@ class RuleInfo:
     mechanism: str  # the rules module: security, stranglehold, sacrifice, autonomy, outcome, ...
     function: str
     doc: str
+    conditions: tuple[str, ...] = ()
 
     @property
     def summary(self) -> str:
@@ -64,7 +67,8 @@ def rule(rule_id: str, title: str, *patterns, claims, stage: Stage, rank: int = 
             salience=int(stage) + rank,
             mechanism=function.__module__.rsplit(".", 1)[-1],
             function=function.__name__,
-            doc=(function.__doc__ or "").strip(),
+            doc=inspect.cleandoc(function.__doc__ or ""),
+            conditions=tuple(describe(p) for p in patterns),
         )
         function.rule_info = info
         return Rule(*patterns, salience=info.salience)(function)
@@ -120,3 +124,47 @@ def level_of(score: int, bands: tuple[tuple[int, str], ...]) -> str:
         if score >= lower:
             chosen = level
     return chosen
+
+
+# ---- conditions in plain words, for the catalogue ----------------------------------------------
+
+
+def _words(name: str) -> str:
+    return "".join(" " + ch.lower() if ch.isupper() else ch for ch in name).strip()
+
+
+def _value(v) -> str:
+    fc = experta.fieldconstraint
+    if isinstance(v, fc.W):
+        return "any value"
+    if isinstance(v, fc.P):
+        return v[0].__name__
+    if isinstance(v, fc.ANDFC):
+        told = [_value(x) for x in v if not isinstance(x, fc.W)]
+        return " and ".join(told) or "any value"
+    if isinstance(v, fc.NOTFC):
+        return "not " + _value(v[0])
+    if isinstance(v, fc.L):
+        return _value(v.value)
+    if isinstance(v, bool):
+        return "yes" if v else "no"
+    return str(v)
+
+
+def describe(pattern) -> str:
+    """A rule's condition as a person would say it: 'tie: alliance is one of ...'."""
+    ce = experta.conditionalelement
+    if isinstance(pattern, ce.NOT):
+        return "no " + " and ".join(re.sub(r"^a ", "", describe(p)) for p in pattern)
+    if isinstance(pattern, ce.OR):
+        return "either " + " or ".join(describe(p) for p in pattern)
+    if isinstance(pattern, ce.AND):
+        return " and ".join(describe(p) for p in pattern)
+    name = _words(type(pattern).__name__)
+    fields = {k: v for k, v in pattern.items() if not str(k).startswith("__")}
+    if "field" in fields and "value" in fields:
+        return f"{name}: {fields['field']} is {_value(fields['value'])}"
+    if not fields:
+        return f"a {name}" if name != "question" else "the question"
+    told = ", ".join(f"{k.replace('_', ' ')} {_value(v)}" for k, v in fields.items())
+    return f"{name} with {told}"

@@ -1,0 +1,50 @@
+"""The rule catalogue, generated from the rules themselves (IDs, titles, claims, docstrings)."""
+
+from __future__ import annotations
+
+import json
+
+from digital_coalitions.rules.claims import CLAIMS, STANDARDS
+
+from .engine import RULES
+from .render import environment
+
+
+def claim_text(claim_id: str) -> tuple[str, str]:
+    return CLAIMS.get(claim_id) or STANDARDS[claim_id]
+
+
+def rule_record(info) -> dict:
+    return {
+        "id": info.id,
+        "title": info.title,
+        "mechanism": info.mechanism,
+        "stage": info.stage.name.lower(),
+        "salience": info.salience,
+        "claims": list(info.claims),
+        "concludes": info.summary,
+        "why": info.doc.split("\n", 1)[1].strip() if "\n" in info.doc else "",
+        "conditions": list(info.conditions),
+    }
+
+
+def ordered():
+    return sorted(RULES.values(), key=lambda r: (-r.salience, r.id))
+
+
+def render_catalogue(fmt: str = "text") -> str:
+    records = [rule_record(r) for r in ordered()]
+    if fmt == "json":
+        return json.dumps({"rules": records}, indent=2, ensure_ascii=False) + "\n"
+    template = "rules.md.j2" if fmt == "markdown" else "rules.txt.j2"
+    return environment().get_template(template).render(
+        rules=records, claims={k: claim_text(k) for r in records for k in r["claims"]})
+
+
+def render_rule(rule_id: str) -> str | None:
+    info = RULES.get(rule_id)
+    if info is None:
+        return None
+    record = rule_record(info)
+    return environment().get_template("rule.txt.j2").render(
+        r=record, claims={k: claim_text(k) for k in record["claims"]})

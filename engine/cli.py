@@ -1,0 +1,110 @@
+"""The ``coalition`` command: parse, load, ask the engine, render. No reasoning lives here."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from . import __version__
+from .answer import ask as ask_engine
+from .catalogue import render_catalogue, render_rule
+from .loader import CaseError
+from .question import QuestionError, Resolver, case_directory
+from .render import render_json, render_text
+
+BAD_INPUT = 2
+
+
+class UsageProblem(Exception):
+    """Bad input found by a command itself (an unknown rule ID, ...)."""
+
+
+class Program(click.Group):
+    """Turns every kind of bad input into one-line errors on stderr and exit status 2."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except (CaseError, QuestionError, UsageProblem) as error:
+            for line in str(error).splitlines():
+                click.echo(f"error: {line}", err=True)
+            ctx.exit(BAD_INPUT)
+
+
+cases_option = click.option(
+    "--cases", metavar="DIR",
+    help="Case directory (states/, coalitions/). Default: $COALITION_CASES, else the shipped cases.")
+format_option = click.option("--format", "fmt", type=click.Choice(["text", "json"]),
+                             default="text", show_default=True)
+
+
+@click.group(cls=Program, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="coalition")
+def main():
+    """Will state X join digital coalition Y? Answers from the rules of Liu 2024."""
+
+
+@main.command()
+@click.argument("question", nargs=-1, required=True)
+@cases_option
+@format_option
+def ask(question, cases, fmt):
+    """Answer a question: "Will South Korea join Chip 4?", two names or IDs, or two YAML paths."""
+    state, coalition = Resolver(case_directory(cases)).pair(question)
+    answer = ask_engine(state, coalition)
+    click.echo(render_json(answer) if fmt == "json" else render_text(answer), nl=False)
+
+
+@main.command("list")
+@cases_option
+@format_option
+def list_cases(cases, fmt):
+    """The states and coalitions in the case directory."""
+    base = Resolver(case_directory(cases)).base
+    states = [{"id": s.id, "name": s.data["name"], "kind": s.data["kind"], "as_of": s.data["as_of"],
+               "aliases": list(s.data.get("aliases", []))} for s in base.states.values()]
+    coalitions = [{"id": c.id, "name": c.data["name"], "leader": c.data["leader"],
+                   "target": c.data.get("target"), "demand": c.data["demand"],
+                   "status": c.data["status"]} for c in base.coalitions.values()]
+    if fmt == "json":
+        import json
+
+        click.echo(json.dumps({"directory": str(base.directory), "states": states,
+                               "coalitions": coalitions}, indent=2))
+        return
+    click.echo(f"Cases in {base.directory}\n\nStates:")
+    for s in sorted(states, key=lambda s: s["id"]):
+        aliases = f"  (also: {', '.join(s['aliases'])})" if s["aliases"] else ""
+        click.echo(f"  {s['id']:<18} {s['name']}, as of {s['as_of']}{aliases}")
+    click.echo("\nCoalitions:")
+    for c in sorted(coalitions, key=lambda c: c["id"]):
+        aim = f" against {c['target']}" if c["target"] else ""
+        click.echo(f"  {c['id']:<22} {c['name']} — led by {c['leader']}{aim}; "
+                   f"{c['demand']}, {c['status']}")
+
+
+@main.group(invoke_without_command=True)
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text",
+              show_default=True)
+@click.pass_context
+def rules(ctx, fmt):
+    """The rule catalogue, generated from the rules themselves."""
+    if ctx.invoked_subcommand is None:
+        click.echo(render_catalogue(fmt), nl=False)
+
+
+@rules.command("show")
+@click.argument("rule_id")
+def rules_show(rule_id):
+    """One rule: what it concludes, why, its conditions and the claims it encodes."""
+    text = render_rule(rule_id.upper())
+    if text is None:
+        from .engine import RULES
+
+        raise UsageProblem(f"unknown rule {rule_id!r}; expected one of {', '.join(sorted(RULES))}")
+    click.echo(text, nl=False)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,88 @@
+"""Read a question as a person types it and find the two case files it is about.
+
+"Will South Korea join Chip 4?", "south-korea chip4", "ROK 'Fab 4'", or two paths to YAML
+files. Names resolve case-insensitively through ``id``, ``name`` and ``aliases``; an
+unknown name gets a "did you mean" and the list of known ones.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import re
+from importlib.resources import files
+from pathlib import Path
+
+from .loader import CaseBase, load_dir, load_file
+
+CASES_ENV = "COALITION_CASES"
+SENTENCE = re.compile(r"^\s*will\s+(?P<state>.+?)\s+join\s+(?P<coalition>.+?)\s*\??\s*$", re.I)
+
+
+class QuestionError(Exception):
+    """A question that names no known state or coalition, or is not a question."""
+
+
+def shipped_cases() -> Path:
+    return Path(str(files("digital_coalitions.cases")))
+
+
+def case_directory(option: str | None) -> Path:
+    """``--cases``, else $COALITION_CASES, else the shipped cases."""
+    chosen = option or os.environ.get(CASES_ENV)
+    return Path(chosen) if chosen else shipped_cases()
+
+
+def split_question(words: tuple[str, ...]) -> tuple[str, str]:
+    text = " ".join(words)
+    if len(words) == 2 and not SENTENCE.match(text):
+        return words[0], words[1]
+    match = SENTENCE.match(text)
+    if not match:
+        raise QuestionError(
+            f"could not read the question {text!r}; expected \"Will STATE join COALITION?\" "
+            "or two names, IDs or case-file paths")
+    return match["state"], match["coalition"]
+
+
+def normalise(name: str) -> str:
+    name = re.sub(r"[\s_\-]+", " ", name.strip().strip("\"'").lower())
+    return re.sub(r"^the ", "", name)
+
+
+def looks_like_path(ref: str) -> bool:
+    return ref.endswith((".yaml", ".yml")) or os.sep in ref
+
+
+class Resolver:
+    """Finds case files by name in one case directory, loading it only if a name needs it."""
+
+    def __init__(self, directory: Path):
+        self.directory = directory
+        self._base: CaseBase | None = None
+
+    @property
+    def base(self) -> CaseBase:
+        if self._base is None:
+            self._base = load_dir(self.directory)
+        return self._base
+
+    def find(self, ref: str, kind: str):
+        if looks_like_path(ref):
+            return load_file(Path(ref), kind=kind)
+        pool = self.base.states if kind == "state" else self.base.coalitions
+        names = {}
+        for case in pool.values():
+            for name in [case.id, case.data["name"], *case.data.get("aliases", [])]:
+                names.setdefault(normalise(name), case)
+        wanted = normalise(ref)
+        if wanted in names:
+            return names[wanted]
+        near = difflib.get_close_matches(wanted, list(names), n=1, cutoff=0.6)
+        hint = f"did you mean {names[near[0]].data['name']!r}? " if near else ""
+        known = ", ".join(sorted(pool))
+        raise QuestionError(f"unknown {kind} {ref!r} in {self.directory}; {hint}known {kind}s: {known}")
+
+    def pair(self, words: tuple[str, ...]):
+        state_ref, coalition_ref = split_question(words)
+        return self.find(state_ref, "state"), self.find(coalition_ref, "coalition")

@@ -1,0 +1,30 @@
+"""Renderers over the one result model: text (a Jinja template in templates/) and JSON."""
+
+from __future__ import annotations
+
+import json
+from importlib.resources import files
+from pathlib import Path
+
+import jinja2
+
+from .engine import RULES
+
+
+def environment(templates: Path | None = None) -> jinja2.Environment:
+    """Templates from ``templates`` first (a house style), then the shipped ones."""
+    loaders = [jinja2.FileSystemLoader(str(files("digital_coalitions.templates")))]
+    if templates is not None:
+        loaders.insert(0, jinja2.FileSystemLoader(str(templates)))
+    env = jinja2.Environment(loader=jinja2.ChoiceLoader(loaders), undefined=jinja2.StrictUndefined,
+                             trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+    env.globals["rules"] = RULES
+    return env
+
+
+def render_text(answer, templates: Path | None = None) -> str:
+    return environment(templates).get_template("answer.txt.j2").render(a=answer)
+
+
+def render_json(answer) -> str:
+    return json.dumps(answer.to_dict(), indent=2, ensure_ascii=False) + "\n"
