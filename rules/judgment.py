@@ -19,7 +19,6 @@ from .concepts import (
     COMPENSATION,
     CONFIDENCE,
     ICD203,
-    LEVEL3,
     STRANGLEHOLD,
     VERDICTS,
     CoalitionTrait,
@@ -151,7 +150,8 @@ class JudgmentRules:
     def unsourced(self, source):
         """Lowers confidence a step when a case file cites no sources.
 
-        Evidence nobody can check is weaker evidence.
+        ICD 203 asks for the quality and credibility of sources to be described; evidence that
+        nobody can check is weaker evidence.
         """
         self.declare(ConfidenceDowngrade(steps=1, reason=f"the {source} file cites no sources"))
 

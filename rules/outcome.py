@@ -11,7 +11,6 @@ gives a coercive, stringent coalition (O1); moderate dependency with malposition
 
 from __future__ import annotations
 
-from digital_coalitions.compat import experta
 
 from .base import Stage, at_least, at_most, rule
 from .concepts import (

@@ -5,8 +5,8 @@ leader's commitments and the authority of the alliance regime (**alliance commit
 how much the ally needs them: protection against an existential threat (S3), fear of
 abandonment (S2), and asymmetric dependence in arms and intelligence (S4) (**security
 attachment**). "The stronger the alliance-based security attachment, the more prominent the
-impact of commitment effectiveness and institutional authority": so attachment sets the level,
-commitment caps it, and only strong attachment under strong commitment is *intense*. This is why
+impact of commitment effectiveness and institutional authority": the two combine by the table
+``DEPENDENCY``, and only strong attachment under strong commitment is *intense*. This is why
 Europe, bound by NATO's highly institutionalised regime but facing no existential threat, is
 *moderate* ("partial and confined"), while Japan and South Korea are *intense*.
 """
@@ -18,7 +18,6 @@ from digital_coalitions.compat import experta
 from .base import Stage, at_least, level_of, one_of, rule, share_at_least
 from .concepts import (
     ATTACHMENT,
-    COMMITMENT,
     SECURITY_DEPENDENCY,
     AllianceCommitment,
     Factor,
@@ -27,6 +26,7 @@ from .concepts import (
     Question,
     SecurityAttachment,
     SecurityDependency,
+    SecurityLeverage,
     StatusAnxiety,
     TargetRelation,
     Tie,
@@ -41,7 +41,13 @@ THREAT_POINTS = {"low": 1, "moderate": 2, "high": 3}
 FEAR_POINTS = {"moderate": 1, "high": 2}
 COMMITMENT_BANDS = ((0, "none"), (1, "low"), (3, "moderate"), (5, "high"))
 ATTACHMENT_BANDS = ((0, "low"), (3, "moderate"), (5, "high"))
-ARMS_SHARE = 0.5  # a majority of arms imports from the leader is asymmetric dependence
+ARMS_SHARE = 0.5
+# security dependency by alliance commitment (rows) and security attachment (columns), S2
+DEPENDENCY = {
+    "low": {"low": "low", "moderate": "low", "high": "moderate"},
+    "moderate": {"low": "low", "moderate": "moderate", "high": "high"},
+    "high": {"low": "moderate", "moderate": "moderate", "high": "intense"},
+}  # a majority of arms imports from the leader is asymmetric dependence
 
 
 class SecurityRules:
@@ -183,20 +189,18 @@ class SecurityRules:
           SecurityAttachment(level=MATCH.attachment), AllianceCommitment(level=MATCH.commitment),
           claims=("S1", "S2"), stage=Stage.CONCEPT)
     def security_dependency(self, attachment, commitment):
-        """Concludes the security dependency: attachment's level, capped one step above commitment.
+        """Concludes the security dependency from attachment and commitment together (table DEPENDENCY).
 
-        "The stronger the alliance-based security attachment, the more prominent the impact of
-        commitment effectiveness and institutional authority" (S2): strong attachment under
-        strong commitment is intense dependency (Japan, South Korea); a regime alone does not
-        make a dependent ally (Europe: moderate), and a weak commitment limits what even a
-        threatened partner can rest on.
+        Members weigh "the effectiveness of security commitments and the authority of the
+        coalition regime, as well as members' feelings of abandonment" (S2). A highly
+        institutionalised regime carries authority of its own (NATO "is bound to generate elite
+        networks … that influence its members' policy positions"), so it makes any ally at least
+        moderately dependent; "the stronger the alliance-based security attachment, the more
+        prominent the impact of commitment effectiveness and institutional authority", so only
+        strong attachment under strong commitment is intense (Japan, South Korea). Europe's
+        dependency, even with Russia at the door, stays "partial and confined": moderate.
         """
-        if attachment == "high" and commitment == "high":
-            level = "intense"
-        else:
-            cap = COMMITMENT.index(commitment) + 1
-            level = SECURITY_DEPENDENCY[min(SECURITY_DEPENDENCY.index(attachment), cap)]
-        self.declare(SecurityDependency(level=level))
+        self.declare(SecurityDependency(level=DEPENDENCY[commitment][attachment]))
 
     # ---- ideational foundations and status (S7, S9) ----------------------------------------
     @rule("SD-30", "Receptive to the threat narrative",

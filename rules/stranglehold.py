@@ -35,7 +35,7 @@ from .concepts import (
 
 MATCH, NOT, OR = experta.MATCH, experta.NOT, experta.OR
 
-BASE = {"low": "limited", "moderate": "limited", "high": "significant", "critical": "decisive"}
+BASE = {"low": "limited", "moderate": "limited", "high": "significant", "critical": "significant"}
 
 
 class StrangleholdRules:
@@ -46,12 +46,28 @@ class StrangleholdRules:
         """Sets the stranglehold's base from how much the industry relies on the leader.
 
         A stranglehold is a "valve" of control over the ally's technologies and industries,
-        deciding their survival and progress (T2): critical reliance is decisive, high is
-        significant, lower reliance limited.
+        deciding their survival and progress (T2): high or critical reliance is significant,
+        lower reliance limited. Only a key technology makes it decisive (ST-07).
         """
         self.declare(StrangleholdBound(bound="base", level=BASE[level],
                                        reason=f"{level} reliance on the leader's technology",
                                        claim="T2"))
+
+    @rule("ST-07", "Key strategic technology",
+          Reliance(field="level", value="critical"), Reliance(field="kind", value="key-technology"),
+          Reliance(field="substitutable", value=False),
+          claims=("T4", "T2"), stage=Stage.EVIDENCE)
+    def key_technology(self):
+        """Raises the stranglehold's base to decisive for critical, irreplaceable key technology.
+
+        "The stranglehold force of key strategic technologies is prominent, highly
+        recognisable, and difficult to remove. It is a matter of life and death for
+        industries" (T4): EDA software, design IP, critical process stages; Samsung "cannot
+        find a way to replace US elements".
+        """
+        self.declare(StrangleholdBound(bound="base", level="decisive",
+                                       reason="critical reliance on an irreplaceable key technology",
+                                       claim="T4"))
 
     @rule("ST-02", "Raw materials and equipment give a weak hold",
           Reliance(field="level", value=at_least(RELIANCE, "low")),

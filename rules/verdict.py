@@ -5,7 +5,8 @@ which the paper's mechanisms are consulted: conflict and the absence of any secu
 first (T7, S1); an autonomous ally's objection next (C3); then declaratory coalitions, where
 dependency suffices (S5); then demanding ones, where something must compel the sacrifice (T1)
 and the manner of joining follows from sacrifice, autonomy and the government's pace (O1, C1,
-C4), or the coalition is joined loosely (O2) or declined (S8). The last rule of each kind
+C4), or the coalition is joined loosely (O2; S7 where the ally shares the threat and the cost
+is small) or declined (S8). The last rule of each kind
 catches every remaining case, so every question gets exactly one verdict.
 """
 
@@ -123,6 +124,19 @@ class VerdictRules:
         """
         self.declare(Verdict(value="joins"))
 
+    @rule("V-11", "Little to lose",
+          COMPLEX, SecurityDependency(level=at_least(SECURITY_DEPENDENCY, "moderate")), Compulsion(),
+          InterestSacrifice(level=at_most(SACRIFICE, "low")), AutonomyPressure(level="low"),
+          GovernmentPace(pace=not_one_of("slows")), UNDECIDED,
+          claims=("S1", "S4", "C1"), stage=Stage.VERDICT, rank=25)
+    def joins_at_little_cost(self):
+        """Concludes a dependent, compelled ally with little to lose and no autonomy agenda joins readily.
+
+        Denmark and Sweden banned Huawei 5G equipment "in line with US demands" (S1, S4): the
+        leader's call meets a dependent ally, and the demand costs it little (C1).
+        """
+        self.declare(Verdict(value="joins"))
+
     @rule("V-08", "Accession at a sacrifice",
           COMPLEX, SecurityDependency(level=at_least(SECURITY_DEPENDENCY, "moderate")), Compulsion(),
           UNDECIDED, claims=("O1", "T2", "T5", "C1", "C4"), stage=Stage.VERDICT, rank=20)
@@ -144,6 +158,22 @@ class VerdictRules:
 
         The TTC is looser: the USA made concessions and used less pressure (O2, C2); the
         Netherlands bargained bilaterally over ASML rather than inside the coalition (T6).
+        """
+        self.declare(Verdict(value="joins-loosely"))
+
+    @rule("V-12", "A shared threat at little cost",
+          COMPLEX, SecurityDependency(level=at_least(SECURITY_DEPENDENCY, "low")),
+          NarrativeReceptiveness(level="receptive"), InterestSacrifice(level=at_most(SACRIFICE, "low")),
+          Stranglehold(level=at_least(STRANGLEHOLD, "limited")),
+          UNDECIDED, claims=("S7", "C1", "T1"), stage=Stage.VERDICT, rank=5)
+    def joins_on_own_terms(self):
+        """Concludes a receptive ally joins on its own terms when the demand costs it little.
+
+        Digital coalitions "emerge with threat perception and overlapping values" (S7); where
+        the demand asks no real sacrifice (C1), an ally that shares the threat assessment acts
+        on it through its own processes. A stranglehold is still needed (T1), but where little
+        is sacrificed a limited one will do; nothing compels, so the ally joins loosely. With no
+        technological valve at all, alliances cannot change its policy (S8: the AIIB).
         """
         self.declare(Verdict(value="joins-loosely"))
 

@@ -1,0 +1,136 @@
+"""The paper's own cases (theory.md, "The paper's own cases"), asked of the real CLI.
+
+Each row: the question, the verdicts the paper's account allows, the mechanism levels the paper
+states outright, and the rules its argument names (they must be among those fired). Where the
+paper allows more than one verdict, the row says why.
+"""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+COALITION = str(Path(sys.executable).with_name("coalition"))
+
+CASES = [
+    pytest.param(
+        "japan", "chip4", {"joins"},
+        {"security_dependency": "intense", "stranglehold": "decisive",
+         "coalition_form": "coercive and stringent"},
+        # S1, S3 (protection against an existential threat), T2, T5, O1
+        {"SD-21", "SD-05", "ST-01", "ST-07", "OC-01", "OC-03", "V-07"},
+        id="Japan joins Chip 4 readily and first (S1 S3 T2 T5 O1)"),
+    pytest.param(
+        "south-korea", "chip4", {"joins-reluctantly"},
+        {"security_dependency": "intense", "stranglehold": "decisive", "interest_sacrifice": "heavy",
+         "stranglehold_outweighs_market": True, "softened_wording": True, "status_anxiety": True},
+        # S1, S4 (asymmetric dependence), S9, T2, T4 (key technology), T5, C1, C2, C4, C5, O1
+        {"SD-21", "SD-07", "SD-31", "ST-01", "ST-07", "ST-22", "SC-01", "SC-03", "CP-01", "CP-10",
+         "AU-03", "SC-20", "OC-03", "V-08"},
+        id="South Korea joins Chip 4 reluctantly, after compensation, softening its wording"),
+    pytest.param(
+        # the paper says only that Taiwan is a member whose TSMC is central; either manner fits
+        "taiwan", "chip4", {"joins", "joins-reluctantly"},
+        {"stranglehold": "decisive"},
+        {"SD-21", "ST-01", "OC-01"},
+        id="Taiwan is a member of Chip 4 (S1 T2)"),
+    pytest.param(
+        "eu", "ttc", {"joins-loosely"},
+        {"security_dependency": "moderate", "malposition": True, "coalition_form": "looser"},
+        {"SD-21", "ST-04", "CP-01", "AU-01", "OC-04", "V-09"},
+        id="The EU joins the looser TTC (S1 T6 C2 C3 O2)"),
+    pytest.param(
+        "eu", "afi", {"resists"},
+        {"objection_to_framing": True},
+        {"AU-01", "AU-02", "V-03"},
+        id="The EU objects to the Alliance for the Future of the Internet (C3)"),
+    pytest.param(
+        "eu", "dfi", {"joins"},
+        {},
+        {"V-04"},
+        id="The EU signs the downgraded Declaration (S5)"),
+    pytest.param(
+        "netherlands", "chip-export-controls", {"joins-loosely"},
+        {"firm_level_stranglehold": True},
+        {"ST-05", "SD-07", "V-09"},
+        id="The Netherlands: ASML complies, the government bargains bilaterally (T6 S4)"),
+    pytest.param(
+        # "do not explicitly support" the anti-China agenda: a looser accession or resistance
+        "france", "ttc", {"joins-loosely", "resists"},
+        {"autonomy_pressure": "high"},
+        {"AU-01"},
+        id="France does not back the TTC's anti-China agenda (C3)"),
+    pytest.param(
+        "italy", "ttc", {"joins-loosely", "resists"},
+        {},
+        {"AU-01"},
+        id="Italy does not back the TTC's anti-China agenda (C3)"),
+    pytest.param(
+        # resisted in 2018, moved by the 2019 threat to cut intelligence sharing
+        "germany", "huawei-5g-exclusion", {"joins-reluctantly"},
+        {"security_leverage": True},
+        {"SD-32", "SD-30", "OC-02", "V-08"},
+        id="Germany excludes Huawei under the threat of an intelligence cut-off (S4 S7)"),
+    pytest.param(
+        "united-kingdom", "huawei-5g-exclusion", {"joins-reluctantly", "joins"},
+        {"security_leverage": True},
+        {"SD-32"},
+        id="The UK moves from hesitation to a ban under US pressure (S4)"),
+    pytest.param(
+        "denmark", "huawei-5g-exclusion", {"joins"},
+        {},
+        {"SD-21", "SD-32"},
+        id="Denmark bans Huawei in line with US demands (S1 S4)"),
+    pytest.param(
+        # a non-aligned partner in 2020, weakly dependent, whose own security service named
+        # China a threat: it banned Huawei through its own regulator, so joining on its own
+        # terms (S7) counts as well as joining outright
+        "sweden", "huawei-5g-exclusion", {"joins", "joins-loosely"},
+        {},
+        {"SD-21", "SD-30"},
+        id="Sweden bans Huawei in line with US demands (S1 S4)"),
+    pytest.param(
+        "south-korea", "aiib-opposition", {"declines"},
+        {},
+        {"V-10"},
+        id="South Korea joins the AIIB despite US opposition (S8)"),
+    pytest.param(
+        "south-korea", "japan-2019-curbs", {"conflict"},
+        {"security_dependency": "none", "substitution": True},
+        {"SD-20", "ST-02", "V-01", "ST-30"},
+        id="Japan's 2019 curbs: a raw-material hold without alliance brings conflict (T4 T7)"),
+]
+
+
+def ask(*args):
+    result = subprocess.run([COALITION, "ask", *args, "--format", "json"], capture_output=True,
+                            text=True)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+@pytest.mark.parametrize("state, coalition, verdicts, levels, rules", CASES)
+def test_paper_case(state, coalition, verdicts, levels, rules):
+    answer = ask(state, coalition)
+    assert answer["verdict"] in verdicts
+    for name, level in levels.items():
+        assert answer["mechanisms"][name] == level, name
+    missing = rules - set(answer["rules_fired"])
+    assert not missing, f"rules the paper's argument names did not fire: {sorted(missing)}"
+
+
+def test_japan_joins_more_readily_than_south_korea():
+    """O1: Japan acceded "submissively and first"; South Korea was "the most reluctant"."""
+    japan, korea = ask("japan", "chip4"), ask("south-korea", "chip4")
+    steps = [t for t, _, _ in __import__("digital_coalitions.rules.concepts",
+                                         fromlist=["ICD203"]).ICD203]
+    assert steps.index(japan["likelihood"]["term"]) >= steps.index(korea["likelihood"]["term"])
+    assert korea["mechanisms"]["interest_sacrifice"] != "none"
+    assert korea["confidence"]["level"] != "high"  # the paper's hardest, cross-pressured case
+
+
+def test_the_sentence_form_answers_the_readme_question():
+    answer = ask("Will South Korea join Chip 4?")
+    assert (answer["state"], answer["coalition"]) == ("south-korea", "chip4")

@@ -1,0 +1,63 @@
+"""Every rule is a documented unit with an identity, and every claim it must encode is encoded."""
+
+import re
+from pathlib import Path
+
+import pytest
+
+from digital_coalitions.engine import MECHANISMS, RULES
+from digital_coalitions.rules.base import Stage
+from digital_coalitions.rules.claims import CLAIMS, STANDARDS
+
+ROOT = Path(__file__).resolve().parents[1]
+THEORY = ROOT.parent / "shared" / "design" / "theory.md"
+REQUIRED = [c for c in CLAIMS if re.fullmatch(r"[STC]\d+|O[12]", c)]
+ID = re.compile(r"^[A-Z]{1,2}-\d{2}$")
+
+
+@pytest.mark.parametrize("rule_id", sorted(RULES))
+def test_rule_has_identity_title_claims_and_docstring(rule_id):
+    info = RULES[rule_id]
+    assert ID.match(info.id), info.id
+    assert info.title and info.title[0].isupper()
+    assert info.claims, f"{rule_id} cites no claim"
+    for claim in info.claims:
+        assert claim in CLAIMS or claim in STANDARDS, f"{rule_id} cites unknown claim {claim}"
+    concludes, _, why = info.doc.partition("\n\n")
+    assert "\n" not in concludes and concludes.endswith("."), \
+        f"{rule_id}: the docstring's first line should say what the rule concludes"
+    assert len(why.split()) >= 8, f"{rule_id}: the docstring should also say why"
+    assert info.conditions
+
+
+def test_every_required_claim_is_encoded_by_a_rule():
+    encoded = {c for info in RULES.values() for c in info.claims}
+    missing = [c for c in REQUIRED if c not in encoded]
+    assert not missing, f"claims no rule encodes: {missing}"
+    assert len(REQUIRED) == 9 + 7 + 5 + 2
+
+
+def test_rules_live_in_one_module_per_mechanism():
+    modules = {info.mechanism for info in RULES.values()}
+    assert {"security", "stranglehold", "sacrifice", "autonomy", "outcome", "verdict",
+            "judgment"} <= modules
+    assert len(MECHANISMS) == len(modules)
+
+
+def test_rule_ids_are_prefixed_by_their_mechanism():
+    prefixes = {}
+    for info in RULES.values():
+        prefixes.setdefault(info.id.split("-")[0], set()).add(info.mechanism)
+    assert all(len(m) == 1 for m in prefixes.values()), prefixes
+
+
+def test_verdict_rules_have_distinct_ranks():
+    ranks = [i.salience for i in RULES.values() if i.stage is Stage.VERDICT]
+    assert len(ranks) == len(set(ranks)), "verdict precedence must be explicit, not accidental"
+
+
+@pytest.mark.skipif(not THEORY.exists(), reason="the design folder is not beside this checkout")
+def test_shipped_claims_match_theory_md():
+    rows = dict((cid, (text, where)) for cid, text, where in re.findall(
+        r"^\| ([DSTCOA]\d) \| (.+?) \| (.+?) \|$", THEORY.read_text(), re.M))
+    assert rows == CLAIMS
