@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sys
 
 import click
@@ -45,15 +46,46 @@ def main():
     """Will state X join digital coalition Y? Answers from the rules of Liu 2024."""
 
 
+set_option = click.option(
+    "--set", "assignments", multiple=True, metavar="PATH=VALUE",
+    help="Change one value of the evidence before asking, e.g. "
+         "industries.semiconductors.reliance.united-states.level=moderate (repeatable).")
+
+
+def question_files(question, cases, assignments):
+    """The two case files a question names, with any --set changes applied."""
+    state, coalition = Resolver(case_directory(cases)).pair(question)
+    if assignments:
+        from .overrides import apply_overrides
+
+        state, coalition = apply_overrides(state, coalition, assignments)
+    return state, coalition
+
+
 @main.command()
 @click.argument("question", nargs=-1, required=True)
 @cases_option
 @format_option
-def ask(question, cases, fmt):
+@set_option
+@click.option("--trace", "with_trace", is_flag=True, help="Add the readable rule trace.")
+def ask(question, cases, fmt, assignments, with_trace):
     """Answer a question: "Will South Korea join Chip 4?", two names or IDs, or two YAML paths."""
-    state, coalition = Resolver(case_directory(cases)).pair(question)
-    answer = ask_engine(state, coalition)
-    click.echo(render_json(answer) if fmt == "json" else render_text(answer), nl=False)
+    answer = ask_engine(*question_files(question, cases, assignments))
+    if fmt == "json":
+        if with_trace:
+            from .trace import trace_record
+
+            data = json.loads(render_json(answer))
+            data["trace"] = trace_record(answer, argv=sys.argv[1:])
+            click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+        else:
+            click.echo(render_json(answer), nl=False)
+        return
+    click.echo(render_text(answer), nl=False)
+    if with_trace:
+        from .trace import render_trace_text
+
+        click.echo("\n" + render_trace_text(answer), nl=False)
 
 
 @main.command("list")
@@ -68,8 +100,6 @@ def list_cases(cases, fmt):
                    "target": c.data.get("target"), "demand": c.data["demand"],
                    "status": c.data["status"]} for c in base.coalitions.values()]
     if fmt == "json":
-        import json
-
         click.echo(json.dumps({"directory": str(base.directory), "states": states,
                                "coalitions": coalitions}, indent=2))
         return
@@ -104,6 +134,10 @@ def rules_show(rule_id):
 
         raise UsageProblem(f"unknown rule {rule_id!r}; expected one of {', '.join(sorted(RULES))}")
     click.echo(text, nl=False)
+
+
+# ---- commands defined in other modules are registered here, one line each ---------------------
+# (audit: trace, why, rules coverage)      # (analysis: memo, whatif, flips, matrix, map, outlook)
 
 
 if __name__ == "__main__":  # pragma: no cover
