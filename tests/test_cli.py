@@ -1,0 +1,121 @@
+"""The `coalition` command as a user types it: questions, names, case directories, errors."""
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from digital_coalitions.question import Resolver, shipped_cases
+
+COALITION = str(Path(sys.executable).with_name("coalition"))
+FIELDS = {"state", "coalition", "verdict", "likelihood", "confidence", "mechanisms", "rules_fired",
+          "defaults"}
+
+
+def run(*args, env=None):
+    return subprocess.run([COALITION, *args], capture_output=True, text=True, env=env)
+
+
+def answer(*args, **kwargs):
+    result = run("ask", *args, "--format", "json", **kwargs)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+@pytest.mark.parametrize("words", [
+    ["Will South Korea join Chip 4?"],
+    ["will south korea join chip 4"],
+    ["WILL THE Republic of Korea JOIN the Fab 4?"],
+    ["Will", "ROK", "join", "Chip", "4?"],
+    ["south-korea", "chip4"],
+    ["ROK", "Chip 4 Alliance"],
+])
+def test_questions_resolve_through_ids_names_and_aliases(words):
+    got = answer(*words)
+    assert (got["state"], got["coalition"]) == ("south-korea", "chip4")
+
+
+def test_json_carries_the_fields_facts_md_lists():
+    got = answer("japan", "chip4")
+    assert FIELDS <= set(got)
+    assert got["likelihood"]["term"] and len(got["likelihood"]["range"]) == 2
+    assert got["confidence"]["level"] in {"high", "moderate", "low"}
+    assert got["rules_fired"] and all(isinstance(r, str) for r in got["rules_fired"])
+
+
+def test_text_answer_names_verdict_likelihood_confidence_and_rules():
+    result = run("ask", "Will the EU join the TTC?")
+    assert result.returncode == 0, result.stderr
+    text = result.stdout
+    assert "joins-loosely" in text
+    assert "%)" in text and "Confidence:" in text
+    assert "[SD-21" in text and "[V-" in text
+
+
+def test_paths_to_case_files_answer_without_a_case_directory(tmp_path):
+    cases = shipped_cases()
+    state = tmp_path / "my cases é" / "vietnam.yaml"
+    state.parent.mkdir()
+    text = (cases / "states" / "south-korea.yaml").read_text()
+    state.write_text(text.replace("id: south-korea", "id: vietnam").replace(
+        "name: South Korea", "name: Vietnam"))
+    got = answer(str(state), str(cases / "coalitions" / "chip4.yaml"))
+    assert got["state"] == "vietnam"
+
+
+def test_other_case_directory_by_option_and_environment(tmp_path):
+    other = tmp_path / "other"
+    shutil.copytree(shipped_cases(), other, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
+    eu = other / "states" / "eu.yaml"
+    eu.write_text(eu.read_text().replace("name: European Union", "name: Europa"))
+    assert answer("Will Europa join the TTC?", "--cases", str(other))["state"] == "eu"
+    env = {**__import__("os").environ, "COALITION_CASES": str(other)}
+    assert answer("Europa", "ttc", env=env)["state"] == "eu"
+
+
+def test_unknown_name_suggests_and_lists_known_names():
+    result = run("ask", "Will South Koria join Chip 4?")
+    assert result.returncode == 2
+    line = result.stderr.strip()
+    assert "\n" not in line and "Traceback" not in line
+    assert "did you mean 'South Korea'" in line and "japan" in line
+
+
+@pytest.mark.parametrize("args", [
+    ["ask", "Who will join Chip 4"],
+    ["ask", "japan"],
+    ["ask", "japan", "chip4", "--cases", "/no/such/dir"],
+    ["ask", "/no/such/state.yaml", "chip4"],
+    ["rules", "show", "XX-99"],
+])
+def test_bad_input_is_a_one_line_error_with_exit_status_2(args):
+    result = run(*args)
+    assert result.returncode == 2, result.stdout
+    assert "Traceback" not in result.stderr
+    assert result.stderr.startswith("error: ")
+
+
+def test_every_shipped_pairing_is_answered():
+    base = Resolver(shipped_cases()).base
+    from digital_coalitions.answer import ask
+    from digital_coalitions.engine import CoalitionEngine
+
+    engine = CoalitionEngine()
+    verdicts = {}
+    for state in base.states.values():
+        for coalition in base.coalitions.values():
+            verdicts[state.id, coalition.id] = ask(state, coalition, engine).verdict
+    assert len(verdicts) == len(base.states) * len(base.coalitions)
+    assert set(verdicts.values()) <= {"joins", "joins-reluctantly", "joins-loosely", "resists",
+                                      "declines", "conflict"}
+
+
+def test_list_shows_states_and_coalitions():
+    result = run("list")
+    assert result.returncode == 0
+    assert "south-korea" in result.stdout and "chip4" in result.stdout
+    listed = json.loads(run("list", "--format", "json").stdout)
+    assert {s["id"] for s in listed["states"]} >= {"japan", "eu", "united-states", "china"}

@@ -1,0 +1,47 @@
+"""A wheel built from the repository works outside the checkout: templates and cases included."""
+
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def installed_wheel(tmp_path_factory):
+    work = tmp_path_factory.mktemp("wheel")
+    build = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w",
+                            str(work / "dist"), str(ROOT)], capture_output=True, text=True)
+    assert build.returncode == 0, build.stderr
+    wheel = next((work / "dist").glob("digital_coalitions-*.whl"))
+    venv.create(work / "venv", with_pip=True)
+    python = work / "venv" / "bin" / "python"
+    install = subprocess.run([str(python), "-m", "pip", "install", "-q", str(wheel)],
+                             capture_output=True, text=True)
+    assert install.returncode == 0, install.stderr
+    return work, wheel
+
+
+def test_wheel_carries_templates_and_cases(installed_wheel):
+    import zipfile
+
+    names = zipfile.ZipFile(installed_wheel[1]).namelist()
+    assert "digital_coalitions/templates/answer.txt.j2" in names
+    assert "digital_coalitions/cases/states/south-korea.yaml" in names
+    assert "digital_coalitions/cases/coalitions/chip4.yaml" in names
+    assert not any(n.startswith(("rules/", "engine/", "tests/")) for n in names)
+
+
+def test_installed_command_answers_outside_the_checkout(installed_wheel):
+    work, _ = installed_wheel
+    outside = work / "elsewhere"
+    outside.mkdir()
+    result = subprocess.run([str(work / "venv" / "bin" / "coalition"), "ask",
+                             "Will South Korea join Chip 4?"], capture_output=True, text=True,
+                            cwd=outside)
+    assert result.returncode == 0, result.stderr
+    assert "Verdict:" in result.stdout and "joins" in result.stdout
+    assert str(ROOT) not in result.stdout  # the shipped cases come from the installed package
