@@ -72,6 +72,10 @@ def question_evidence(state, coalition):
     tie = (s.get("ties") or {}).get(leader)
     if tie is None:
         add(Tie, "state", f"ties.{leader}", "alliance", "none")
+        # values are shared or not with or without an alliance (S7): assumed low, and said so,
+        # so that writing a tie entry later can only add evidence, never change this one
+        add(Tie, "state", f"ties.{leader}.shared_values", "shared_values", "low")
+        assumed.append(Assumed("state", f"ties.{leader}.shared_values"))
     else:
         for name in TIE_FIELDS:
             add(Tie, "state", f"ties.{leader}.{name}", name, tie.get(name))

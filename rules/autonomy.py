@@ -48,6 +48,6 @@ class AutonomyRules:
 
         "Yoon Suk Yeol's pro-US policy accelerated South Korea's accession … although this was
         not a decisive factor"; both Moon and Yoon resisted first (C4). So it moves the pace
-        and the likelihood, never the verdict alone.
+        (readily or reluctantly) and the likelihood, never whether the state joins.
         """
         self.declare(GovernmentPace(pace=PACE[stance], stance=stance))

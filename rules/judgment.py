@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from digital_coalitions.compat import experta
 
-from .base import Stage, at_least, rule
+from .base import Stage, at_least, one_of, rule
 from .concepts import (
     COMPENSATION,
     CONFIDENCE,
@@ -47,7 +47,7 @@ DOUBT = Stage.CONFIDENCE + 10
 class JudgmentRules:
     # ---- likelihood shifts (independent of the verdict) -----------------------------------
     @rule("LK-01", "Dependency sets the likelihood",
-          SecurityDependency(level=MATCH.level), Verdict(),
+          SecurityDependency(level=MATCH.level & one_of("none", "low", "intense")), Verdict(),
           claims=("S1",), stage=Stage.LIKELIHOOD, rank=10)
     def dependency_shift(self, level):
         """Moves the likelihood up a step for intense dependency and down a step for low or none.
@@ -55,10 +55,8 @@ class JudgmentRules:
         "The higher the dependency, the more willing allies will be to respond to the dominant
         state's digital security narrative and mobilisation" (S1).
         """
-        steps = {"none": -1, "low": -1, "moderate": 0, "high": 0, "intense": 1}[level]
-        if steps:
-            self.declare(LikelihoodShift(steps=steps, reason=f"{level} security dependency",
-                                         claim="S1"))
+        steps = {"none": -1, "low": -1, "intense": 1}[level]
+        self.declare(LikelihoodShift(steps=steps, reason=f"{level} security dependency", claim="S1"))
 
     @rule("LK-02", "Compensation makes joining likelier",
           Compensation(level=MATCH.level & at_least(COMPENSATION, "partial")), Verdict(),
@@ -82,31 +80,30 @@ class JudgmentRules:
         self.declare(LikelihoodShift(steps=-1, reason="high risk of retaliation", claim="C1"))
 
     @rule("LK-04", "The government's pace",
-          GovernmentPace(pace=MATCH.pace), Verdict(), claims=("C4",), stage=Stage.LIKELIHOOD,
+          GovernmentPace(pace=MATCH.pace & one_of("accelerates", "slows")), Verdict(), claims=("C4",), stage=Stage.LIKELIHOOD,
           rank=10)
     def pace_shift(self, pace):
         """Moves the likelihood a step with a pro-leader or autonomist government.
 
         A pro-leader government accelerates accession "although this was not a decisive
-        factor" (C4): it moves the likelihood, never the verdict.
+        factor" (C4): it moves the likelihood and the pace, never whether the state joins.
         """
-        steps = {"accelerates": 1, "steady": 0, "slows": -1}[pace]
-        if steps:
-            self.declare(LikelihoodShift(steps=steps, reason=f"the government {pace} accession",
-                                         claim="C4"))
+        steps = {"accelerates": 1, "slows": -1}[pace]
+        self.declare(LikelihoodShift(steps=steps, reason=f"the government {pace} accession",
+                                     claim="C4"))
 
     @rule("LK-05", "The threat narrative lands",
-          NarrativeReceptiveness(level=MATCH.level), Verdict(), claims=("S7",),
+          NarrativeReceptiveness(level=MATCH.level & one_of("receptive", "unreceptive")), Verdict(),
+          claims=("S7",),
           stage=Stage.LIKELIHOOD, rank=10)
     def narrative_shift(self, level):
         """Moves the likelihood a step for a receptive or unreceptive ally.
 
         Threat perception and shared values are the ideational foundations (S7).
         """
-        steps = {"receptive": 1, "mixed": 0, "unreceptive": -1}[level]
-        if steps:
-            self.declare(LikelihoodShift(steps=steps, reason=f"{level} to the threat narrative",
-                                         claim="S7"))
+        steps = {"receptive": 1, "unreceptive": -1}[level]
+        self.declare(LikelihoodShift(steps=steps, reason=f"{level} to the threat narrative",
+                                     claim="S7"))
 
     @rule("LK-06", "Joining gains voice", StatusAnxiety(), Verdict(), claims=("S9",),
           stage=Stage.LIKELIHOOD, rank=10)
@@ -133,7 +130,8 @@ class JudgmentRules:
         self.declare(Likelihood(term=term, low=floor, high=ceiling, step=step))
 
     # ---- confidence ----------------------------------------------------------------------
-    @rule("CF-01", "Assumed rather than known", Question(), Defaulted(), claims=("ICD203",),
+    @rule("CF-01", "Assumed rather than known", Question(), Defaulted(),
+          NOT(ConfidenceDowngrade(cause="assumed")), claims=("ICD203",),
           stage=Stage.CONFIDENCE, rank=10)
     def assumed_values(self):
         """Lowers confidence a step when the answer rests on defaulted values (two steps if many).
@@ -142,7 +140,7 @@ class JudgmentRules:
         """
         count = len(self.gather(Defaulted))
         self.declare(ConfidenceDowngrade(
-            steps=2 if count >= 5 else 1,
+            cause="assumed", steps=2 if count >= 5 else 1,
             reason=f"{count} value{'s' if count != 1 else ''} assumed by default, not known"))
 
     @rule("CF-02", "Unsourced evidence", Sourcing(source=MATCH.source, value=0), claims=("ICD203",),
@@ -153,7 +151,8 @@ class JudgmentRules:
         ICD 203 asks for the quality and credibility of sources to be described; evidence that
         nobody can check is weaker evidence.
         """
-        self.declare(ConfidenceDowngrade(steps=1, reason=f"the {source} file cites no sources"))
+        self.declare(ConfidenceDowngrade(cause="unsourced", steps=1,
+                                         reason=f"the {source} file cites no sources"))
 
     @rule("CF-03", "Mechanisms pull apart",
           Stranglehold(level=at_least(STRANGLEHOLD, "significant")),
@@ -166,7 +165,8 @@ class JudgmentRules:
         compensation.
         """
         self.declare(ConfidenceDowngrade(
-            steps=1, reason="a strong stranglehold pulls against a heavy sacrifice"))
+            cause="cross-pressure", steps=1,
+            reason="a strong stranglehold pulls against a heavy sacrifice"))
 
     @rule("CF-10", "Confidence", Verdict(), Likelihood(), claims=("ICD203",),
           stage=Stage.CONFIDENCE)

@@ -194,8 +194,9 @@ class SecurityRules:
         Members weigh "the effectiveness of security commitments and the authority of the
         coalition regime, as well as members' feelings of abandonment" (S2). A highly
         institutionalised regime carries authority of its own (NATO "is bound to generate elite
-        networks … that influence its members' policy positions"), so it makes any ally at least
-        moderately dependent; "the stronger the alliance-based security attachment, the more
+        networks … that influence its members' policy positions"), so a strong commitment (a
+        treaty alliance with an institutionalised regime, deterrence and exercises) makes an ally
+        at least moderately dependent; "the stronger the alliance-based security attachment, the more
         prominent the impact of commitment effectiveness and institutional authority", so only
         strong attachment under strong commitment is intense (Japan, South Korea). Europe's
         dependency, even with Russia at the door, stays "partial and confined": moderate.

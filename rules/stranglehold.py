@@ -33,7 +33,7 @@ from .concepts import (
     TechnologicalStick,
 )
 
-MATCH, NOT, OR = experta.MATCH, experta.NOT, experta.OR
+AND, MATCH, NOT, OR = experta.AND, experta.MATCH, experta.NOT, experta.OR
 
 BASE = {"low": "limited", "moderate": "limited", "high": "significant", "critical": "significant"}
 
@@ -169,7 +169,8 @@ class StrangleholdRules:
 
     @rule("ST-21", "The stick of the stranglehold",
           OR(Stranglehold(level=at_least(STRANGLEHOLD, "significant")),
-             Pressure(kind="technology_sanctions")),
+             AND(Pressure(kind="technology_sanctions"),
+                 Stranglehold(level=at_least(STRANGLEHOLD, "limited")))),
           NOT(TechnologicalStick()),
           claims=("T3",), stage=Stage.MECHANISM)
     def stick(self):
@@ -177,7 +178,8 @@ class StrangleholdRules:
 
         "The imposition of sanctions or blockades on allies in key technologies will cause
         their digital industries to suffer serious impacts and even face existential crises"
-        (T3), whether the hold is significant or sanctions are threatened outright.
+        (T3), whether the hold is significant or sanctions are threatened outright over
+        technology the state relies on (a threat over technology it does not use is no stick).
         """
         self.declare(TechnologicalStick())
 

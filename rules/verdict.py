@@ -37,7 +37,7 @@ from .concepts import (
     Verdict,
 )
 
-NOT, OR = experta.NOT, experta.OR
+AND, NOT, OR = experta.AND, experta.NOT, experta.OR
 SIMPLE = CoalitionTrait(field="demand", value="simple")
 COMPLEX = CoalitionTrait(field="demand", value="complex")
 UNDECIDED = NOT(Verdict())
@@ -47,14 +47,17 @@ class VerdictRules:
     @rule("V-01", "Coercion without dependency brings conflict",
           COMPLEX, SecurityDependency(level="none"),
           OR(Stranglehold(level=at_least(STRANGLEHOLD, "significant")),
-             Pressure(kind="technology_sanctions")),
+             AND(Pressure(kind="technology_sanctions"),
+                 Stranglehold(level=at_least(STRANGLEHOLD, "limited")))),
           UNDECIDED, claims=("T7",), stage=Stage.VERDICT, rank=90)
     def conflict(self):
         """Concludes conflict: a stranglehold used on a state with no security dependency.
 
         "Without security dependency, the use of a technological stranglehold will not lead to
         digital coalitions but may instead lead to intense conflicts" (T7: Japan's 2019 curbs
-        on South Korea).
+        on South Korea). The hold is "used" when it is significant or when sanctions are
+        threatened over technology the state does rely on; a threat with nothing to grip is no
+        stranglehold.
         """
         self.declare(Verdict(value="conflict"))
 

@@ -52,7 +52,7 @@ def test_text_answer_names_verdict_likelihood_confidence_and_rules():
     text = result.stdout
     assert "joins-loosely" in text
     assert "%)" in text and "Confidence:" in text
-    assert "[SD-21" in text and "[V-" in text
+    assert "SD-21 Security dependency" in text and "V-09 A looser accession" in text
 
 
 def test_paths_to_case_files_answer_without_a_case_directory(tmp_path):

@@ -1,0 +1,843 @@
+"""Load and validate case files (the contract in ``facts.md``, as data in :mod:`.schema`).
+
+    load_file(path, kind=None) -> CaseFile     one state or coalition file
+    load_dir(directory)        -> CaseBase     directory/states/*.yaml, directory/coalitions/*.yaml
+
+Every problem is reported, never just the first, as one line::
+
+    FILE:LINE: field.path: what was wrong; expected what
+
+File-level problems use the pseudo-fields ``(file)`` (cannot read, not UTF-8, too big, empty,
+not a mapping), ``(yaml)`` (parser errors, tabs, tags, aliases, nesting) and ``(directory)``.
+All of them are raised together as one :class:`CaseError`; no input produces any other
+exception. The loader only reads: it never writes to any file.
+
+Safety: files over :data:`schema.MAX_FILE_BYTES` are refused before parsing; the YAML is
+parsed with a :class:`yaml.SafeLoader` subclass into nodes only, aliases are refused as soon as
+the parser meets one (no "billion laughs", no self-referencing anchors), nesting deeper than
+:data:`schema.MAX_DEPTH` is refused while composing (no recursion trouble), and only the plain
+YAML tags (str, int, float, bool, null, timestamp, map, seq) are turned into values: any other
+tag (``!!python/object/apply:...``, ``!!binary``, ``!custom``) is refused without being
+constructed. Duplicate keys are errors naming both lines.
+"""
+
+from __future__ import annotations
+
+import codecs
+import datetime
+import difflib
+import hashlib
+import math
+import os
+import pathlib
+import re
+import stat
+from collections.abc import Mapping
+from dataclasses import dataclass
+from dataclasses import field as dc_field
+from types import MappingProxyType
+from typing import Any
+
+import yaml
+from yaml.events import AliasEvent
+from yaml.nodes import MappingNode, ScalarNode, SequenceNode
+
+from . import schema as S
+from .schema import Field
+
+__all__ = ["CaseBase", "CaseError", "CaseFile", "load_dir", "load_file"]
+
+
+# ---- public types ----------------------------------------------------------------------------------
+class CaseError(Exception):
+    """All problems found, each one line: 'FILE:LINE: field.path: what was wrong; expected ...'."""
+
+    problems: list[str]
+
+    def __init__(self, problems):
+        if isinstance(problems, str):
+            problems = problems.splitlines()
+        self.problems = [str(p) for p in problems]
+        super().__init__("\n".join(self.problems))
+
+    def __str__(self) -> str:
+        return "\n".join(self.problems)
+
+    def __reduce__(self):
+        return (type(self), (list(self.problems),))
+
+
+@dataclass(frozen=True)
+class CaseFile:
+    """One loaded case file. ``data`` has exactly facts.md's shape, defaults applied."""
+
+    kind: str
+    id: str
+    data: dict
+    path: pathlib.Path
+    defaults: tuple[str, ...]
+    lines: Mapping[str, int]
+    sha256: str
+
+
+@dataclass(frozen=True)
+class CaseBase:
+    """All case files of a directory, by id."""
+
+    directory: pathlib.Path
+    states: Mapping[str, CaseFile]
+    coalitions: Mapping[str, CaseFile]
+
+
+# ---- problem collection ----------------------------------------------------------------------------
+_INVALID = object()  # a value that already produced a problem
+
+_SIMPLE_KEY = re.compile(r"^[\w\-]{1,64}$")
+_PSEUDO_KEY = re.compile(r"^\([a-z ]{1,30}\)$")  # (complex key)
+
+
+def _clean(text: str) -> str:
+    """One line, printable: escape anything that could break a line."""
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+
+
+def _q(value: str, limit: int = 60) -> str:
+    """A string value quoted for a message (repr escapes newlines and other non-printables)."""
+    if len(value) > limit:
+        value = value[: limit - 1] + "…"
+    return repr(value)
+
+
+def _comp(key) -> str:
+    if isinstance(key, int):
+        return f"[{key}]"
+    if isinstance(key, str) and (_SIMPLE_KEY.match(key) or _PSEUDO_KEY.match(key)):
+        return key
+    # an odd key: show it quoted, without a ':' that would blur the 'FILE:LINE: path:' frame
+    return _q(str(key), 40).replace(":", "\\x3a")
+
+
+def _render(path: tuple) -> str:
+    out = ""
+    for part in path:
+        c = _comp(part)
+        out += c if (c.startswith("[") or not out) else "." + c
+    return out or "(file)"
+
+
+def _got(v) -> str:
+    """The type (and value) found, for 'got ...' in messages."""
+    if v is None:
+        return "null (an empty value)"
+    if isinstance(v, bool):
+        return f"a boolean ({'true' if v else 'false'})"
+    if isinstance(v, int):
+        digits = str(v) if abs(v) < 10**30 else "a huge number"
+        return f"an integer ({digits})"
+    if isinstance(v, float):
+        return f"a number ({_fmt(v) if not math.isfinite(v) else repr(v)})"
+    if isinstance(v, str):
+        return f"a string ({_q(v)})"
+    if isinstance(v, datetime.datetime):
+        return f"a date-time ({v.isoformat()})"
+    if isinstance(v, datetime.date):
+        return f"a date ({v.isoformat()})"
+    if isinstance(v, list):
+        return "a list"
+    if isinstance(v, dict):
+        return "a mapping"
+    return f"a {type(v).__name__}"
+
+
+def _fmt(v: float) -> str:
+    if math.isnan(v):
+        return ".nan"
+    if math.isinf(v):
+        return ".inf" if v > 0 else "-.inf"
+    return f"{v:g}"
+
+
+def _slugify(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.strip().lower()).strip("-")
+
+
+def _close(word: str, choices, n: int = 1) -> list[str]:
+    choices = list(choices)
+    lowered = {c.lower(): c for c in choices}
+    hits = difflib.get_close_matches(word.strip().lower(), list(lowered), n=n, cutoff=0.6)
+    return [lowered[h] for h in hits]
+
+
+class _Ctx:
+    """Problems, lines and defaults of one file."""
+
+    def __init__(self, display: str):
+        self.file = display
+        self.lines: dict[tuple, int] = {(): 1}
+        self.problems: list[tuple[int, int, str]] = []
+        self.defaults: list[tuple] = []
+
+    def line_of(self, path: tuple) -> int:
+        while path not in self.lines:
+            path = path[:-1]
+        return self.lines[path]
+
+    def add(self, path, what: str, expected: str, line: int | None = None) -> None:
+        where = path if isinstance(path, str) else _render(path)
+        if line is None:
+            line = self.line_of(path) if isinstance(path, tuple) else 1
+        msg = f"{self.file}:{line}: {_clean(where)}: {_clean(what)}; expected {_clean(expected)}"
+        self.problems.append((line, len(self.problems), msg))
+
+    def messages(self) -> list[str]:
+        return [m for _, _, m in sorted(self.problems)]
+
+
+# ---- YAML: nodes only, refusing aliases and deep nesting ------------------------------------------
+class _Refused(Exception):
+    def __init__(self, mark, what: str, expected: str):
+        super().__init__(what)
+        self.line = (mark.line + 1) if mark is not None else 1
+        self.what = what
+        self.expected = expected
+
+
+class _CaseLoader(yaml.SafeLoader):
+    """A SafeLoader that composes nodes but refuses aliases and nesting beyond MAX_DEPTH."""
+
+    def __init__(self, stream):
+        super().__init__(stream)
+        self._depth = 0
+
+    def compose_node(self, parent, index):
+        if self.check_event(AliasEvent):
+            event = self.peek_event()
+            raise _Refused(event.start_mark, f"alias '*{_clean(str(event.anchor))}' is not allowed",
+                           "plain values (case files do not use anchors & and aliases *)")
+        self._depth += 1
+        try:
+            if self._depth > S.MAX_DEPTH:
+                event = self.peek_event()
+                raise _Refused(event.start_mark, f"nested deeper than {S.MAX_DEPTH} levels",
+                               f"at most {S.MAX_DEPTH} levels of nesting")
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+
+_TAG = "tag:yaml.org,2002:"
+_SCALAR_TAGS = {_TAG + t for t in ("str", "int", "float", "bool", "null", "timestamp")}
+_AS_TEXT_TAGS = {_TAG + "value", _TAG + "merge"}  # '=' and '<<' as plain values: just text
+
+
+def _tagname(tag: str) -> str:
+    return "!!" + tag[len(_TAG):] if tag.startswith(_TAG) else tag
+
+
+def _refuse_tag(node, path, ctx: _Ctx) -> None:
+    ctx.add(path, f"the YAML tag {_q(_tagname(node.tag), 80)} is not allowed",
+            "plain YAML values (strings, numbers, booleans, null, lists, mappings)",
+            line=node.start_mark.line + 1)
+
+
+def _build(node, path: tuple, ctx: _Ctx, loader: _CaseLoader):
+    """Node -> plain Python value, recording the line of every key and list item."""
+    if isinstance(node, ScalarNode):
+        if node.tag in _AS_TEXT_TAGS:
+            return node.value
+        if node.tag not in _SCALAR_TAGS:
+            _refuse_tag(node, path, ctx)
+            return _INVALID
+        try:
+            return loader.yaml_constructors[node.tag](loader, node)
+        except Exception:  # noqa: BLE001 - any constructor failure is a problem line
+            ctx.add(path, f"could not read {_q(node.value)} as {_tagname(node.tag)}",
+                    f"a valid {_tagname(node.tag)} value", line=node.start_mark.line + 1)
+            return _INVALID
+    if isinstance(node, SequenceNode):
+        if node.tag != _TAG + "seq":
+            _refuse_tag(node, path, ctx)
+            return _INVALID
+        items = []
+        for i, item in enumerate(node.value):
+            ctx.lines[path + (i,)] = item.start_mark.line + 1
+            items.append(_build(item, path + (i,), ctx, loader))
+        return items
+    if not isinstance(node, MappingNode) or node.tag != _TAG + "map":
+        _refuse_tag(node, path, ctx)
+        return _INVALID
+    out: dict[str, Any] = {}
+    first: dict[str, int] = {}
+    for key_node, value_node in node.value:
+        line = key_node.start_mark.line + 1
+        if not isinstance(key_node, ScalarNode):
+            ctx.add(path + ("(complex key)",),
+                    f"a key is {_got([] if isinstance(key_node, SequenceNode) else {})}",
+                    "a plain word as key", line=line)
+            continue
+        key_path = path + (key_node.value,)
+        if key_node.tag == _TAG + "merge":
+            ctx.add(key_path, "the merge key '<<' is not allowed",
+                    "every key written out (case files do not use anchors or merges)", line=line)
+            continue
+        key = _build(key_node, key_path, ctx, loader)
+        if key is _INVALID:
+            continue
+        if not isinstance(key, str):
+            ctx.add(key_path, f"a key is {_got(key)}",
+                    "a word or slug as key (quote it to make it text)", line=line)
+            continue
+        if key in first:
+            ctx.add(path + (key,), f"duplicate key, first written at line {first[key]} and "
+                    f"again at line {line}", "each key only once", line=line)
+            continue
+        first[key] = line
+        ctx.lines[path + (key,)] = line
+        out[key] = _build(value_node, path + (key,), ctx, loader)
+    return out
+
+
+def _parse(text: str, ctx: _Ctx):
+    """Text -> the top-level mapping, or None (problems recorded)."""
+    try:
+        loader = _CaseLoader(text)  # the reader checks for unprintable characters here
+    except yaml.reader.ReaderError as e:
+        _reader_problem(e, text, ctx)
+        return None
+    try:
+        try:
+            root = loader.get_single_node()
+        except _Refused as r:
+            ctx.add("(yaml)", r.what, r.expected, line=r.line)
+            return None
+        except yaml.MarkedYAMLError as e:
+            _yaml_problem(e, text, ctx)
+            return None
+        except yaml.reader.ReaderError as e:
+            _reader_problem(e, text, ctx)
+            return None
+        except yaml.YAMLError as e:
+            ctx.add("(yaml)", f"could not parse: {str(e).splitlines()[0] if str(e) else e!r}",
+                    "valid YAML")
+            return None
+        if root is None:
+            ctx.add("(file)", "the file is empty (no content other than blanks or comments)",
+                    "a mapping of fields, e.g. 'id: south-korea'")
+            return None
+        if not isinstance(root, MappingNode):
+            value = _build(root, (), ctx, loader)
+            if value is _INVALID:
+                return None
+            if value is None:
+                what = "the document is empty (null)"
+            else:
+                what = f"the document is {_got(value)}"
+            ctx.add("(file)", what, "a mapping of fields (key: value lines)",
+                    line=root.start_mark.line + 1)
+            return None
+        ctx.lines[()] = 1
+        tree = _build(root, (), ctx, loader)
+        return None if tree is _INVALID else tree
+    finally:
+        loader.dispose()
+
+
+def _reader_problem(e, text: str, ctx: _Ctx) -> None:
+    position = e.position if isinstance(e.position, int) else 0
+    line = text[:position].count("\n") + 1
+    character = e.character if isinstance(e.character, int) else ord(str(e.character)[:1] or "?")
+    ctx.add("(yaml)", f"the character #x{character:04x} is not allowed in YAML",
+            "printable text (no control characters such as NUL)", line=line)
+
+
+def _yaml_problem(e: yaml.MarkedYAMLError, text: str, ctx: _Ctx) -> None:
+    mark = e.problem_mark or e.context_mark
+    line = mark.line + 1 if mark is not None else 1
+    reason = e.problem or e.context or "invalid YAML"
+    if "'\\t'" in reason and mark is not None:
+        lines = text.split("\n")
+        row = lines[mark.line] if mark.line < len(lines) else ""
+        if not row[: mark.column].strip(" \t"):
+            ctx.add("(yaml)", "a tab character is used for indentation",
+                    "spaces for indentation (YAML does not allow tabs there)", line=line)
+        else:
+            ctx.add("(yaml)", "a tab character where YAML needs a space",
+                    "spaces between a key and its value (YAML does not allow tabs there)",
+                    line=line)
+        return
+    if e.context and "single document" in e.context:
+        ctx.add("(yaml)", "a second YAML document (a '---' line) follows the first",
+                "one YAML document per file", line=line)
+        return
+    if e.context and e.problem and e.context_mark is not None:
+        reason = f"{e.problem} ({e.context} at line {e.context_mark.line + 1})"
+    ctx.add("(yaml)", f"could not parse: {reason}", "valid YAML", line=line)
+
+
+# ---- reading the file ------------------------------------------------------------------------------
+def _display(path: pathlib.Path | str) -> str:
+    return _clean(str(path))
+
+
+def _read(path: pathlib.Path, ctx: _Ctx) -> bytes | None:
+    expected = "a readable YAML case file"
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        if os.path.islink(path):
+            ctx.add("(file)", "is a broken symbolic link", expected)
+        else:
+            ctx.add("(file)", "no such file", expected)
+        return None
+    except NotADirectoryError:
+        ctx.add("(file)", "no such file (a parent is not a directory)", expected)
+        return None
+    except PermissionError:
+        ctx.add("(file)", "cannot be read (permission denied)", expected)
+        return None
+    except (OSError, ValueError) as e:
+        ctx.add("(file)", f"cannot be read ({getattr(e, 'strerror', None) or e})", expected)
+        return None
+    if stat.S_ISDIR(st.st_mode):
+        ctx.add("(file)", "is a directory", "a YAML case file")
+        return None
+    if not stat.S_ISREG(st.st_mode):
+        ctx.add("(file)", "is not a regular file (a device, pipe or socket)", "a YAML case file")
+        return None
+    too_big = f"at most {S.MAX_FILE_BYTES} bytes (1 MiB)"
+    if st.st_size > S.MAX_FILE_BYTES:
+        ctx.add("(file)", f"the file is too large ({st.st_size} bytes)", too_big)
+        return None
+    try:
+        with open(path, "rb") as fh:
+            raw = fh.read(S.MAX_FILE_BYTES + 1)
+    except PermissionError:
+        ctx.add("(file)", "cannot be read (permission denied)", expected)
+        return None
+    except OSError as e:
+        ctx.add("(file)", f"cannot be read ({e.strerror or e})", expected)
+        return None
+    if len(raw) > S.MAX_FILE_BYTES:
+        ctx.add("(file)", "the file is too large (over 1 MiB)", too_big)
+        return None
+    return raw
+
+
+def _decode(raw: bytes, ctx: _Ctx) -> str | None:
+    raw = raw.removeprefix(codecs.BOM_UTF8)
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as e:
+        line = raw[: e.start].count(b"\n") + 1
+        hint = ""
+        if raw[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+            hint = "; it looks like UTF-16"
+        ctx.add("(file)", f"the file is not UTF-8 text (byte 0x{raw[e.start]:02x} cannot be "
+                f"decoded{hint})", "UTF-8 text (save the file as UTF-8)", line=line)
+        return None
+
+
+# ---- validation against the schema -----------------------------------------------------------------
+def _other_kind(kind: str) -> str:
+    return "coalition" if kind == "state" else "state"
+
+
+def _where(name: str, kind: str) -> list[str]:
+    return [p for p, f in S.iter_fields(kind) if f.name == name and "." in p]
+
+
+def _unknown_key(key: str, fs: tuple[Field, ...], path: tuple, ctx: _Ctx, kind: str) -> None:
+    names = [f.name for f in fs]
+    expected = "one of " + ", ".join(names)
+    close = _close(key, names)
+    if _where(key, kind):
+        expected += f" ({_q(key)} belongs at {_where(key, kind)[0]})"
+    elif close:
+        expected += f" (did you mean {close[0]!r}?)"
+    elif not path and any(f.name == key for f in S.fields(_other_kind(kind))):
+        other = _other_kind(kind)
+        expected += f" ({_q(key)} is a {other}-file field: is this a {other} file?)"
+    ctx.add(path + (key,), "unknown key", expected)
+
+
+def _check_fields(fs: tuple[Field, ...], given: dict, path: tuple, ctx: _Ctx, fill: bool,
+                  kind: str) -> dict:
+    out: dict[str, Any] = {}
+    known = {f.name for f in fs}
+    for key in given:
+        if key not in known:
+            _unknown_key(key, fs, path, ctx, kind)
+    for f in fs:
+        p = path + (f.name,)
+        if f.name in given:
+            value = _check_value(f, given[f.name], p, ctx, kind)
+            if value is not _INVALID:
+                out[f.name] = value
+        elif f.required:
+            ctx.add(p, "missing required field", S.describe(f))
+        elif f.type == "section":
+            out[f.name] = _check_fields(f.fields, {}, p, ctx, fill and f.fill, kind)
+        elif f.type == "map":
+            out[f.name] = {}
+        elif f.type in ("strings", "slugs"):
+            out[f.name] = []
+        elif fill:
+            out[f.name] = f.default
+            if f.reported:
+                ctx.defaults.append(p)
+    return out
+
+
+def _check_value(f: Field, v, path: tuple, ctx: _Ctx, kind: str):
+    if v is _INVALID:
+        return _INVALID
+    if v is None and f.nullable:
+        if f.null_is_unknown:
+            ctx.defaults.append(path)
+        return None
+    t = f.type
+
+    def bad(what: str, expected: str | None = None):
+        ctx.add(path, what, expected or S.describe(f))
+        return _INVALID
+
+    if t == "word":
+        if isinstance(v, str):
+            if v in f.words:
+                return v
+            close = _close(v, f.words)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            return bad(f"{_q(v)} is not allowed", S.describe(f) + hint)
+        hint = ""
+        if v is False and "none" in f.words:
+            hint = " (an unquoted no/off is the boolean false in YAML: did you mean 'none'?)"
+        return bad(f"got {_got(v)}", S.describe(f) + hint)
+
+    if t == "bool":
+        if isinstance(v, bool):
+            return v
+        if isinstance(v, str):
+            return bad(f"got {_got(v)}", "a YAML boolean true/false, written without quotes")
+        return bad(f"got {_got(v)}")
+
+    if t == "share":
+        if isinstance(v, bool) or not isinstance(v, (int, float)):
+            hint = ""
+            if isinstance(v, str):
+                text = v.strip()
+                if text.endswith("%"):
+                    hint = " (write a share such as 0.6 for 60%)"
+                else:
+                    try:
+                        float(text)
+                        hint = " (remove the quotes)"
+                    except ValueError:
+                        pass
+            return bad(f"got {_got(v)}", S.describe(f) + hint)
+        number = float(v)
+        if not math.isfinite(number):
+            return bad(f"{_fmt(number)} is not a finite number")
+        if not 0.0 <= number <= 1.0:
+            hint = " (a share: 0.6 means 60%)" if 1 < number <= 100 else ""
+            return bad(f"{_fmt(number)} is out of range", S.describe(f) + hint)
+        return number
+
+    if t == "year":
+        if isinstance(v, bool) or not isinstance(v, int):
+            hint = " (remove the quotes)" if isinstance(v, str) and v.strip().isdigit() else ""
+            return bad(f"got {_got(v)}", S.describe(f) + hint)
+        if not 1000 <= v <= 9999:
+            return bad(f"{v if abs(v) < 10**30 else 'a huge number'} is out of range",
+                       "a four-digit year, e.g. 2023")
+        return v
+
+    if t == "slug":
+        if not isinstance(v, str):
+            return bad(f"got {_got(v)}")
+        if not S.is_slug(v):
+            suggestion = _slugify(v)
+            hint = f" (did you mean {suggestion!r}?)" if S.is_slug(suggestion) else ""
+            return bad(f"{_q(v)} is not a lowercase slug", S.describe(f) + hint)
+        return v
+
+    if t == "string":
+        if not isinstance(v, str):
+            hint = " (put it in quotes)" if isinstance(v, (int, float, bool, datetime.date)) else ""
+            return bad(f"got {_got(v)}", S.describe(f) + hint)
+        if f.required and not v.strip():
+            return bad("the text is empty", "a non-empty string")
+        return v
+
+    if t in ("strings", "slugs"):
+        if not isinstance(v, list):
+            example = f" (a list: [{v}])" if isinstance(v, str) and "\n" not in v else ""
+            return bad(f"got {_got(v)}", S.describe(f) + _clean(example[:80]))
+        # on a bad item the list keeps an _INVALID placeholder, so that indexes still match
+        # lines for the cross-checks of load_dir; such data is never handed out (the file fails)
+        items: list = []
+        seen: dict[str, int] = {}
+        for i, item in enumerate(v):
+            p = path + (i,)
+            if item is _INVALID:
+                pass
+            elif not isinstance(item, str):
+                hint = ""
+                if isinstance(item, dict):
+                    hint = " (quote text that contains ': ')"
+                elif isinstance(item, (int, float, bool, datetime.date)) and t == "strings":
+                    hint = " (put it in quotes)"
+                ctx.add(p, f"got {_got(item)}", ("a lowercase slug" if t == "slugs"
+                                                 else "a non-empty string") + hint)
+            elif t == "slugs" and not S.is_slug(item):
+                ctx.add(p, f"{_q(item)} is not a lowercase slug", "a lowercase slug, e.g. japan")
+            elif t == "strings" and not item.strip():
+                ctx.add(p, "the text is empty", "a non-empty string")
+            elif t == "slugs" and item in seen:
+                ctx.add(p, f"{_q(item)} is listed twice (also item {seen[item]})",
+                        "each id once")
+            else:
+                seen.setdefault(item, i)
+                items.append(item)
+                continue
+            items.append(_INVALID)
+        return items
+
+    if t == "section":
+        if not isinstance(v, dict):
+            return bad(f"got {_got(v)}")
+        return _check_fields(f.fields, v, path, ctx, f.fill, kind)
+
+    # map keyed by slugs
+    if not isinstance(v, dict):
+        return bad(f"got {_got(v)}")
+    out = {}
+    entry_expected = "a mapping with keys " + ", ".join(x.name for x in f.fields)
+    for key, entry in v.items():
+        p = path + (key,)
+        if not S.is_slug(key):
+            suggestion = _slugify(key)
+            hint = f" (did you mean {suggestion!r}?)" if S.is_slug(suggestion) else ""
+            ctx.add(p, f"the key {_q(key)} is not a lowercase slug",
+                    "an id such as united-states" + hint)
+            continue
+        if entry is _INVALID:
+            continue
+        if not isinstance(entry, dict):
+            hint = " (write {} for an entry with all defaults)" if entry is None else ""
+            ctx.add(p, f"got {_got(entry)}", entry_expected + hint)
+            continue
+        out[key] = _check_fields(f.fields, entry, p, ctx, f.fill, kind)
+    return out
+
+
+def _validate(tree: dict, kind: str, path: pathlib.Path, ctx: _Ctx) -> dict:
+    data = _check_fields(S.fields(kind), tree, (), ctx, True, kind)
+    case_id = data.get("id")
+    if case_id is not None:
+        stem = path.stem
+        if not S.is_slug(stem):
+            ctx.add(("id",), f"the file name {_q(path.name)} is not <id>.yaml",
+                    f"the file to be named {case_id}.yaml")
+        elif case_id != stem:
+            ctx.add(("id",), f"{_q(case_id)} differs from the file name {_q(path.name)}",
+                    f"the id to equal the file's stem, {stem!r}")
+    return data
+
+
+# ---- loading ---------------------------------------------------------------------------------------
+@dataclass
+class _Loaded:
+    path: pathlib.Path
+    kind: str
+    ctx: _Ctx
+    data: dict | None = None
+    sha256: str = ""
+    extra: list = dc_field(default_factory=list)
+
+    def case(self) -> CaseFile:
+        lines = {}
+        for p, line in self.ctx.lines.items():
+            if p:
+                lines[_render(p)] = line
+        for p in self.ctx.defaults:
+            lines.setdefault(_render(p), self.ctx.line_of(p))
+        try:
+            resolved = self.path.resolve()
+        except (OSError, RuntimeError):
+            resolved = self.path.absolute()
+        return CaseFile(
+            kind=self.kind,
+            id=self.data["id"],
+            data=self.data,
+            path=resolved,
+            defaults=tuple(_render(p) for p in self.ctx.defaults),
+            lines=MappingProxyType(lines),
+            sha256=self.sha256,
+        )
+
+
+def _has_invalid(value) -> bool:
+    if value is _INVALID:
+        return True
+    if isinstance(value, dict):
+        return any(_has_invalid(v) for v in value.values())
+    if isinstance(value, list):
+        return any(_has_invalid(v) for v in value)
+    return False
+
+
+def _load(path: pathlib.Path, kind: str | None) -> _Loaded:
+    ctx = _Ctx(_display(path))
+    result = _Loaded(path, kind or "state", ctx)
+    try:
+        raw = _read(path, ctx)
+        if raw is None:
+            return result
+        result.sha256 = hashlib.sha256(raw).hexdigest()
+        text = _decode(raw, ctx)
+        if text is None:
+            return result
+        tree = _parse(text, ctx)
+        if tree is None:
+            return result
+        if kind is None:
+            result.kind = "coalition" if "leader" in tree else "state"
+        result.data = _validate(tree, result.kind, path, ctx)
+        if not ctx.problems and _has_invalid(result.data):  # defensive: never hand out a hole
+            raise AssertionError("an invalid value without a problem")
+    except Exception as e:  # noqa: BLE001 - never a traceback: it becomes a problem line
+        ctx.add("(loader)", f"unexpected {type(e).__name__} while reading the file",
+                "a file the loader can read (please report this as a loader bug)")
+        result.data = None
+    return result
+
+
+def _check_kind(kind) -> None:
+    if kind not in (None, "state", "coalition"):
+        raise ValueError(f"kind must be None, 'state' or 'coalition', not {kind!r}")
+
+
+def load_file(path, kind: str | None = None) -> CaseFile:
+    """Load one case file. ``kind`` None: a file with a ``leader`` key is a coalition, else a
+    state. Raises :class:`CaseError` with every problem found."""
+    _check_kind(kind)
+    loaded = _load(pathlib.Path(path), kind)
+    problems = loaded.ctx.messages()
+    if problems or loaded.data is None:
+        raise CaseError(problems or [(f"{loaded.ctx.file}:1: (file): could not be loaded; "
+                                     "expected a valid case file")])
+    return loaded.case()
+
+
+def _suggest_state(ref: str, ids, aliases: dict[str, str]) -> str:
+    alias_hit = aliases.get(ref.strip().lower())
+    if alias_hit:
+        return f" (did you mean {alias_hit!r}?)"
+    close = _close(ref, ids)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def _cross_check(coalition: _Loaded, state_ids: set[str], aliases: dict[str, str]) -> None:
+    data, ctx = coalition.data, coalition.ctx
+    if data is None:
+        return
+    ids = sorted(state_ids)
+
+    def check(path: tuple, ref: str, role: str) -> None:
+        if ref not in state_ids:
+            ctx.add(path, f"{role} {ref!r} is not a state in states/",
+                    "the id of a state file in states/" + _suggest_state(ref, ids, aliases))
+
+    if isinstance(data.get("leader"), str):
+        check(("leader",), data["leader"], "the leader")
+    if isinstance(data.get("target"), str):
+        check(("target",), data["target"], "the target")
+    for key in data.get("per_member", {}):
+        check(("per_member", key), key, "the member")
+    for i, member in enumerate(data.get("members", [])):
+        if isinstance(member, str):
+            check(("members", i), member, "the member")
+
+
+def load_dir(directory) -> CaseBase:
+    """Load ``directory/states/*.yaml`` and ``directory/coalitions/*.yaml`` (also ``.yml``).
+
+    Every file is validated and cross-checked (a coalition's leader, target, per_member keys and
+    members must be states in states/; ids are unique); all problems from all files are raised
+    together as one :class:`CaseError`."""
+    base = pathlib.Path(directory)
+    disp = _display(base)
+    expected = "a directory with states/ and coalitions/ subdirectories of YAML case files"
+    try:
+        if not base.is_dir():
+            what = "no such directory" if not base.exists() else "is not a directory"
+            raise CaseError([f"{disp}:1: (directory): {what}; expected {expected}"])
+        subdirs = {"state": base / "states", "coalition": base / "coalitions"}
+        if not any(d.exists() for d in subdirs.values()):
+            raise CaseError([(f"{disp}:1: (directory): has neither states/ nor coalitions/; "
+                             f"expected {expected}")])
+    except OSError as e:
+        raise CaseError([(f"{disp}:1: (directory): cannot be read ({e.strerror or e}); "
+                         f"expected {expected}")]) from None
+
+    top: list[str] = []
+    loaded: dict[str, dict[str, _Loaded]] = {"state": {}, "coalition": {}}
+    order: list[_Loaded] = []
+    for kind, sub in subdirs.items():
+        sub_disp = _display(sub)
+        try:
+            if not sub.exists():
+                continue
+            if not sub.is_dir():
+                top.append(f"{sub_disp}:1: (directory): is not a directory; expected a "
+                           f"directory of {kind} files")
+                continue
+            entries = sorted(sub.iterdir(), key=lambda p: p.name)
+        except OSError as e:
+            top.append(f"{sub_disp}:1: (directory): cannot be read ({e.strerror or e}); "
+                       f"expected a readable directory of {kind} files")
+            continue
+        for p in entries:
+            if p.name.startswith(".") or p.suffix.lower() not in (".yaml", ".yml"):
+                continue
+            item = _load(p, kind)
+            order.append(item)
+            stem = p.stem
+            if stem in loaded[kind]:
+                first = loaded[kind][stem]
+                item.ctx.add(("id",), f"the id {stem!r} is already used by {_display(first.path)}",
+                             f"one file per {kind} id")
+                continue
+            loaded[kind][stem] = item
+
+    state_ids = set(loaded["state"])
+    aliases: dict[str, str] = {}
+    for sid, item in loaded["state"].items():
+        for alias in (item.data or {}).get("aliases", []) or []:
+            if isinstance(alias, str):
+                aliases.setdefault(alias.strip().lower(), sid)
+    for item in loaded["coalition"].values():
+        try:
+            _cross_check(item, state_ids, aliases)
+        except Exception as e:  # noqa: BLE001 - never a traceback
+            item.ctx.add("(loader)", f"unexpected {type(e).__name__} while cross-checking",
+                         "a file the loader can read (please report this as a loader bug)")
+
+    problems = list(top)
+    for item in order:
+        problems.extend(item.ctx.messages())
+        if item.data is None and not item.ctx.problems:
+            problems.append(f"{item.ctx.file}:1: (file): could not be loaded; expected a valid "
+                            "case file")
+    if problems:
+        raise CaseError(problems)
+
+    try:
+        resolved = base.resolve()
+    except (OSError, RuntimeError):
+        resolved = base.absolute()
+    states = {sid: item.case() for sid, item in sorted(loaded["state"].items())}
+    coalitions = {cid: item.case() for cid, item in sorted(loaded["coalition"].items())}
+    return CaseBase(resolved, MappingProxyType(states), MappingProxyType(coalitions))

@@ -1,0 +1,146 @@
+"""Build case files for tests: a base case, changed by dotted paths, loaded and asked for real.
+
+The base case is minimal but complete (facts.md): every field the question reads is written, so
+nothing is defaulted, and both files cite a source. The state is a treaty ally of the leader
+with nothing else switched on: no threat, no reliance on the leader's technology, no exposure
+to the target, no offers and no pressure, so each rule is made to fire by a few changes.
+
+Changes are ``{dotted path: value}``; ``None`` deletes the key (so the loader's default, or
+"no entry", applies). Paths starting with ``coalition.`` change the coalition file, all others
+the state file::
+
+    ask_case(tmp_path, {"ties.united-states.alliance": "none", "coalition.demand": "simple"})
+"""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+
+import yaml
+
+from digital_coalitions.answer import ask
+from digital_coalitions.loader import load_file
+
+STATE_ID, COALITION_ID = "testland", "test-coalition"
+LEADER, TARGET, DOMAIN = "united-states", "china", "semiconductors"
+COALITION = "coalition."  # the prefix of a change to the coalition file
+
+_STATE = {
+    "id": STATE_ID,
+    "name": "Testland",
+    "kind": "state",
+    "as_of": 2023,
+    "ties": {
+        LEADER: {
+            "alliance": "bilateral-treaty",  # 3 commitment points: moderate commitment
+            "institutionalisation": "none",
+            "existential_threat": "none",
+            "extended_deterrence": False,
+            "joint_exercises": "none",
+            "arms_import_share": 0.0,
+            "intelligence_dependence": "none",
+            "abandonment_fear": "low",
+            "shared_values": "moderate",  # with a moderate threat perception: mixed receptiveness
+            "in_core_clubs": False,
+        },
+    },
+    "autonomy": {"strategic_autonomy": "low", "government_alignment": "neutral"},
+    "industries": {
+        DOMAIN: {
+            "position": "frontier",
+            "weight": "moderate",
+            "reliance": {LEADER: {"level": "none", "kind": "key-technology", "substitutable": False}},
+            "target_exposure": {TARGET: {"export_share": 0.0}},
+            "catch_up": False,
+        },
+    },
+    "targets": {TARGET: {"threat_perception": "moderate", "retaliation_risk": "low"}},
+    "sources": ["a test fixture"],
+}
+
+_COALITION = {
+    "id": COALITION_ID,
+    "name": "Test Coalition",
+    "leader": LEADER,
+    "target": TARGET,
+    "founded": 2023,
+    "status": "active",
+    "pillar": "supply-chain",
+    "domain": DOMAIN,
+    "demand": "complex",
+    "organisational_base": "alliances",
+    "framing": "confrontational",
+    "offers": {"subsidies": False, "regulatory_compromise": False, "exemptions": False,
+               "security_guarantees": False},
+    "pressure": {"security_cutoff": False, "technology_sanctions": False},
+    "sources": ["a test fixture"],
+}
+
+
+def base_state() -> dict:
+    return copy.deepcopy(_STATE)
+
+
+def base_coalition() -> dict:
+    return copy.deepcopy(_COALITION)
+
+
+def apply(data: dict, changes: dict) -> dict:
+    """A copy of ``data`` with each ``dotted.path: value`` set (missing mappings are created)
+    or, for ``None``, deleted."""
+    data = copy.deepcopy(data)
+    for path, value in changes.items():
+        *parents, key = path.split(".")
+        node = data
+        for name in parents:
+            node = node.setdefault(name, {})
+        if value is None:
+            node.pop(key, None)
+        else:
+            node[key] = value
+    return data
+
+
+def split(changes: dict) -> tuple[dict, dict]:
+    """``changes`` divided into (state changes, coalition changes), the prefix removed."""
+    state = {p: v for p, v in changes.items() if not p.startswith(COALITION)}
+    coalition = {p[len(COALITION):]: v for p, v in changes.items() if p.startswith(COALITION)}
+    return state, coalition
+
+
+def write_case(directory, changes: dict | None = None) -> tuple[Path, Path]:
+    """Write the changed base case as ``states/<id>.yaml`` and ``coalitions/<id>.yaml``."""
+    state_changes, coalition_changes = split(changes or {})
+    paths = []
+    for kind, data in (("state", apply(base_state(), state_changes)),
+                       ("coalition", apply(base_coalition(), coalition_changes))):
+        path = Path(directory) / f"{kind}s" / f"{data['id']}.yaml"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+        paths.append(path)
+    return paths[0], paths[1]
+
+
+def load_case(directory, changes: dict | None = None):
+    """The changed base case, written and read back by the real loader: (state, coalition)."""
+    state_path, coalition_path = write_case(directory, changes)
+    return load_file(state_path, "state"), load_file(coalition_path, "coalition")
+
+
+def ask_case(directory, changes: dict | None = None, engine=None):
+    """Will the changed base state join the changed base coalition? The engine's Answer."""
+    return ask(*load_case(directory, changes), engine=engine)
+
+
+def load_files(directory, state: dict, coalition: dict):
+    """Two whole case dicts (not changes to the base, so a value may be written as ``null``),
+    written as YAML like :func:`write_case` does and read back by the real loader:
+    (state, coalition)."""
+    loaded = []
+    for kind, data in (("state", state), ("coalition", coalition)):
+        path = Path(directory) / f"{kind}s" / f"{data['id']}.yaml"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+        loaded.append(load_file(path, kind))
+    return loaded[0], loaded[1]
