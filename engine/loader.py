@@ -8,7 +8,8 @@ Every problem is reported, never just the first, as one line::
     FILE:LINE: field.path: what was wrong; expected what
 
 File-level problems use the pseudo-fields ``(file)`` (cannot read, not UTF-8, too big, empty,
-not a mapping), ``(yaml)`` (parser errors, tabs, tags, aliases, nesting) and ``(directory)``.
+not a mapping), ``(yaml)`` (parser errors, tabs, tags, aliases, nesting), ``(directory)`` and
+``(loader)`` (an unexpected failure inside the loader: a bug, still reported as a line).
 All of them are raised together as one :class:`CaseError`; no input produces any other
 exception. The loader only reads: it never writes to any file.
 
@@ -761,6 +762,30 @@ def _cross_check(coalition: _Loaded, state_ids: set[str], aliases: dict[str, str
             check(("members", i), member, "the member")
 
 
+def _cross_check_state(state: _Loaded, state_ids: set[str], aliases: dict[str, str]) -> None:
+    """Keys naming other states (ties, reliance, target_exposure, targets) must be states here.
+
+    A misspelt key would otherwise silently mean "no tie" or "no reliance"."""
+    data, ctx = state.data, state.ctx
+    if data is None:
+        return
+    ids = sorted(state_ids)
+
+    def check(path: tuple, ref) -> None:
+        if isinstance(ref, str) and ref not in state_ids:
+            ctx.add(path, f"{ref!r} is not a state in states/",
+                    "the id of a state file in states/" + _suggest_state(ref, ids, aliases))
+
+    for key in data.get("ties", {}) or {}:
+        check(("ties", key), key)
+    for key in data.get("targets", {}) or {}:
+        check(("targets", key), key)
+    for domain, industry in (data.get("industries", {}) or {}).items():
+        for section in ("reliance", "target_exposure"):
+            for key in (industry or {}).get(section, {}) or {}:
+                check(("industries", domain, section, key), key)
+
+
 def load_dir(directory) -> CaseBase:
     """Load ``directory/states/*.yaml`` and ``directory/coalitions/*.yaml`` (also ``.yml``).
 
@@ -818,6 +843,12 @@ def load_dir(directory) -> CaseBase:
         for alias in (item.data or {}).get("aliases", []) or []:
             if isinstance(alias, str):
                 aliases.setdefault(alias.strip().lower(), sid)
+    for item in loaded["state"].values():
+        try:
+            _cross_check_state(item, state_ids, aliases)
+        except Exception as e:  # noqa: BLE001 - never a traceback
+            item.ctx.add("(loader)", f"unexpected {type(e).__name__} while cross-checking",
+                         "a file the loader can read (please report this as a loader bug)")
     for item in loaded["coalition"].values():
         try:
             _cross_check(item, state_ids, aliases)

@@ -968,3 +968,23 @@ def test_fuzz_mutated_examples(tmp_path, data):
     text = yaml.safe_dump(base, allow_unicode=True)
     name = base["id"] if schema.is_slug(base.get("id")) else "x"
     _fuzz_load(write(tmp_path, f"{name}.yaml", text))
+
+
+def test_load_dir_checks_keys_that_name_other_states(tmp_path):
+    """A misspelt leader under ties would silently mean "no tie": in a case directory it is an error."""
+    base = _good_base(tmp_path)
+    write(base / "states", "united-states.yaml",
+          "id: united-states\nname: United States\nas_of: 2023\n")
+    path = write(base / "states", "korea.yaml",
+                 "id: korea\nname: Korea\nas_of: 2023\n"
+                 "ties:\n  united-state: {alliance: bilateral-treaty}\n"
+                 "industries:\n  chips:\n    reliance:\n      united-states: {level: high}\n"
+                 "    target_exposure:\n      chna: {export_share: 0.5}\n")
+    problems = [p for p in _dir_problems(base) if p.startswith(str(path))]
+    exp = "expected the id of a state file in states/"
+    assert problems == [
+        f"{path}:5: ties.united-state: 'united-state' is not a state in states/; {exp} "
+        "(did you mean 'united-states'?)",
+        f"{path}:11: industries.chips.target_exposure.chna: 'chna' is not a state in states/; "
+        f"{exp} (did you mean 'china'?)",
+    ]
