@@ -21,6 +21,7 @@ from .concepts import (
     ICD203,
     STRANGLEHOLD,
     VERDICTS,
+    AutonomyPressure,
     CoalitionTrait,
     Compensation,
     Confidence,
@@ -114,6 +115,18 @@ class JudgmentRules:
         """
         self.declare(LikelihoodShift(steps=1, reason="joining gains voice outside the core clubs",
                                      claim="S9"))
+
+    @rule("LK-07", "Autonomy pulls against it",
+          AutonomyPressure(level="high"), Verdict(), claims=("C3",), stage=Stage.LIKELIHOOD,
+          rank=10)
+    def autonomy_shift(self):
+        """Moves the likelihood down a step for an ally with a doctrine of strategic autonomy.
+
+        Allies weigh their own security concerns, norms and interests; "France and Italy do not
+        explicitly support the TTC's anti-China inclinations" (C3).
+        """
+        self.declare(LikelihoodShift(steps=-1, reason="a doctrine of strategic autonomy",
+                                     claim="C3"))
 
     @rule("LK-10", "Likelihood of joining", Verdict(value=MATCH.verdict), claims=("S1", "ICD203"),
           stage=Stage.LIKELIHOOD)

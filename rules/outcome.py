@@ -20,6 +20,7 @@ from .concepts import (
     CoalitionForm,
     CoalitionTrait,
     Compulsion,
+    Industry,
     InterestSacrifice,
     Malposition,
     SecurityDependency,
@@ -33,7 +34,7 @@ COMPLEX = CoalitionTrait(field="demand", value="complex")
 class OutcomeRules:
     @rule("OC-01", "The stranglehold compels",
           COMPLEX, Stranglehold(level=at_least(STRANGLEHOLD, "significant")),
-          SecurityDependency(level=at_least(SECURITY_DEPENDENCY, "low")),
+          SecurityDependency(level=at_least(SECURITY_DEPENDENCY, "moderate")),
           claims=("T1", "T2"), stage=Stage.MECHANISM)
     def stranglehold_compels(self):
         """Concludes a significant stranglehold compels a dependent ally to accept the sacrifice.
@@ -41,19 +42,23 @@ class OutcomeRules:
         "In a digital relationship where there is a significant technological stranglehold,
         even in the face of potential costs and losses, members are forced to make market and
         trade sacrifices and join the digital coalition" (T2); dependency alone is not enough
-        (T1).
+        (T1), and the hold alone is not either: complex coalitions rely on the stranglehold "in
+        addition to the need for an alliance-based security attachment", so a weakly dependent
+        partner is coerced, not compelled to join.
         """
         self.declare(Compulsion(source="stranglehold"))
 
     @rule("OC-02", "Security leverage compels where little is at stake",
           COMPLEX, SecurityLeverage(), InterestSacrifice(level=at_most(SACRIFICE, "moderate")),
+          Industry(field="position"),
           claims=("S4", "S8"), stage=Stage.MECHANISM, rank=-10)
     def leverage_compels(self):
         """Concludes the threatened security cut-off compels compliance when the sacrifice is not heavy.
 
         Threats to end intelligence sharing moved Germany and the UK on Huawei (S4); but
         alliances "cannot easily change policies involving complex interests" (S8), so the
-        lever fails against a heavy sacrifice.
+        lever fails against a heavy sacrifice — and where the coalition names no industry, the
+        interests at stake cannot be weighed at all (the AIIB), so it does not compel there.
         """
         self.declare(Compulsion(source="security leverage"))
 

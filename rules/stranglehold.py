@@ -17,7 +17,6 @@ from .concepts import (
     RELIANCE,
     SACRIFICE,
     STRANGLEHOLD,
-    CoalitionTrait,
     FirmLevelStranglehold,
     Industry,
     InterestSacrifice,
@@ -31,6 +30,7 @@ from .concepts import (
     Substitution,
     TechnologicalCarrot,
     TechnologicalStick,
+    Verdict,
 )
 
 AND, MATCH, NOT, OR = experta.AND, experta.MATCH, experta.NOT, experta.OR
@@ -69,18 +69,22 @@ class StrangleholdRules:
                                        reason="critical reliance on an irreplaceable key technology",
                                        claim="T4"))
 
-    @rule("ST-02", "Raw materials and equipment give a weak hold",
+    @rule("ST-02", "Raw materials and equipment give a weaker hold",
           Reliance(field="level", value=at_least(RELIANCE, "low")),
           Reliance(field="kind", value=MATCH.kind & one_of("raw-material", "equipment")),
           claims=("T4",), stage=Stage.EVIDENCE)
     def weak_kind(self, kind):
-        """Caps the stranglehold at limited when the reliance is on raw materials or equipment.
+        """Caps the stranglehold at limited for raw materials and at significant for equipment.
 
         Raw materials and equipment have "a certain degree of stranglehold force; however, the
         market volume is limited, the difficulty of identification is obvious, and
-        substitutability is strong" (T4: Japan's hydrogen fluoride curbs).
+        substitutability is strong" (T4: Japan's hydrogen fluoride curbs). Equipment is never
+        decisive, but the paper also counts the US hold over Korea's etching and deposition
+        stages (Applied Materials, Lam, KLA) in the Chip 4 stranglehold, so it can be
+        significant; whether it is substitutable is ST-03's question.
         """
-        self.declare(StrangleholdBound(bound="ceiling", level="limited",
+        ceiling = "limited" if kind == "raw-material" else "significant"
+        self.declare(StrangleholdBound(bound="ceiling", level=ceiling,
                                        reason=f"reliance is on {kind}", claim="T4"))
 
     @rule("ST-03", "Substitutable reliance",
@@ -196,12 +200,10 @@ class StrangleholdRules:
         self.declare(StrangleholdOutweighsMarket())
 
     @rule("ST-30", "Substitution after coercion",
-          Pressure(kind="technology_sanctions"),
+          Verdict(value="conflict"), Pressure(kind="technology_sanctions"),
           Stranglehold(level=one_of("limited")),
           OR(Reliance(field="substitutable", value=True),
-             Reliance(field="kind", value="raw-material"),
-             Industry(field="catch_up", value=True)),
-          NOT(CoalitionTrait(field="demand", value="simple")),
+             Reliance(field="kind", value="raw-material")),
           NOT(Substitution()),
           claims=("T4", "T7"), stage=Stage.CONSEQUENCE)
     def substitution(self):
@@ -209,6 +211,6 @@ class StrangleholdRules:
 
         When Japan banned hydrogen fluoride exports, South Korea "quickly launched the
         construction of a localised production capacity"; Japan "lost its hydrogen fluoride
-        monopoly in the South Korean market" (T4).
+        monopoly in the South Korean market" (T4). It follows conflict (T7), not accession.
         """
         self.declare(Substitution())

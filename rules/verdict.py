@@ -14,13 +14,14 @@ from __future__ import annotations
 
 from digital_coalitions.compat import experta
 
-from .base import Stage, at_least, at_most, not_one_of, rule
+from .base import Stage, at_least, at_most, not_one_of, one_of, rule
 from .concepts import (
     COMPENSATION,
     SACRIFICE,
     SECURITY_DEPENDENCY,
     STRANGLEHOLD,
     AutonomyPressure,
+    CoalitionForm,
     CoalitionTrait,
     Compensation,
     Compulsion,
@@ -34,6 +35,7 @@ from .concepts import (
     SecurityDependency,
     Stranglehold,
     TechnologicalStick,
+    Tie,
     Verdict,
 )
 
@@ -45,7 +47,8 @@ UNDECIDED = NOT(Verdict())
 
 class VerdictRules:
     @rule("V-01", "Coercion without dependency brings conflict",
-          COMPLEX, SecurityDependency(level="none"),
+          COMPLEX, SecurityDependency(level=one_of("none", "low")),
+          Tie(field="alliance", value=one_of("none", "partner", "major-non-treaty-ally")),
           OR(Stranglehold(level=at_least(STRANGLEHOLD, "significant")),
              AND(Pressure(kind="technology_sanctions"),
                  Stranglehold(level=at_least(STRANGLEHOLD, "limited")))),
@@ -57,7 +60,8 @@ class VerdictRules:
         digital coalitions but may instead lead to intense conflicts" (T7: Japan's 2019 curbs
         on South Korea). The hold is "used" when it is significant or when sanctions are
         threatened over technology the state does rely on; a threat with nothing to grip is no
-        stranglehold.
+        stranglehold. The dependency the paper means is alliance-based: a partner without a
+        treaty, weakly dependent, is coerced as if it had none.
         """
         self.declare(Verdict(value="conflict"))
 
@@ -127,6 +131,22 @@ class VerdictRules:
         """
         self.declare(Verdict(value="joins"))
 
+    @rule("V-13", "Holding out for compensation",
+          COMPLEX, SecurityDependency(level=at_least(SECURITY_DEPENDENCY, "low")),
+          Stranglehold(level=at_least(STRANGLEHOLD, "significant")),
+          InterestSacrifice(level="heavy"), Compensation(level="none"), UNDECIDED,
+          claims=("C1", "C2", "O3"), stage=Stage.VERDICT, rank=35)
+    def holds_out(self):
+        """Concludes the state resists: the hold is strong but a heavy sacrifice goes uncompensated.
+
+        "To build and sustain complex digital coalitions, the dominant state offers
+        compensation" (C2); South Korea, exporting over 60% of its chips to China, resisted
+        under two governments and joined once the USA offered exemptions and an
+        extended-deterrence pledge (C1). Compensation falling far short of the sacrifice puts
+        a coalition at risk (O3).
+        """
+        self.declare(Verdict(value="resists"))
+
     @rule("V-11", "Little to lose",
           COMPLEX, SecurityDependency(level=at_least(SECURITY_DEPENDENCY, "moderate")), Compulsion(),
           InterestSacrifice(level=at_most(SACRIFICE, "low")), AutonomyPressure(level="low"),
@@ -153,14 +173,17 @@ class VerdictRules:
 
     @rule("V-09", "A looser accession",
           COMPLEX, SecurityDependency(level=at_least(SECURITY_DEPENDENCY, "low")),
-          OR(Compulsion(), Compensation(level=at_least(COMPENSATION, "partial")),
+          Stranglehold(level=at_least(STRANGLEHOLD, "limited")),
+          OR(CoalitionForm(form="looser"), Compensation(level=at_least(COMPENSATION, "partial")),
              FirmLevelStranglehold(), TechnologicalStick()),
-          UNDECIDED, claims=("O2", "T6", "C2", "C3"), stage=Stage.VERDICT, rank=10)
+          UNDECIDED, claims=("O2", "T6", "C2", "T3", "T1"), stage=Stage.VERDICT, rank=10)
     def joins_loosely(self):
         """Concludes the state joins a looser form, keeping autonomy and bargaining for concessions.
 
-        The TTC is looser: the USA made concessions and used less pressure (O2, C2); the
-        Netherlands bargained bilaterally over ASML rather than inside the coalition (T6).
+        The TTC is looser: moderate dependency and malposition, so the USA made concessions and
+        used less pressure (O2, C2); the Netherlands bargained bilaterally over ASML rather than
+        inside the coalition (T6). Something must still grip (T1): compensation does not stand
+        in for a stranglehold where there is none.
         """
         self.declare(Verdict(value="joins-loosely"))
 
@@ -168,15 +191,17 @@ class VerdictRules:
           COMPLEX, SecurityDependency(level=at_least(SECURITY_DEPENDENCY, "low")),
           NarrativeReceptiveness(level="receptive"), InterestSacrifice(level=at_most(SACRIFICE, "low")),
           Stranglehold(level=at_least(STRANGLEHOLD, "limited")),
-          UNDECIDED, claims=("S7", "C1", "T1"), stage=Stage.VERDICT, rank=5)
+          UNDECIDED, claims=("S7", "C1"), stage=Stage.VERDICT, rank=5)
     def joins_on_own_terms(self):
         """Concludes a receptive ally joins on its own terms when the demand costs it little.
 
         Digital coalitions "emerge with threat perception and overlapping values" (S7); where
         the demand asks no real sacrifice (C1), an ally that shares the threat assessment acts
-        on it through its own processes. A stranglehold is still needed (T1), but where little
-        is sacrificed a limited one will do; nothing compels, so the ally joins loosely. With no
-        technological valve at all, alliances cannot change its policy (S8: the AIIB).
+        on it through its own processes. This is our reading, not the paper's mechanism: the
+        paper has Sweden banning Huawei "in line with US demands" (S1, S4); a weakly dependent
+        non-aligned partner in 2020 is not compelled by either, so we read its ban as acting on
+        its own threat assessment (S7). It needs some technological valve, however limited;
+        without one alliances cannot change its policy (S8: the AIIB).
         """
         self.declare(Verdict(value="joins-loosely"))
 

@@ -80,9 +80,10 @@ FIXTURES = {
     "ST-21": (SIGNIFICANT_HOLD, {RELIANCE + "level": "moderate"}),
     # export share 0.5 is 3 sacrifice points (moderate); 0.25 is 2 (low)
     "ST-22": ({**SIGNIFICANT_HOLD, EXPORTS: 0.5}, {**SIGNIFICANT_HOLD, EXPORTS: 0.25}),
-    # a weak hold used in anger is substituted; a significant one is not
-    "ST-30": ({**SANCTIONS, RELIANCE + "level": "moderate", INDUSTRY + "catch_up": True},
-              {**SANCTIONS, **SIGNIFICANT_HOLD, INDUSTRY + "catch_up": True}),
+    # a weak hold used in anger, bringing conflict, is substituted; an irreplaceable one is not
+    "ST-30": ({**NO_TIE, **SANCTIONS, RELIANCE + "level": "high", RELIANCE + "kind": "raw-material"},
+              {**NO_TIE, **SANCTIONS, RELIANCE + "level": "high",
+               RELIANCE + "kind": "key-technology"}),
     # ---- sacrifice and compensation ----------------------------------------------------------
     # a declaratory coalition asks no sacrifice, however exposed the industry
     "SC-01": ({EXPORTS: 0.1}, {EXPORTS: 0.1, **SIMPLE}),
@@ -105,8 +106,8 @@ FIXTURES = {
     "AU-02": (AUTONOMOUS, {**AUTONOMOUS, "coalition.framing": "softened"}),
     "AU-03": ({}, ALWAYS),
     # ---- outcomes ----------------------------------------------------------------------------
-    # without any dependency the same hold does not compel: it brings conflict (V-01, T7)
-    "OC-01": (SIGNIFICANT_HOLD, {**SIGNIFICANT_HOLD, **NO_TIE}),
+    # the hold compels only an ally with an alliance-based dependency (T1): low is not enough
+    "OC-01": ({**MODERATE_DEPENDENCY, **SIGNIFICANT_HOLD}, SIGNIFICANT_HOLD),
     # alliances cannot change policies involving heavy interests (S8): 3 + 2 points is heavy
     "OC-02": ({**CUTOFF, **MODERATE_DEPENDENCY},
               {**CUTOFF, **MODERATE_DEPENDENCY, EXPORTS: 0.5, TARGET + "retaliation_risk": "high"}),
@@ -124,8 +125,8 @@ FIXTURES = {
     "V-01": ({**NO_TIE, **SANCTIONS, RELIANCE + "level": "low"}, {**NO_TIE, **SANCTIONS}),
     # ... and coercion of a state with no dependency pre-empts the decline (V-01 ranks higher)
     "V-02": (NO_TIE, {**NO_TIE, **SANCTIONS, RELIANCE + "level": "low"}),  # V-01 takes precedence
-    # a compelled ally does not resist, objection or not: the hold compels (OC-01) -> V-09
-    "V-03": (AUTONOMOUS, {**AUTONOMOUS, **SIGNIFICANT_HOLD}),
+    # a compelled ally does not resist, objection or not: the hold compels (OC-01) -> V-08
+    "V-03": (AUTONOMOUS, {**AUTONOMOUS, **MODERATE_DEPENDENCY, **SIGNIFICANT_HOLD}),
     "V-04": ({**SIMPLE, **MODERATE_DEPENDENCY}, SIMPLE),
     # receptiveness only matters where dependency is low: at moderate, V-04 takes over
     "V-05": ({**SIMPLE, **RECEPTIVE}, {**SIMPLE, **RECEPTIVE, **MODERATE_DEPENDENCY}),
@@ -140,11 +141,17 @@ FIXTURES = {
     # takes it first
     "V-08": ({**MODERATE_DEPENDENCY, **SIGNIFICANT_HOLD, EXPORTS: 0.5},
              {**MODERATE_DEPENDENCY, **SIGNIFICANT_HOLD}),
-    # a single offer is enough to turn a low-dependency decline (V-10) into a looser accession
-    "V-09": (SUBSIDIES, {}),
+    # an offer turns a decline into a looser accession where some hold exists, never without (T1)
+    "V-09": ({**SUBSIDIES, RELIANCE + "level": "low"}, SUBSIDIES),
+    # a heavy sacrifice (export share 0.6: 3 points, high retaliation: 2) under a significant
+    # hold, with nothing offered: the ally holds out; one offer and it joins reluctantly (V-08)
+    "V-13": ({**MODERATE_DEPENDENCY, **SIGNIFICANT_HOLD, EXPORTS: 0.6,
+              TARGET + "retaliation_risk": "high"},
+             {**MODERATE_DEPENDENCY, **SIGNIFICANT_HOLD, EXPORTS: 0.6,
+              TARGET + "retaliation_risk": "high", **SUBSIDIES}),
     # a receptive ally still needs some technological valve (T1, S8): without one, V-10
     "V-12": ({**RECEPTIVE, RELIANCE + "level": "low"}, RECEPTIVE),
-    "V-10": ({}, SUBSIDIES),
+    "V-10": (SUBSIDIES, {**SUBSIDIES, RELIANCE + "level": "low"}),  # compensation alone grips nothing
     # ---- likelihood and confidence -----------------------------------------------------------
     # LK-01, LK-04 and LK-05 fire even when they shift nothing (moderate dependency, a neutral
     # government, mixed receptiveness): rules_fired lists them regardless
@@ -155,6 +162,7 @@ FIXTURES = {
     "LK-04": ({"autonomy.government_alignment": "pro-leader"}, {}),  # neutral: no shift
     "LK-05": (RECEPTIVE, {}),  # the base is mixed: no shift
     "LK-06": (MODERATE_DEPENDENCY, {**MODERATE_DEPENDENCY, TIE + "in_core_clubs": True}),
+    "LK-07": (AUTONOMOUS, {"autonomy.strategic_autonomy": "moderate"}),
     "LK-10": ({}, ALWAYS),
     "CF-01": ({TIE + "joint_exercises": None}, {}),
     "CF-02": ({"sources": None}, {}),
