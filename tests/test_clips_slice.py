@@ -1,0 +1,64 @@
+"""The CLIPS translation of a slice of the rule base (bench/engine_floor.py) stays faithful.
+
+For a few shipped questions, CLIPS must reach the same security dependency and stranglehold
+(and their parts) as the real engine, and the same verdict and number of firings as our engine
+running only that slice. Skipped when clipspy (the ``bench`` extra) is not installed, or when
+the benchmark script is not beside the tests (an installed package).
+"""
+
+import importlib.util
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("clips", reason="clipspy is the bench extra: pip install -e '.[bench]'")
+
+SCRIPT = Path(__file__).resolve().parents[1] / "bench" / "engine_floor.py"
+if not SCRIPT.exists():
+    pytest.skip("bench/engine_floor.py is not beside the tests", allow_module_level=True)
+
+_spec = importlib.util.spec_from_file_location("engine_floor", SCRIPT)
+floor = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(floor)
+
+# every verdict the slice can give, by each route, and both ends of the scales
+QUESTIONS = [
+    ("japan", "chip4"),  # intense, decisive: joins (V-07)
+    ("south-korea", "chip4"),  # intense, decisive, heavy sacrifice: joins-reluctantly (V-08)
+    ("germany", "huawei-5g-exclusion"),  # compelled by security leverage (SD-32, OC-02): V-08
+    ("south-korea", "japan-2019-curbs"),  # no tie, a hold used in anger: conflict (V-01)
+    ("eu", "ttc"),  # moderate dependency, malposition, nothing compels: declines (V-10)
+    ("india", "chip4"),  # a weakly dependent partner under sanctions: conflict (V-01)
+    ("eu", "dfi"),  # a simple coalition: the slice's verdict list gives none
+]
+
+
+@pytest.fixture(scope="module")
+def pairs():
+    base = floor.load_dir(floor.shipped_cases())
+    return [(base.states[s], base.coalitions[c]) for s, c in QUESTIONS]
+
+
+def test_clips_reaches_the_engines_levels_verdict_and_firings(pairs):
+    assert floor.compare(pairs) == []
+
+
+def test_the_comparison_notices_a_wrong_translation(pairs, monkeypatch):
+    # the dependency table (SD-21) made to rate high attachment under high commitment as only
+    # high: Japan's intense dependency changes in CLIPS alone, and the comparison must say so
+    wrong = [c.replace("high/high intense", "high/high high") for c in floor.CLIPS_CONSTRUCTS]
+    assert wrong != floor.CLIPS_CONSTRUCTS
+    monkeypatch.setattr(floor, "CLIPS_CONSTRUCTS", wrong)
+    problems = floor.compare(pairs[:1])
+    assert "japan / chip4: security_dependency: CLIPS high, whole engine intense" in problems, \
+        problems
+
+
+def test_the_slice_is_the_rules_named_and_only_they(pairs):
+    engine = floor.SliceEngine()
+    names = sorted(floor.rule_info(r).id for r in engine.get_rules())
+    assert names == sorted(floor.SLICE)
+    assert set(floor.SLICE) >= {f"SD-0{i}" for i in range(1, 9)} | {"SD-10", "SD-11", "SD-20",
+                                                                    "SD-21"}
+    assert set(floor.SLICE) >= {f"ST-0{i}" for i in range(1, 8)} | {"ST-10"}
+    assert set(floor.SLICE) >= {"V-01", "V-02", "V-07", "V-08", "V-10"}
