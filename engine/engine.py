@@ -16,6 +16,7 @@ from digital_coalitions.rules.base import rule_info
 from digital_coalitions.rules.concepts import Factor, LikelihoodShift
 from digital_coalitions.rules.judgment import JudgmentRules
 from digital_coalitions.rules.outcome import OutcomeRules
+from digital_coalitions.rules.outlook import OUTLOOK_MECHANISMS
 from digital_coalitions.rules.sacrifice import SacrificeRules
 from digital_coalitions.rules.security import SecurityRules
 from digital_coalitions.rules.stranglehold import StrangleholdRules
@@ -30,7 +31,8 @@ MECHANISMS = (SecurityRules, StrangleholdRules, SacrificeRules, AutonomyRules, O
 def rule_catalogue() -> dict:
     """Every rule of the rule base by ID, read from the mixins' class dicts (no engine built)."""
     found = {}
-    for mechanism in MECHANISMS:
+    # the outlook rules run in their own engine (digital_coalitions.outlook), over the answers
+    for mechanism in MECHANISMS + OUTLOOK_MECHANISMS:
         for value in vars(mechanism).values():
             if isinstance(value, experta.Rule):
                 info = rule_info(value)
@@ -47,13 +49,116 @@ RULES = rule_catalogue()
 class Firing:
     step: int
     rule: str
-    matched: list[int]  # fact ids the rule's conditions matched, in pattern order
+    matched: list[int]  # fact ids the rule's conditions matched, in declaration order
     consulted: list[int] = field(default_factory=list)  # fact ids read by accumulation
     asserted: list[int] = field(default_factory=list)
 
 
+class _Descending(str):
+    """A rule ID that sorts backwards, so that among equals the lowest ID fires first."""
+
+    def __lt__(self, other):
+        return str.__gt__(self, other)
+
+
+class RepeatableStrategy(experta.strategies.DepthStrategy):
+    """experta's depth strategy with ties broken by rule ID.
+
+    experta orders activations of equal salience over the same facts by set iteration order,
+    which changes with PYTHONHASHSEED; the rule ID makes the firing order (and the trace) the
+    same in every process.
+    """
+
+    def get_key(self, activation):
+        # DepthStrategy's key, computed directly: its lru_cache hashes and compares whole rules
+        # (every pattern) on each lookup, which cost a sixth of an inference
+        facts = sorted((f["__factid__"] for f in activation.facts), reverse=True)
+        return (activation.rule.salience, facts, _Descending(rule_info(activation.rule).id))
+
+
+class _TypedBus(experta.matchers.rete.nodes.BusNode):
+    """experta's bus node, handing each fact only to the branches that test for its type.
+
+    experta's bus offers every fact to every branch of the network, and each branch's first
+    test is ``type(fact) == T`` (an exact type, never a subclass); routing by type skips the
+    tests that must fail and the token copies they cost. Same matches, about twice as fast.
+    """
+
+    def __init__(self):
+        super().__init__()
+        self._routes = {}  # fact type -> the branches that can accept it; the network is fixed
+
+    def _route(self, kind):
+        route = self._routes.get(kind)
+        if route is None:
+            check = experta.matchers.rete.check.TypeCheck
+            route = self._routes[kind] = [
+                c for c in self.children
+                if not isinstance(getattr(c.node, "matcher", None), check)
+                or c.node.matcher.fact_type is kind]
+        return route
+
+    def add(self, fact):
+        token = experta.matchers.rete.token.Token.valid(fact)
+        for child in self._route(type(fact)):
+            child.callback(token)
+
+    def remove(self, fact):
+        token = experta.matchers.rete.token.Token.invalid(fact)
+        for child in self._route(type(fact)):
+            child.callback(token)
+
+
+class TypedReteMatcher(experta.matchers.rete.ReteMatcher):
+    """experta's Rete matcher on a bus that routes facts by type (see ``_TypedBus``)."""
+
+    def __init__(self, engine):
+        experta.abstract.Matcher.__init__(self, engine)
+        self.root_node = _TypedBus()
+        self.build_network()
+        self._memories = _nodes_with_memory(self.root_node)
+
+    def reset(self):
+        """Empty every node that remembers tokens, once each (experta walks the whole network)."""
+        for node in self._memories:
+            node._reset()
+
+    def changes(self, adding=None, deleting=None):
+        """experta's changes, skipping the (many) rules whose conflict set did not change."""
+        for fact in deleting or ():
+            self.root_node.remove(fact)
+        for fact in adding or ():
+            self.root_node.add(fact)
+        added, removed = [], []
+        for node in self._get_conflict_set_nodes():
+            if node.added or node.removed:
+                now_added, now_removed = node.get_activations()
+                added.extend(now_added)
+                removed.extend(now_removed)
+        return added, removed
+
+
+def _nodes_with_memory(root) -> list:
+    """Each node of the network whose reset does anything, once, in the order experta resets."""
+    no_memory = experta.matchers.rete.mixins.NoMemory._reset
+    found, seen, stack = [], set(), [root]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if getattr(type(node)._reset, "__func__", type(node)._reset) is not no_memory:
+            found.append(node)
+        stack.extend(reversed([child.node for child in node.children]))
+    return found
+
+
 class CoalitionEngine(*MECHANISMS, experta.KnowledgeEngine):
     """The rule base of Liu 2024 as one forward-chaining engine."""
+
+    __matcher__ = TypedReteMatcher
+
+    __strategy__ = RepeatableStrategy
 
     def __init__(self):
         super().__init__()
@@ -62,15 +167,17 @@ class CoalitionEngine(*MECHANISMS, experta.KnowledgeEngine):
         self._current: Firing | None = None
 
     # ---- accumulation, for the classification rules --------------------------------------
-    def gather(self, fact_type):
+    def gather(self, fact_type, where=None):
         """The facts of one type in working memory, noted as consulted by the firing rule."""
-        found = [f for f in self.facts.values() if isinstance(f, fact_type)]
+        found = [f for f in self.facts.values()
+                 if isinstance(f, fact_type) and (where is None or where(f))]
         if self._current is not None:
             self._current.consulted.extend(f["__factid__"] for f in found)
         return found
 
     def weigh(self, concept: str) -> int:
-        return sum(f["points"] for f in self.gather(Factor) if f["concept"] == concept)
+        # only this concept's factors are noted as consulted: the trace cites them as the reasons
+        return sum(f["points"] for f in self.gather(Factor, lambda f: f["concept"] == concept))
 
     def weigh_shifts(self) -> int:
         return sum(f["steps"] for f in self.gather(LikelihoodShift))
@@ -110,7 +217,8 @@ class CoalitionEngine(*MECHANISMS, experta.KnowledgeEngine):
 
 
 def _ids(activation) -> list[int]:
-    return [f["__factid__"] for f in activation.facts if "__factid__" in f]
+    # activation.facts is a set: sorted, so that the record does not depend on PYTHONHASHSEED
+    return sorted(f["__factid__"] for f in activation.facts if "__factid__" in f)
 
 
 def _key(activation) -> tuple:

@@ -1,0 +1,190 @@
+"""The coalition's outlook: the outlook rules (``rules/outlook.py``) run over every member's answer.
+
+First the question rules answer every state that is neither the coalition's leader nor its
+target (one :class:`CoalitionEngine`); then one ``MemberAnswer`` fact per state and one
+``CoalitionProfile`` go into a small engine of their own, :class:`OutlookEngine`, whose rules
+conclude the coalition's firmness (O1/O2), stability (O3), erosion (O4), the efficacy of a
+simple coalition (O5), the weakest links (O6), its pillar (A2), tiers (A3) and conflicts of
+interest (A4). This module only declares the facts and reads the conclusions; it decides
+nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from digital_coalitions.rules import outlook as ol
+from digital_coalitions.rules.base import rule_info
+from digital_coalitions.rules.concepts import ICD203
+
+from .analysis import roles
+from .answer import Answer, ask
+from .compat import experta
+from .engine import RULES, CoalitionEngine, TypedReteMatcher
+
+TERMS = tuple(term for term, _, _ in ICD203)
+
+
+class OutlookEngine(ol.OutlookRules, experta.KnowledgeEngine):
+    """The outlook rules as one engine, noting which rule asserted each conclusion."""
+
+    __matcher__ = TypedReteMatcher
+
+    def __init__(self):
+        super().__init__()
+        self.asserted_by: dict[int, str] = {}
+        self.rules_fired: list[str] = []
+        self._current: str | None = None
+
+    def gather(self, fact_type):
+        return [f for f in self.facts.values() if isinstance(f, fact_type)]
+
+    def declare(self, *facts):
+        declared = super().declare(*facts)
+        if self._current is not None and declared is not None:
+            self.asserted_by[declared["__factid__"]] = self._current
+        return declared
+
+    def run(self, steps=float("inf")):
+        """experta's run loop, noting the rule of each firing."""
+        self.running = True
+        while steps > 0 and self.running:
+            added, removed = self.get_activations()
+            self.strategy.update_agenda(self.agenda, added, removed)
+            activation = self.agenda.get_next()
+            if activation is None:
+                break
+            steps -= 1
+            self._current = rule_info(activation.rule).id
+            self.rules_fired.append(self._current)
+            try:
+                activation.rule(self, **{k: v for k, v in activation.context.items()
+                                         if not k.startswith("__")})
+            finally:
+                self._current = None
+        self.running = False
+
+
+@dataclass
+class Finding:
+    """One conclusion of the outlook rules: the fact's fields and the rule that concluded it."""
+
+    concept: str
+    values: dict
+    rule: str
+
+    @property
+    def info(self):
+        return RULES[self.rule]
+
+    def get(self, key, default=None):
+        return self.values.get(key, default)
+
+    def to_dict(self) -> dict:
+        return {"concept": self.concept, **{k: _plain(v) for k, v in self.values.items()},
+                "rule": self.rule, "claims": list(self.info.claims)}
+
+
+@dataclass
+class Outlook:
+    coalition: object  # CaseFile
+    roles: dict[str, str]  # state id -> leader, target, member, candidate
+    answers: dict[str, Answer]  # every state asked, by id
+    findings: list[Finding]
+    rules_fired: list[str] = field(default_factory=list)
+
+    def one(self, concept: str) -> Finding | None:
+        return next((f for f in self.findings if f.concept == concept), None)
+
+    def every(self, concept: str) -> list[Finding]:
+        return [f for f in self.findings if f.concept == concept]
+
+    @property
+    def members(self) -> list[str]:
+        return [s for s, r in self.roles.items() if r == "member"]
+
+    @property
+    def candidates(self) -> list[str]:
+        return [s for s, r in self.roles.items() if r == "candidate"]
+
+    def name(self, state_id: str) -> str:
+        answer = self.answers.get(state_id)
+        return answer.state.data["name"] if answer else state_id
+
+    def tier(self, state_id: str) -> str | None:
+        found = next((f for f in self.every("PartnerTier") if f.get("state") == state_id), None)
+        return found.get("tier") if found else None
+
+    def to_dict(self) -> dict:
+        return {
+            "coalition": self.coalition.id,
+            "name": self.coalition.data["name"],
+            "members": {s: _member(self.answers[s]) for s in self.members if s in self.answers},
+            "candidates": {s: _member(self.answers[s]) for s in self.candidates},
+            "findings": [f.to_dict() for f in self.findings],
+            "rules_fired": self.rules_fired,
+        }
+
+
+def _member(answer: Answer) -> dict:
+    return {"verdict": answer.verdict, "likelihood": answer.likelihood["term"],
+            "confidence": answer.confidence["level"]}
+
+
+def _plain(value):
+    if isinstance(value, tuple):
+        return [_plain(v) for v in value]
+    return value
+
+
+def member_fact(answer: Answer, role: str) -> ol.MemberAnswer:
+    """One state's answer as the outlook rules read it, with its tie and catch-up programme."""
+    m, state, coalition = answer.mechanisms, answer.state.data, answer.coalition.data
+    tie = (state.get("ties") or {}).get(coalition["leader"]) or {}
+    industry = (state.get("industries") or {}).get(coalition.get("domain") or "") or {}
+    return ol.MemberAnswer(
+        state=answer.state.id, name=state["name"], role=role, verdict=answer.verdict,
+        likelihood=answer.likelihood["term"], step=TERMS.index(answer.likelihood["term"]),
+        security_dependency=m["security_dependency"], stranglehold=m["stranglehold"],
+        malposition=bool(m["malposition"]), interest_sacrifice=m["interest_sacrifice"],
+        compensation=m["compensation"], autonomy_pressure=m["autonomy_pressure"],
+        coalition_form=m["coalition_form"] or "none",
+        compulsion=" and ".join(m["compulsion"] or []) or "none",
+        alliance=tie.get("alliance", "none"), catch_up=bool(industry.get("catch_up", False)))
+
+
+def profile_fact(coalition) -> ol.CoalitionProfile:
+    c = coalition.data
+    return ol.CoalitionProfile(
+        coalition=coalition.id, demand=c["demand"], framing=c["framing"], status=c["status"],
+        pillar=c.get("pillar"), domain=c.get("domain"), target=c.get("target"),
+        subsidies=bool((c.get("offers") or {}).get("subsidies", False)))
+
+
+def outlook(coalition, states, engine: CoalitionEngine | None = None,
+            answers: dict[str, Answer] | None = None) -> Outlook:
+    """The outlook of ``coalition`` over ``states`` (id -> CaseFile), from the outlook rules.
+
+    ``answers`` may carry answers already computed (the memo's own question, with --set).
+    """
+    role_of = roles(coalition, states)
+    known = dict(answers or {})
+    missing = [sid for sid, r in role_of.items() if r in ("member", "candidate")
+               and sid not in known]
+    if missing:
+        engine = engine or CoalitionEngine()
+        known.update({sid: ask(states[sid], coalition, engine) for sid in missing})
+    facts = [profile_fact(coalition)]
+    facts += [member_fact(known[sid], role_of[sid]) for sid in sorted(known)]
+    rules = OutlookEngine()
+    rules.reset()
+    rules.declare(*facts)
+    rules.run()
+    findings = []
+    for fid, fact in sorted(rules.facts.items()):
+        rule_id = rules.asserted_by.get(fid)
+        if rule_id is None:
+            continue
+        values = {k: v for k, v in fact.items() if not str(k).startswith("__")}
+        findings.append(Finding(type(fact).__name__, values, rule_id))
+    return Outlook(coalition, role_of, known, findings, rules.rules_fired)
