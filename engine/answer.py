@@ -85,7 +85,10 @@ class Answer:
             "rules_fired": self.rules_fired,
             "defaults": self.defaults,
             "inputs": {kind: {"id": f.id, "path": str(f.path), "as_of": f.data.get("as_of"),
-                              "sha256": f.sha256}
+                              "sha256": f.sha256,
+                              # values changed with --set: the file's hash, not its values
+                              **({"overrides": [o.to_dict() for o in f.overrides]}
+                                 if getattr(f, "overrides", ()) else {})}
                        for kind, f in (("state", self.state), ("coalition", self.coalition))},
         }
 

@@ -41,10 +41,18 @@ def render_catalogue(fmt: str = "text") -> str:
         rules=records, claims={k: claim_text(k) for r in records for k in r["claims"]})
 
 
-def render_rule(rule_id: str) -> str | None:
+def render_rule(rule_id: str, cases=None) -> str | None:
+    """One rule in full; ``cases`` (a coverage.Coverage) adds the pairings where it fires."""
     info = RULES.get(rule_id)
     if info is None:
         return None
     record = rule_record(info)
+    fires = None
+    if cases is not None:
+        asked = rule_id in cases.fired_in  # a question rule; else an outlook rule, per coalition
+        fires = {"asked": asked, "directory": cases.directory,
+                 "in": [" ".join(p) for p in cases.fired_in[rule_id]] if asked
+                 else cases.outlook_in.get(rule_id, []),
+                 "of": len(cases.pairings) if asked else len(cases.coalitions)}
     return environment().get_template("rule.txt.j2").render(
-        r=record, claims={k: claim_text(k) for k in record["claims"]})
+        r=record, claims={k: claim_text(k) for k in record["claims"]}, fires=fires)

@@ -9,7 +9,7 @@ import click
 
 from . import __version__
 from .answer import ask as ask_engine
-from .catalogue import render_catalogue, render_rule
+from .catalogue import render_catalogue
 from .loader import CaseError
 from .question import QuestionError, Resolver, case_directory
 from .render import render_json, render_text
@@ -124,20 +124,13 @@ def rules(ctx, fmt):
         click.echo(render_catalogue(fmt), nl=False)
 
 
-@rules.command("show")
-@click.argument("rule_id")
-def rules_show(rule_id):
-    """One rule: what it concludes, why, its conditions and the claims it encodes."""
-    text = render_rule(rule_id.upper())
-    if text is None:
-        from .engine import RULES
-
-        raise UsageProblem(f"unknown rule {rule_id!r}; expected one of {', '.join(sorted(RULES))}")
-    click.echo(text, nl=False)
-
-
 # ---- commands defined in other modules are registered here, one line each ---------------------
 # (audit: trace, why, rules coverage)      # (analysis: memo, whatif, flips, matrix, map, outlook)
+from . import cli_audit  # noqa: E402  (audit; its `show` replaces rules_show to add the cases)
+main.add_command(cli_audit.trace); main.add_command(cli_audit.why)  # noqa: E702
+rules.add_command(cli_audit.coverage); rules.add_command(cli_audit.rule_show)  # noqa: E702
+from . import cli_analysis  # noqa: E402  (analysis: memo, whatif, flips, matrix, map, outlook)
+for _command in cli_analysis.COMMANDS: main.add_command(_command)  # noqa: E701
 
 
 if __name__ == "__main__":  # pragma: no cover

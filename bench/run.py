@@ -1,0 +1,116 @@
+"""Benchmark the analyst's commands: memo, flips on the slowest pairing, matrix (run by hand).
+
+    .venv/bin/python bench/run.py              # medians of 5 runs; scans every pairing for flips
+    .venv/bin/python bench/run.py --quick      # 3 runs; flips scanned on a few heavy pairings
+    .venv/bin/python bench/run.py --markdown   # the table for docs/speed.md
+
+Each figure is the median wall time of repeated runs in one warm process (imports and the
+case base loaded once, as in a long session), plus the same command from a cold process
+(``coalition …`` as a user types it, interpreter start-up included). Targets on the 2-core
+reference machine: memo < 1 s, flips < 3 s on any shipped pairing, matrix < 5 s.
+Not part of the test suite: timings depend on the machine and its load.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+COALITION = str(Path(sys.executable).with_name("coalition"))
+HEAVY = [("eu", "ttc"), ("germany", "huawei-5g-exclusion"), ("india", "chip4"),
+         ("france", "ttc"), ("south-korea", "chip4")]
+TARGETS = {"memo": 1.0, "flips": 3.0, "matrix": 5.0}
+
+
+def median_time(function, runs: int) -> float:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        function()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def cold(args, runs: int) -> float:
+    def once():
+        result = subprocess.run([COALITION, *args], capture_output=True, text=True)
+        if result.returncode != 0:
+            raise SystemExit(f"coalition {' '.join(args)} failed: {result.stderr}")
+    return median_time(once, runs)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="fewer runs; flips on a few pairings")
+    parser.add_argument("--runs", type=int, default=None)
+    parser.add_argument("--markdown", action="store_true", help="print a Markdown table")
+    options = parser.parse_args()
+    runs = options.runs or (3 if options.quick else 5)
+
+    from digital_coalitions.analysis import flips, matrix, roles
+    from digital_coalitions.engine import CoalitionEngine
+    from digital_coalitions.memo import build_memo, render_memo
+    from digital_coalitions.question import Resolver, shipped_cases
+
+    base = Resolver(shipped_cases()).base
+    engine = CoalitionEngine()
+    states = dict(base.states)
+    rows = []
+
+    def memo(fmt):
+        built = build_memo(base.states["south-korea"], base.coalitions["chip4"], states, engine)
+        render_memo(built, fmt)
+
+    rows.append(("memo south-korea chip4 (markdown)", median_time(lambda: memo("markdown"), runs),
+                 cold(["memo", "south-korea", "chip4"], runs), "memo"))
+    rows.append(("memo south-korea chip4 --format html", median_time(lambda: memo("html"), runs),
+                 cold(["memo", "south-korea", "chip4", "--format", "html"], runs), "memo"))
+
+    # flips: find the slowest pairing (one run each), then take the median there
+    if options.quick:
+        pairs = HEAVY
+    else:
+        pairs = [(s, c) for c in sorted(base.coalitions) for s, role in
+                 roles(base.coalitions[c], states).items() if role in ("member", "candidate")]
+    scan = {}
+    for state, coalition in pairs:
+        start = time.perf_counter()
+        found = flips(base.states[state], base.coalitions[coalition], engine)
+        scan[(state, coalition)] = (time.perf_counter() - start, found.searched)
+    slowest = max(scan, key=lambda pair: scan[pair][0])
+    warm = median_time(lambda: flips(base.states[slowest[0]], base.coalitions[slowest[1]], engine),
+                       runs)
+    rows.append((f"flips {slowest[0]} {slowest[1]} (slowest of {len(scan)}; "
+                 f"{scan[slowest][1]} questions)", warm, cold(["flips", *slowest], runs), "flips"))
+    typical = statistics.median(t for t, _ in scan.values())
+
+    rows.append(("matrix (all shipped pairings)", median_time(lambda: matrix(base, engine), runs),
+                 cold(["matrix"], runs), "matrix"))
+
+    cores = os.cpu_count()
+    if options.markdown:
+        print(f"Measured with `.venv/bin/python bench/run.py{' --quick' if options.quick else ''}`"
+              f" ({runs} runs each, median; {cores} cores; load average "
+              f"{os.getloadavg()[0]:.1f} at the end).\n")
+        print("| command | warm process | cold process (`coalition …`) | target |")
+        print("|---|---|---|---|")
+        for name, warm_s, cold_s, kind in rows:
+            print(f"| {name} | {warm_s:.2f} s | {cold_s:.2f} s | < {TARGETS[kind]:g} s |")
+        print(f"\nflips, median over the {len(scan)} pairings scanned: {typical:.2f} s (warm).")
+        return
+    print(f"{runs} runs each, median; {cores} cores; load average {os.getloadavg()[0]:.1f}")
+    for name, warm_s, cold_s, kind in rows:
+        flag = "ok" if warm_s < TARGETS[kind] else "OVER"
+        print(f"  {name:<62} warm {warm_s:6.2f} s   cold {cold_s:6.2f} s   "
+              f"target < {TARGETS[kind]:g} s  {flag}")
+    print(f"  flips, median over the {len(scan)} pairings scanned: {typical:.2f} s (warm)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,498 @@
+"""Analysis over many questions: what-if, flips (what would it take?) and the matrix.
+
+Every answer here comes from the same rule base as ``coalition ask``, through
+:func:`digital_coalitions.answer.ask`; nothing is re-implemented. Changes to the evidence are
+``--set`` assignments applied by :func:`digital_coalitions.overrides.apply_overrides`, so a flip
+can be replayed exactly with ``coalition ask … --set …``.
+
+Flips search the evidence that bears on the question (the state's tie to the leader, its
+autonomy, its industry in the coalition's domain and reliance on the leader, its relation with
+the target, and the coalition's demand, framing, offers and pressure as they apply to it):
+each field one step up or down its scale (booleans flipped, shares moved across the thresholds
+the rules use), then several steps along one field, then pairs of the one-step changes that
+move a concept's level or the likelihood on their own. A change is reported only if nothing
+smaller gives the same verdict. Many questions are spread over forked worker processes, each
+with the compiled rules it inherited (one engine per process: experta engines must not
+interleave).
+"""
+
+from __future__ import annotations
+
+import itertools
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+
+from digital_coalitions.rules import security
+from digital_coalitions.rules.concepts import ICD203, VERDICTS, Evidence
+
+from . import schema as S
+from .answer import Answer, ask
+from .engine import CoalitionEngine
+from .overrides import apply_overrides, overrides_of, show_value
+
+# verdicts from least to most willing to join (rules/concepts.py VERDICTS is in that order)
+VERDICT_ORDER = tuple(VERDICTS)
+TERMS = tuple(term for term, _, _ in ICD203)
+# shares the rules compare against: SD-07 (arms imports, security.ARMS_SHARE) and SC-01
+# (exports to the target: 10% counts, 25% counts more, half or more counts most)
+SHARE_THRESHOLDS = {
+    "arms_import_share": (security.ARMS_SHARE,),
+    "export_share": (0.1, 0.25, 0.5),
+}
+BELOW = 0.01  # a share moved below a threshold lands this far under it
+TIE_WORDS = ("alliance", "institutionalisation", "existential_threat", "joint_exercises",
+             "intelligence_dependence", "abandonment_fear", "shared_values")
+TIE_FLAGS = ("extended_deterrence", "in_core_clubs")
+OFFERS = ("subsidies", "regulatory_compromise", "exemptions", "security_guarantees")
+PRESSURES = ("security_cutoff", "technology_sanctions")
+PAIR_WORKERS = 2  # the reference machine's cores
+POOL_THRESHOLD = 40  # questions; below this, forking costs more than it saves
+
+
+def step_of(answer: Answer) -> int:
+    return TERMS.index(answer.likelihood["term"])
+
+
+def towards(before: str, after: str) -> str:
+    """Which way a verdict moved: towards joining or away from it."""
+    delta = VERDICT_ORDER.index(after) - VERDICT_ORDER.index(before)
+    return "towards joining" if delta > 0 else "away from joining" if delta < 0 else "no change"
+
+
+# ---- who is asked about a coalition ------------------------------------------------------------
+def roles(coalition, states) -> dict[str, str]:
+    """Each state's role for a coalition: leader, target, member or candidate."""
+    data = coalition.data
+    members = set(data.get("members") or [])
+    out = {}
+    for sid in sorted(states):
+        if sid == data["leader"]:
+            out[sid] = "leader"
+        elif sid == data.get("target"):
+            out[sid] = "target"
+        else:
+            out[sid] = "member" if sid in members else "candidate"
+    return out
+
+
+def answer_all(coalition, states, engine: CoalitionEngine | None = None) -> dict[str, Answer]:
+    """Every state that is neither the coalition's leader nor its target, asked (one engine)."""
+    engine = engine or CoalitionEngine()
+    return {sid: ask(states[sid], coalition, engine)
+            for sid, role in roles(coalition, states).items() if role in ("member", "candidate")}
+
+
+# ---- what-if -----------------------------------------------------------------------------------
+@dataclass
+class WhatIf:
+    before: Answer
+    after: Answer
+    overrides: tuple
+    changed: dict  # mechanism -> (before, after), only those that differ
+    appeared: list[str]  # rules fired after, not before
+    vanished: list[str]  # rules fired before, not after
+    trace_diff: str | None = None
+
+    @property
+    def direction(self) -> str:
+        moved = towards(self.before.verdict, self.after.verdict)
+        if moved != "no change":
+            return moved
+        delta = step_of(self.after) - step_of(self.before)
+        return ("towards joining" if delta > 0 else "away from joining" if delta < 0
+                else "no change")
+
+    def to_dict(self) -> dict:
+        return {
+            "overrides": [o.to_dict() for o in self.overrides],
+            "before": self.before.to_dict(),
+            "after": self.after.to_dict(),
+            "changed": {k: {"before": a, "after": b} for k, (a, b) in self.changed.items()},
+            "rules_appeared": self.appeared,
+            "rules_vanished": self.vanished,
+            "direction": self.direction,
+        }
+
+
+def whatif(state, coalition, assignments, engine: CoalitionEngine | None = None) -> WhatIf:
+    """The answer before and after the ``--set`` assignments."""
+    engine = engine or CoalitionEngine()
+    before = ask(state, coalition, engine)
+    new_state, new_coalition = apply_overrides(state, coalition, assignments)
+    after = ask(new_state, new_coalition, engine)
+    changed = {k: (before.mechanisms[k], after.mechanisms[k]) for k in before.mechanisms
+               if before.mechanisms[k] != after.mechanisms[k]}
+    for key in ("verdict",):
+        if getattr(before, key) != getattr(after, key):
+            changed[key] = (getattr(before, key), getattr(after, key))
+    if before.likelihood != after.likelihood:
+        changed["likelihood"] = (before.likelihood["term"], after.likelihood["term"])
+    if before.confidence["level"] != after.confidence["level"]:
+        changed["confidence"] = (before.confidence["level"], after.confidence["level"])
+    fired_before, fired_after = set(before.rules_fired), set(after.rules_fired)
+    overrides = overrides_of(new_state) + overrides_of(new_coalition)
+    return WhatIf(before, after, overrides, changed,
+                  appeared=sorted(fired_after - fired_before),
+                  vanished=sorted(fired_before - fired_after))
+
+
+# ---- flips -------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Change:
+    """One value of the evidence moved: ``case`` file, dotted ``path``, from ``before`` to ``after``."""
+
+    case: str
+    path: str
+    before: object
+    after: object
+    steps: int  # ordinal steps moved (1 for a flipped boolean or a share over one threshold)
+    up: bool  # up its scale (more, stronger, true)
+
+    @property
+    def assignment(self) -> str:
+        return f"{self.case}.{self.path}={show_value(self.after)}"
+
+    @property
+    def field(self) -> str:
+        return f"{self.case}.{self.path}"
+
+    def __str__(self) -> str:
+        return f"{self.field}: {show_value(self.before)} -> {show_value(self.after)}"
+
+
+@dataclass
+class Flip:
+    changes: tuple[Change, ...]
+    verdict: str
+    likelihood: dict
+    confidence: dict
+    direction: str  # towards joining / away from joining
+
+    @property
+    def assignments(self) -> list[str]:
+        return [c.assignment for c in self.changes]
+
+    @property
+    def plausibility(self) -> tuple[int, int]:
+        """Sort key: fewer changed values first, then fewer ordinal steps."""
+        return (len(self.changes), sum(c.steps for c in self.changes))
+
+    @property
+    def kind(self) -> str:
+        if len(self.changes) > 1:
+            return "pair"
+        return "one step" if self.changes[0].steps == 1 else f"{self.changes[0].steps} steps"
+
+    def to_dict(self) -> dict:
+        return {"changes": [{"case": c.case, "path": c.path, "before": c.before, "after": c.after,
+                             "steps": c.steps, "set": c.assignment} for c in self.changes],
+                "kind": self.kind, "verdict": self.verdict, "likelihood": self.likelihood,
+                "confidence": self.confidence, "direction": self.direction}
+
+
+@dataclass
+class Flips:
+    answer: Answer
+    flips: list[Flip]
+    searched: int  # questions asked
+    singles: int  # one-step changes tried
+    sensitive: list[str] = field(default_factory=list)  # fields whose one step moves the likelihood
+
+    def by_verdict(self) -> dict[str, list[Flip]]:
+        out: dict[str, list[Flip]] = {}
+        for flip in self.flips:
+            out.setdefault(flip.verdict, []).append(flip)
+        return out
+
+    def to_dict(self) -> dict:
+        return {"state": self.answer.state.id, "coalition": self.answer.coalition.id,
+                "verdict": self.answer.verdict, "likelihood": self.answer.likelihood,
+                "flips": [f.to_dict() for f in self.flips], "questions_asked": self.searched,
+                "sensitive": self.sensitive}
+
+
+def _get(data, path: str):
+    node = data
+    for part in path.split("."):
+        if not isinstance(node, dict) or part not in node:
+            return None
+        node = node[part]
+    return node
+
+
+def _ordinal(case, kind: str, path: str, value) -> list[Change]:
+    """Every other word of the field's scale, as changes of 1, 2, ... steps."""
+    words = S.scale(path) if "." in path else S.field(kind, path).words
+    if value not in words:
+        return []
+    here = words.index(value)
+    return [Change(kind, path, value, word, abs(i - here), i > here)
+            for i, word in enumerate(words) if i != here]
+
+
+def _flag(kind: str, path: str, value) -> list[Change]:
+    return [Change(kind, path, bool(value), not value, 1, not value)]
+
+
+def _share(kind: str, path: str, value, thresholds) -> list[Change]:
+    """The share moved to just across each threshold, one step per threshold crossed."""
+    value = 0.0 if value is None else float(value)
+    out = []
+    above = [t for t in thresholds if t > value]
+    below = [t for t in thresholds if t <= value]
+    for n, t in enumerate(above, start=1):
+        out.append(Change(kind, path, value, t, n, True))
+    for n, t in enumerate(reversed(below), start=1):
+        out.append(Change(kind, path, value, round(max(0.0, t - BELOW), 4), n, False))
+    return out
+
+
+def candidate_changes(state, coalition) -> list[Change]:
+    """Every change of the evidence that bears on this question, one field at a time."""
+    s, c = state.data, coalition.data
+    leader, target, domain = c["leader"], c.get("target"), c.get("domain")
+    out: list[Change] = []
+    tie = (s.get("ties") or {}).get(leader)
+    if tie is None:
+        out += _ordinal(state, "state", f"ties.{leader}.alliance", "none")
+    else:
+        for name in TIE_WORDS:
+            out += _ordinal(state, "state", f"ties.{leader}.{name}", tie.get(name))
+        for name in TIE_FLAGS:
+            out += _flag("state", f"ties.{leader}.{name}", tie.get(name))
+        out += _share("state", f"ties.{leader}.arms_import_share", tie.get("arms_import_share"),
+                      SHARE_THRESHOLDS["arms_import_share"])
+    for name in ("strategic_autonomy", "government_alignment"):
+        out += _ordinal(state, "state", f"autonomy.{name}", _get(s, f"autonomy.{name}"))
+    if domain:
+        base = f"industries.{domain}"
+        industry = (s.get("industries") or {}).get(domain) or {}
+        for name, default in (("position", "lagging"), ("weight", "low")):
+            out += _ordinal(state, "state", f"{base}.{name}", industry.get(name, default))
+        out += _flag("state", f"{base}.catch_up", industry.get("catch_up", False))
+        reliance = (industry.get("reliance") or {}).get(leader)
+        path = f"{base}.reliance.{leader}"
+        if reliance is None:
+            out += _ordinal(state, "state", f"{path}.level", "none")
+        else:
+            out += _ordinal(state, "state", f"{path}.level", reliance.get("level"))
+            out += _ordinal(state, "state", f"{path}.kind", reliance.get("kind"))
+            out += _flag("state", f"{path}.substitutable", reliance.get("substitutable"))
+        if target:
+            share = _get(industry, f"target_exposure.{target}.export_share")
+            out += _share("state", f"{base}.target_exposure.{target}.export_share", share,
+                          SHARE_THRESHOLDS["export_share"])
+    if target:
+        relation = (s.get("targets") or {}).get(target) or {}
+        for name in ("threat_perception", "retaliation_risk"):
+            out += _ordinal(state, "state", f"targets.{target}.{name}", relation.get(name, "low"))
+    for name in ("demand", "framing"):
+        out += _ordinal(coalition, "coalition", name, c.get(name))
+    own = (c.get("per_member") or {}).get(state.id) or {}
+    for section, names in (("offers", OFFERS), ("pressure", PRESSURES)):
+        for name in names:
+            given = (own.get(section) or {}).get(name, (c.get(section) or {}).get(name, False))
+            out += _flag("coalition", f"per_member.{state.id}.{section}.{name}", given)
+    return out
+
+
+# derived facts that only carry points or bounds towards a concept; a change that moves only
+# these (and no concept's level) is below every threshold on its own
+WEIGHING = frozenset({"Factor", "StrangleholdBound", "LikelihoodShift", "ConfidenceDowngrade"})
+NOT_DERIVED = frozenset({"Question", "Defaulted", "InitialFact"})
+
+
+def reasoning(answer: Answer) -> frozenset:
+    """The concepts the rules derived, by level (scores and weighing left out): what a change moved."""
+    out = set()
+    for fact in answer.facts.values():
+        name = type(fact).__name__
+        if isinstance(fact, Evidence) or name in NOT_DERIVED or name in WEIGHING:
+            continue
+        out.add((name, tuple(sorted((k, _hashable(v)) for k, v in fact.items()
+                                    if not str(k).startswith("__") and k != "score"))))
+    return frozenset(out)
+
+
+def _hashable(value):
+    return tuple(value) if isinstance(value, list) else value
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What one changed question concluded, small enough to send between processes."""
+
+    verdict: str
+    likelihood: dict
+    confidence: dict
+    step: int
+    reasoning: frozenset
+
+
+class _Asker:
+    """Asks the question with changes applied, with one engine; counts what it asked."""
+
+    def __init__(self, state, coalition, engine=None):
+        self.state, self.coalition = state, coalition
+        self.engine = engine or CoalitionEngine()
+        self.asked = 0
+
+    def answer(self, changes) -> Answer:
+        self.asked += 1
+        state, coalition = apply_overrides(self.state, self.coalition,
+                                           [c.assignment for c in changes])
+        return ask(state, coalition, self.engine)
+
+    def __call__(self, changes) -> Outcome:
+        return outcome_of(self.answer(changes))
+
+
+def outcome_of(answer: Answer) -> Outcome:
+    return Outcome(answer.verdict, answer.likelihood, answer.confidence, step_of(answer),
+                   reasoning(answer))
+
+
+_POOL_ASKER: _Asker | None = None  # the question a forked worker asks (set before the fork)
+
+
+def _pool_ask(changes) -> Outcome:
+    return _POOL_ASKER(changes)
+
+
+class _Runner:
+    """Answers many change sets: in this process, or in a pool of forked workers."""
+
+    def __init__(self, asker: _Asker, workers: int | None):
+        self.asker = asker
+        workers = PAIR_WORKERS if workers is None else workers
+        self.workers = min(workers, os.cpu_count() or 1)
+        self.pool = None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        if self.pool is not None:
+            self.pool.shutdown()
+        global _POOL_ASKER
+        _POOL_ASKER = None
+
+    def map(self, tasks, meanwhile=None) -> list[Outcome]:
+        """The outcomes of ``tasks``, in order; ``meanwhile()`` runs here while workers ask."""
+        if self.workers <= 1 or len(tasks) < POOL_THRESHOLD or \
+                "fork" not in multiprocessing.get_all_start_methods():
+            if meanwhile is not None:
+                meanwhile()
+            return [self.asker(task) for task in tasks]
+        if self.pool is None:
+            global _POOL_ASKER
+            # forked workers inherit the question and the compiled rules; only changes travel
+            _POOL_ASKER = _Asker(self.asker.state, self.asker.coalition, self.asker.engine)
+            self.pool = ProcessPoolExecutor(self.workers,
+                                            mp_context=multiprocessing.get_context("fork"))
+        self.asker.asked += len(tasks)
+        chunk = max(1, len(tasks) // (self.workers * 4))
+        pending = self.pool.map(_pool_ask, tasks, chunksize=chunk)  # submitted at once
+        if meanwhile is not None:
+            meanwhile()
+        return list(pending)
+
+
+def flips(state, coalition, engine: CoalitionEngine | None = None, pairs: bool = True,
+          workers: int | None = None, meanwhile=None) -> Flips:
+    """The smallest changes of the evidence that change the verdict, most plausible first.
+
+    One step along each field first; then further along a field, reporting the first step that
+    gives each new verdict; then pairs of one-step changes, among the changes that move a
+    concept's level or the likelihood on their own (a pair is reported only if neither change
+    alone gives its verdict). ``workers`` > 1 spreads the questions over forked processes;
+    ``meanwhile()``, if given, runs in this process while they ask (the memo's outlook).
+    """
+    asker = _Asker(state, coalition, engine)
+    original_answer = asker.answer(())
+    original = outcome_of(original_answer)
+    found: list[Flip] = []
+    sensitive: list[str] = []
+
+    def record(changes, outcome: Outcome):
+        found.append(Flip(tuple(changes), outcome.verdict, outcome.likelihood, outcome.confidence,
+                          towards(original.verdict, outcome.verdict)))
+
+    candidates = candidate_changes(state, coalition)
+    with _Runner(asker, workers) as runner:
+        outcomes = dict(zip(candidates, runner.map([(c,) for c in candidates], meanwhile)))
+        singles = [c for c in candidates if c.steps == 1]
+        moving: list[Change] = []  # one-step changes that move a level or the likelihood
+        for change in singles:
+            outcome = outcomes[change]
+            if outcome.verdict != original.verdict:
+                record((change,), outcome)
+            elif outcome.reasoning != original.reasoning or outcome.step != original.step:
+                moving.append(change)
+            if (outcome.step != original.step or outcome.verdict != original.verdict) \
+                    and change.field not in sensitive:
+                sensitive.append(change.field)
+        # further along one field: the first step that gives each verdict not reached before
+        ordered = sorted(candidates, key=lambda c: (c.field, c.up, c.steps))
+        for _, group in itertools.groupby(ordered, key=lambda c: (c.field, c.up)):
+            reached = {original.verdict}
+            for change in group:
+                outcome = outcomes[change]
+                if change.steps > 1 and outcome.verdict not in reached:
+                    record((change,), outcome)
+                reached.add(outcome.verdict)
+        if pairs:
+            tasks = [(a, b) for a, b in itertools.combinations(moving, 2) if a.field != b.field]
+            for (a, b), outcome in zip(tasks, runner.map(tasks)):
+                alone = {outcomes[a].verdict, outcomes[b].verdict}
+                if outcome.verdict != original.verdict and outcome.verdict not in alone:
+                    record((a, b), outcome)
+
+    found.sort(key=lambda f: (f.plausibility, VERDICT_ORDER.index(f.verdict),
+                              [c.field for c in f.changes]))
+    return Flips(original_answer, found, asker.asked, len(singles), sensitive)
+
+
+# ---- the matrix --------------------------------------------------------------------------------
+@dataclass
+class Cell:
+    state: str
+    coalition: str
+    role: str  # leader, target, member, candidate
+    answer: Answer | None  # None for the leader and the target (not asked)
+
+    def to_dict(self) -> dict:
+        out = {"state": self.state, "coalition": self.coalition, "role": self.role}
+        if self.answer is not None:
+            out.update(verdict=self.answer.verdict, likelihood=self.answer.likelihood["term"],
+                       confidence=self.answer.confidence["level"])
+        return out
+
+
+@dataclass
+class Matrix:
+    states: list  # CaseFiles, sorted by id
+    coalitions: list
+    cells: dict  # (state id, coalition id) -> Cell
+
+    def to_dict(self) -> dict:
+        return {"states": [s.id for s in self.states], "coalitions": [c.id for c in self.coalitions],
+                "cells": [self.cells[(s.id, c.id)].to_dict() for s in self.states
+                          for c in self.coalitions]}
+
+
+def matrix(base, engine: CoalitionEngine | None = None) -> Matrix:
+    """Every state × every coalition of a case base; leaders and targets are marked, not asked."""
+    engine = engine or CoalitionEngine()
+    states = [base.states[k] for k in sorted(base.states)]
+    coalitions = [base.coalitions[k] for k in sorted(base.coalitions)]
+    cells = {}
+    for coalition in coalitions:
+        role_of = roles(coalition, base.states)
+        for state in states:
+            role = role_of[state.id]
+            answer = ask(state, coalition, engine) if role in ("member", "candidate") else None
+            cells[(state.id, coalition.id)] = Cell(state.id, coalition.id, role, answer)
+    return Matrix(states, coalitions, cells)

@@ -1,0 +1,287 @@
+"""The analyst's commands: ``memo``, ``whatif``, ``flips``, ``matrix``, ``map``, ``outlook``.
+
+Thin, like the rest of the CLI: parse, load, call ``analysis`` / ``outlook`` / ``memo`` /
+``svgmap``, render through a template. Registered on the ``coalition`` group in cli.py; the CLI
+module is imported inside functions because cli.py imports this module while it is loading.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+import click
+
+from .question import Resolver, case_directory
+
+CASES_HELP = "Case directory (states/, coalitions/). Default: $COALITION_CASES, else the shipped cases."
+SET_HELP = ("Change one value of the evidence first, e.g. "
+            "industries.semiconductors.reliance.united-states.level=moderate (repeatable).")
+
+cases_option = click.option("--cases", metavar="DIR", help=CASES_HELP)
+set_option = click.option("--set", "assignments", multiple=True, metavar="PATH=VALUE",
+                          help=SET_HELP)
+output_option = click.option("-o", "--output", metavar="FILE",
+                             help="Write to FILE (atomically) instead of standard output.")
+templates_option = click.option(
+    "--templates", metavar="DIR", type=click.Path(file_okay=False, path_type=Path),
+    help="A directory of Jinja templates used before the shipped ones (a house style).")
+
+
+def _problem(message: str) -> Exception:
+    from .cli import UsageProblem
+
+    return UsageProblem(message)
+
+
+def _question(question, cases, assignments):
+    from .cli import question_files
+
+    return question_files(question, cases, assignments)
+
+
+def _environment(templates):
+    from .svgmap import svg_environment
+
+    if templates is not None and not templates.is_dir():
+        raise _problem(f"{templates}: no such directory; expected a directory of Jinja templates")
+    return svg_environment(templates)
+
+
+def _template_error(error, templates) -> Exception:
+    where = f" in {templates}" if templates else ""
+    name = getattr(error, "name", None) or getattr(error, "filename", None) or "a template"
+    line = f":{error.lineno}" if getattr(error, "lineno", None) else ""
+    what = " ".join(str(getattr(error, "message", None) or error).split())
+    return _problem(f"{name}{line}{where}: {what}; expected a valid Jinja template")
+
+
+# ---- writing output ------------------------------------------------------------------------------
+def protected_files(cases, *inputs) -> set[Path]:
+    """Files -o must never replace: the case files of the directory and the question's inputs."""
+    found = set()
+    directory = case_directory(cases)
+    for sub in ("states", "coalitions"):
+        folder = directory / sub
+        if folder.is_dir():
+            found.update(p.resolve() for p in folder.iterdir())
+    found.update(Path(case.path).resolve() for case in inputs)
+    return found
+
+
+def write_output(path, text: str, protected=()) -> None:
+    """Write ``text`` to ``path`` through a temporary file in the same directory, then rename."""
+    target = Path(path)
+    resolved = target.resolve()
+    if target.suffix.lower() in (".yaml", ".yml") or resolved in set(protected):
+        raise _problem(f"{target}: refusing to overwrite a case file; expected an output file "
+                       "such as memo.md, memo.html or map.svg")
+    if target.is_dir():
+        raise _problem(f"{target}: is a directory; expected an output file name")
+    if not resolved.parent.is_dir():
+        raise _problem(f"{target}: the directory {target.parent} does not exist; "
+                       "expected an existing directory")
+    handle = None
+    try:
+        handle = tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=resolved.parent,
+                                             prefix=f".{target.name}.", suffix=".tmp",
+                                             delete=False)
+        with handle:
+            handle.write(text)
+        os.replace(handle.name, resolved)
+    except OSError as error:
+        if handle is not None:
+            try:
+                os.unlink(handle.name)
+            except OSError:
+                pass
+        raise _problem(f"{target}: cannot be written ({error.strerror or type(error).__name__}); "
+                       "expected a writable file") from None
+
+
+def emit(text: str, output, protected=()) -> None:
+    if output:
+        write_output(output, text, protected)
+        click.echo(f"wrote {output}", err=True)
+    else:
+        click.echo(text, nl=False)
+
+
+# ---- memo ------------------------------------------------------------------------------------------
+@click.command()
+@click.argument("question", nargs=-1, required=True)
+@cases_option
+@set_option
+@click.option("--format", "fmt", type=click.Choice(["markdown", "html"]), default="markdown",
+              show_default=True)
+@output_option
+@templates_option
+@click.option("--date", metavar="YYYY-MM-DD", help="The memo's date (default: today).")
+def memo(question, cases, assignments, fmt, output, templates, date):
+    """A briefing memo (ICD 203 style) on one question: judgments, alternatives, outlook, trace."""
+    import jinja2
+
+    from .memo import build_memo, icd203_problems, render_memo
+
+    resolver = Resolver(case_directory(cases))  # one load of the case directory serves both
+    state, coalition = resolver.pair(question)
+    if assignments:
+        from .overrides import apply_overrides
+
+        state, coalition = apply_overrides(state, coalition, assignments)
+    _environment(templates)
+    base = resolver.base
+    try:
+        built = build_memo(state, coalition, dict(base.states), date=date, templates=templates,
+                           argv=sys.argv[1:], assignments=assignments)
+        text = render_memo(built, "html" if fmt == "html" else "markdown", templates)
+    except jinja2.TemplateError as error:  # a house style's template, most likely
+        raise _template_error(error, templates) from None
+    for problem in icd203_problems(text, html_text=fmt == "html"):
+        click.echo(f"warning: ICD 203: {problem}", err=True)
+    emit(text, output, protected_files(cases, state, coalition))
+
+
+# ---- what-if -----------------------------------------------------------------------------------------
+@click.command()
+@click.argument("question", nargs=-1, required=True)
+@cases_option
+@set_option
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True)
+def whatif(question, cases, assignments, fmt):
+    """The answer before and after --set changes, and how the reasoning changed."""
+    from .analysis import whatif as run_whatif
+    from .render import environment
+    from .trace import diff, render_diff_text, trace_record
+
+    if not assignments:
+        raise _problem("whatif needs at least one --set PATH=VALUE; expected e.g. --set "
+                       "industries.semiconductors.reliance.united-states.level=moderate")
+    state, coalition = _question(question, cases, ())
+    result = run_whatif(state, coalition, assignments)
+    before = trace_record(result.before, argv=[], assignments=[])
+    after = trace_record(result.after, argv=[], assignments=list(assignments))
+    changes = diff(before, after)
+    if fmt == "json":
+        data = result.to_dict()
+        data["trace_diff"] = changes
+        click.echo(json.dumps(data, indent=2, ensure_ascii=False, default=str))
+        return
+    result.trace_diff = render_diff_text(changes)
+    click.echo(environment().get_template("whatif.txt.j2").render(w=result), nl=False)
+
+
+# ---- flips ----------------------------------------------------------------------------------------
+@click.command()
+@click.argument("question", nargs=-1, required=True)
+@cases_option
+@set_option
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True)
+@click.option("--pairs/--no-pairs", default=True, show_default=True,
+              help="Also search pairs of one-step changes.")
+@click.option("--workers", type=click.IntRange(1, 64), default=None,
+              help="Processes for the search (default: 2 where the machine has them).")
+def flips(question, cases, assignments, fmt, pairs, workers):
+    """The smallest changes of the evidence that change the verdict, most plausible first."""
+    from .analysis import flips as find_flips
+    from .render import environment
+
+    state, coalition = _question(question, cases, assignments)
+    result = find_flips(state, coalition, pairs=pairs, workers=workers)
+    if fmt == "json":
+        click.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
+        return
+    click.echo(environment().get_template("flips.txt.j2").render(f=result), nl=False)
+
+
+# ---- matrix ---------------------------------------------------------------------------------------
+@click.command()
+@cases_option
+@click.option("--format", "fmt", type=click.Choice(["text", "csv", "json", "markdown"]),
+              default="text", show_default=True)
+@output_option
+def matrix(cases, fmt, output):
+    """Every state × every coalition (leaders and targets marked, not asked)."""
+    from .analysis import matrix as run_matrix
+    from .render import environment
+
+    result = run_matrix(Resolver(case_directory(cases)).base)
+    if fmt == "json":
+        text = json.dumps(result.to_dict(), indent=2, ensure_ascii=False) + "\n"
+    elif fmt == "csv":
+        text = matrix_csv(result)
+    else:
+        name = "matrix.md.j2" if fmt == "markdown" else "matrix.txt.j2"
+        text = environment().get_template(name).render(x=result)
+    emit(text, output, protected_files(cases))
+
+
+def matrix_csv(result) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["state", "coalition", "role", "verdict", "likelihood", "confidence"])
+    for state in result.states:
+        for coalition in result.coalitions:
+            cell = result.cells[(state.id, coalition.id)].to_dict()
+            writer.writerow([cell["state"], cell["coalition"], cell["role"], cell.get("verdict", ""),
+                             cell.get("likelihood", ""), cell.get("confidence", "")])
+    return buffer.getvalue()
+
+
+# ---- map --------------------------------------------------------------------------------------------
+@click.command("map")
+@click.argument("coalition_name", metavar="COALITION")
+@cases_option
+@output_option
+@templates_option
+@click.option("--highlight", metavar="STATE", help="Ring one state on the map.")
+def map_command(coalition_name, cases, output, templates, highlight):
+    """An SVG map: states by security dependency (x) and stranglehold (y), coloured by verdict."""
+    import jinja2
+
+    from .analysis import answer_all, roles
+    from .svgmap import render_map
+
+    resolver = Resolver(case_directory(cases))
+    coalition = resolver.find(coalition_name, "coalition")
+    subject = resolver.find(highlight, "state").id if highlight else None
+    _environment(templates)
+    states = dict(resolver.base.states)
+    answers = answer_all(coalition, states)
+    names = {sid: s.data["name"] for sid, s in states.items()}
+    try:
+        svg = render_map(coalition, answers, roles(coalition, states), subject=subject,
+                         templates=templates, names=names)
+    except jinja2.TemplateError as error:
+        raise _template_error(error, templates) from None
+    emit(svg, output, protected_files(cases, coalition))
+
+
+# ---- outlook ---------------------------------------------------------------------------------------
+@click.command()
+@click.argument("coalition_name", metavar="COALITION")
+@cases_option
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True)
+def outlook(coalition_name, cases, fmt):
+    """How firm and how stable a coalition is: the outlook rules (O3-O6, A2-A4) over its members."""
+    from .outlook import outlook as run_outlook
+    from .render import environment
+
+    resolver = Resolver(case_directory(cases))
+    coalition = resolver.find(coalition_name, "coalition")
+    result = run_outlook(coalition, dict(resolver.base.states))
+    if fmt == "json":
+        click.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
+        return
+    click.echo(environment().get_template("outlook.txt.j2").render(o=result), nl=False)
+
+
+COMMANDS = (memo, whatif, flips, matrix, map_command, outlook)

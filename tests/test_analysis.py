@@ -1,0 +1,224 @@
+"""whatif, flips and matrix: the same rules as `ask`, checked by asking again."""
+
+import csv
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from digital_coalitions.analysis import (
+    SHARE_THRESHOLDS,
+    VERDICT_ORDER,
+    candidate_changes,
+    flips,
+    matrix,
+    roles,
+    whatif,
+)
+from digital_coalitions.answer import ask
+from digital_coalitions.compat import experta
+from digital_coalitions.engine import CoalitionEngine
+from digital_coalitions.overrides import apply_overrides
+from digital_coalitions.question import Resolver, shipped_cases
+from digital_coalitions.rules.base import rule_info
+
+COALITION = str(Path(sys.executable).with_name("coalition"))
+
+
+@pytest.fixture(scope="module")
+def base():
+    return Resolver(shipped_cases()).base
+
+
+@pytest.fixture(scope="module")
+def engine():
+    return CoalitionEngine()
+
+
+def reask(state, coalition, flip, engine):
+    new_state, new_coalition = apply_overrides(state, coalition, flip.assignments)
+    return ask(new_state, new_coalition, engine)
+
+
+@pytest.mark.parametrize("pair", [("south-korea", "chip4"), ("india", "chip4"),
+                                  ("china", "ttc"), ("germany", "huawei-5g-exclusion")])
+def test_every_flip_really_changes_the_verdict_when_asked_again(base, engine, pair):
+    state, coalition = base.states[pair[0]], base.coalitions[pair[1]]
+    result = flips(state, coalition, engine, workers=1)
+    original = ask(state, coalition, engine)
+    assert result.answer.verdict == original.verdict
+    assert result.flips, "every shipped question here has some change that moves it"
+    for flip in result.flips:
+        again = reask(state, coalition, flip, engine)
+        assert again.verdict == flip.verdict != original.verdict, flip.assignments
+        assert again.likelihood == flip.likelihood
+        moved = VERDICT_ORDER.index(flip.verdict) - VERDICT_ORDER.index(original.verdict)
+        assert flip.direction == ("towards joining" if moved > 0 else "away from joining")
+
+
+def test_flips_are_minimal_and_ranked_by_plausibility(base, engine):
+    # Japan and the TTC: some outcomes only a pair of one-step changes reaches
+    state, coalition = base.states["japan"], base.coalitions["ttc"]
+    result = flips(state, coalition, engine)
+    keys = [f.plausibility for f in result.flips]
+    assert keys == sorted(keys), "one step before several, single changes before pairs"
+    singles = {(f.changes[0].field, f.changes[0].up): f for f in result.flips if len(f.changes) == 1}
+    for flip in result.flips:
+        if len(flip.changes) == 1 and flip.changes[0].steps > 1:
+            # nothing smaller along the same field and direction gives this verdict
+            change = flip.changes[0]
+            for smaller in candidate_changes(state, coalition):
+                if (smaller.field, smaller.up) == (change.field, change.up) and \
+                        smaller.steps < change.steps:
+                    smaller_answer = ask(*apply_overrides(state, coalition,
+                                                          [smaller.assignment]), engine)
+                    assert smaller_answer.verdict != flip.verdict
+        if len(flip.changes) == 2:
+            for change in flip.changes:
+                alone = apply_overrides(state, coalition, [change.assignment])
+                assert ask(*alone, engine).verdict != flip.verdict, "a pair must need both"
+    assert any(len(f.changes) == 2 for f in result.flips), "pairs are searched, and found"
+    assert singles
+
+
+def test_flips_vary_only_what_bears_on_the_question(base):
+    state, coalition = base.states["south-korea"], base.coalitions["chip4"]
+    allowed = ("state.ties.united-states.", "state.autonomy.",
+               "state.industries.semiconductors.", "state.targets.china.",
+               "coalition.demand", "coalition.framing",
+               "coalition.per_member.south-korea.offers.",
+               "coalition.per_member.south-korea.pressure.")
+    changes = candidate_changes(state, coalition)
+    assert changes and all(c.field.startswith(allowed) for c in changes)
+    assert not any(".japan." in c.field or "telecom" in c.field for c in changes)
+    # one step up and one step down of an ordinal field, booleans flipped
+    level = [c for c in changes if c.path.endswith("reliance.united-states.level") and c.steps == 1]
+    assert {c.after for c in level} == {"high"}  # critical is the top of its scale
+    flags = [c for c in changes if c.path.endswith("substitutable")]
+    assert [(c.before, c.after) for c in flags] == [(False, True)]
+
+
+def test_share_thresholds_are_the_ones_the_rules_use(base, engine):
+    """Crossing each export-share threshold changes what SC-01 weighs; nothing between them does."""
+    state, coalition = base.states["south-korea"], base.coalitions["chip4"]
+    path = "industries.semiconductors.target_exposure.china.export_share"
+
+    def points(share):
+        answer = ask(*apply_overrides(state, coalition, [f"{path}={share}"]), engine)
+        return sorted(f["points"] for f in answer.facts.values()
+                      if type(f).__name__ == "Factor" and "exports go to the target" in f["reason"])
+
+    thresholds = SHARE_THRESHOLDS["export_share"]
+    for low, high in zip((0.0,) + thresholds, thresholds + (1.0,)):
+        assert points(low) == points(round(high - 0.01, 4)), (low, high)
+    for t in thresholds:
+        assert points(t) != points(round(t - 0.01, 4)), t
+
+
+def test_a_pool_of_workers_finds_the_same_flips(base, engine):
+    state, coalition = base.states["south-korea"], base.coalitions["chip4"]
+    alone = flips(state, coalition, engine, workers=1)
+    pooled = flips(state, coalition, engine, workers=2)
+    assert [f.to_dict() for f in alone.flips] == [f.to_dict() for f in pooled.flips]
+
+
+def test_whatif_shows_before_and_after(base):
+    state, coalition = base.states["south-korea"], base.coalitions["chip4"]
+    level = "industries.semiconductors.reliance.united-states.level"
+    result = whatif(state, coalition, [f"{level}=moderate"])
+    assert result.before.verdict == ask(state, coalition).verdict
+    assert result.changed["stranglehold"] == ("decisive", "limited")
+    assert result.direction == "away from joining"
+    assert "OC-01" in result.vanished
+    (change,) = result.overrides
+    assert change.path == level
+
+
+def test_matrix_marks_leaders_and_targets_and_asks_everyone_else(base, engine):
+    result = matrix(base, engine)
+    assert len(result.cells) == len(base.states) * len(base.coalitions)
+    for (sid, cid), cell in result.cells.items():
+        coalition = base.coalitions[cid]
+        if sid in (coalition.data["leader"], coalition.data.get("target")):
+            assert cell.answer is None and cell.role in ("leader", "target")
+        else:
+            assert cell.answer is not None
+            assert cell.role == roles(coalition, base.states)[sid]
+    korea = result.cells[("south-korea", "chip4")]
+    assert korea.role == "member" and korea.answer.verdict == ask(base.states["south-korea"],
+                                                                  base.coalitions["chip4"]).verdict
+
+
+def run(*args):
+    return subprocess.run([COALITION, *args], capture_output=True, text=True)
+
+
+def test_matrix_formats(base, engine):
+    from digital_coalitions.cli_analysis import matrix_csv
+    from digital_coalitions.render import environment
+
+    states, coalitions = len(base.states), len(base.coalitions)
+    as_csv = run("matrix", "--format", "csv")  # the command, once; the renderers in-process
+    assert as_csv.returncode == 0, as_csv.stderr
+    rows = list(csv.DictReader(io.StringIO(as_csv.stdout)))
+    assert len(rows) == states * coalitions
+    assert {r["role"] for r in rows} == {"leader", "target", "member", "candidate"}
+    assert all(r["verdict"] == "" for r in rows if r["role"] in ("leader", "target"))
+    result = matrix(base, engine)
+    assert matrix_csv(result) == as_csv.stdout
+    as_json = json.loads(json.dumps(result.to_dict()))
+    assert len(as_json["cells"]) == states * coalitions
+    as_markdown = environment().get_template("matrix.md.j2").render(x=result)
+    assert as_markdown.count("\n| ") == states + 1  # the header row and one row per state
+    text = environment().get_template("matrix.txt.j2").render(x=result)
+    assert "LEADER" in text and "TARGET" in text
+    assert len([line for line in text.splitlines() if line.startswith("south-korea ")]) == 1
+
+
+def test_flips_and_whatif_commands():
+    result = run("flips", "south-korea", "chip4", "--format", "json", "--no-pairs")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["verdict"] == "joins-reluctantly" and data["flips"]
+    text = run("flips", "south-korea", "chip4", "--no-pairs").stdout
+    assert "coalition ask south-korea chip4 --set" in text
+    what = run("whatif", "south-korea", "chip4", "--set",
+               "industries.semiconductors.reliance.united-states.level=moderate")
+    assert what.returncode == 0, what.stderr
+    assert "joins-reluctantly" in what.stdout and "joins-loosely" in what.stdout
+    assert "Evidence that changed" in what.stdout  # the trace diff
+    assert run("whatif", "south-korea", "chip4").returncode == 2
+
+
+class _ReferenceStrategy(experta.strategies.DepthStrategy):
+    def get_key(self, activation):
+        salience, facts = super().get_key(activation)
+        return (salience, facts, _Descending(rule_info(activation.rule).id))
+
+
+class _Descending(str):
+    def __lt__(self, other):
+        return str.__gt__(self, other)
+
+
+def test_the_faster_matcher_fires_exactly_what_experta_fires(base):
+    """The engine's type-routed Rete bus is an optimisation only: same firings, same order."""
+
+    class Reference(CoalitionEngine):
+        __matcher__ = experta.matchers.rete.ReteMatcher
+        __strategy__ = _ReferenceStrategy
+
+    fast = CoalitionEngine()
+    states, coalitions = sorted(base.states), sorted(base.coalitions)
+    pairs = [(s, c) for i, s in enumerate(states) for j, c in enumerate(coalitions)
+             if (i + j) % 5 == 0]
+    fast_runs = [ask(base.states[s], base.coalitions[c], fast) for s, c in pairs]
+    reference = Reference()
+    for (s, c), quick in zip(pairs, fast_runs):
+        slow = ask(base.states[s], base.coalitions[c], reference)
+        assert [(f.rule, f.matched, f.asserted) for f in quick.firings] == \
+            [(f.rule, f.matched, f.asserted) for f in slow.firings], (s, c)
+        assert quick.unfired == slow.unfired

@@ -1,0 +1,165 @@
+"""--set PATH=VALUE: validated exactly like a case file, never mutating or writing anything."""
+
+import copy
+import hashlib
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from digital_coalitions.answer import ask
+from digital_coalitions.loader import CaseError, load_file
+from digital_coalitions.overrides import apply_overrides, is_overridden, origin, overrides_of
+from digital_coalitions.question import Resolver, shipped_cases
+
+COALITION = str(Path(sys.executable).with_name("coalition"))
+LEVEL = "industries.semiconductors.reliance.united-states.level"
+
+
+@pytest.fixture(scope="module")
+def base():
+    return Resolver(shipped_cases()).base
+
+
+@pytest.fixture(scope="module")
+def korea(base):
+    return base.states["south-korea"], base.coalitions["chip4"]
+
+
+def problems(state, coalition, *assignments):
+    with pytest.raises(CaseError) as caught:
+        apply_overrides(state, coalition, assignments)
+    return caught.value.problems
+
+
+def test_a_change_gives_new_case_files_and_leaves_the_loaded_ones_alone(korea):
+    state, coalition = korea
+    before = copy.deepcopy(state.data)
+    on_disk = hashlib.sha256(Path(state.path).read_bytes()).hexdigest()
+    new_state, new_coalition = apply_overrides(state, coalition, [f"{LEVEL}=moderate"])
+    assert new_state is not state and new_coalition is coalition  # only the file that changed
+    assert state.data == before
+    assert new_state.data["industries"]["semiconductors"]["reliance"]["united-states"]["level"] \
+        == "moderate"
+    assert hashlib.sha256(Path(state.path).read_bytes()).hexdigest() == on_disk
+    assert new_state.sha256 == state.sha256 and new_state.path == state.path
+    (change,) = overrides_of(new_state)
+    assert (change.case, change.path, change.previous, change.value) == \
+        ("state", LEVEL, "critical", "moderate")
+    assert is_overridden(new_state, LEVEL) and not is_overridden(state, LEVEL)
+    assert origin(new_state, LEVEL) == "--set"
+    assert origin(state, LEVEL).endswith(f"south-korea.yaml:{state.lines[LEVEL]}")
+    assert ask(new_state, coalition).mechanisms["stranglehold"] != \
+        ask(state, coalition).mechanisms["stranglehold"]
+
+
+def test_coalition_paths_and_per_member_offers(korea):
+    state, coalition = korea
+    _, changed = apply_overrides(state, coalition, [
+        "per_member.south-korea.offers.security_guarantees=false",
+        "per_member.south-korea.offers.exemptions=false", "offers.subsidies=false"])
+    assert ask(state, changed).mechanisms["compensation"] == "none"
+    assert ask(state, coalition).mechanisms["compensation"] == "substantial"
+    assert {o.path for o in overrides_of(changed)} == {
+        "per_member.south-korea.offers.security_guarantees",
+        "per_member.south-korea.offers.exemptions", "offers.subsidies"}
+
+
+def test_a_bad_value_gets_the_loaders_own_message(korea, tmp_path):
+    """The same wrong value in a case file and in --set: the same words after the path."""
+    state, coalition = korea
+    text = Path(state.path).read_text().replace("level: critical", "level: modrate", 1)
+    (tmp_path / "south-korea.yaml").write_text(text)
+    with pytest.raises(CaseError) as from_file:
+        load_file(tmp_path / "south-korea.yaml")
+    (file_line,) = [p for p in from_file.value.problems if LEVEL in p]
+    (set_line,) = problems(state, coalition, f"{LEVEL}=modrate")
+    assert set_line.startswith(f"--set: state.{LEVEL}: ")
+    assert set_line.split(f"{LEVEL}: ", 1)[1] == file_line.split(f"{LEVEL}: ", 1)[1]
+    assert "did you mean 'moderate'?" in set_line
+
+
+@pytest.mark.parametrize("assignment, expected", [
+    (f"{LEVEL[:-1]}x=moderate", r"unknown key; expected one of level, kind, substitutable \(did you mean 'level'\?\)"),
+    ("tie.united-states.alliance=none", r"unknown field; .*\(did you mean 'ties'\?\)"),
+    ("name=Korea", r"a field of both the state and the coalition file; expected state\.name or coalition\.name"),
+    ("state.id=korea", r"cannot be changed"),
+    ("offers.subsidies='yes'", r"got a string \('yes'\); expected a YAML boolean"),
+    ("industries.semiconductors.target_exposure.china.export_share=60%", r"0\.6 for 60%"),
+    ("ties.united-states.arms_import_share=1.5", r"1\.5 is out of range"),
+    ("autonomy.strategic_autonomy=!!python/object/apply:os.system [ls]", r"the YAML tag .* is not allowed"),
+    ("targets.china.threat_perception=*anchor", r"alias '\*anchor' is not allowed"),
+    (LEVEL, r"no '=' between the path and the value; expected PATH=VALUE"),
+    ("sources.x=1", r"state\.sources\.x or coalition\.sources\.x"),
+])
+def test_bad_assignments_are_one_line_each(korea, assignment, expected):
+    (line,) = problems(*korea, assignment)
+    assert line.startswith("--set: ") and "\n" not in line
+    assert re.search(expected, line), line
+
+
+def test_every_bad_assignment_is_reported_and_none_applied(korea):
+    lines = problems(*korea, f"{LEVEL}=moderate", "demand=hard", "ties.united-states.alliance=ally")
+    assert len(lines) == 2
+    assert any("coalition.demand" in line for line in lines)
+    assert any("ties.united-states.alliance" in line for line in lines)
+
+
+def test_the_prefix_settles_a_shared_field(korea):
+    state, coalition = korea
+    new_state, new_coalition = apply_overrides(state, coalition, ["state.name=ROK",
+                                                                   "coalition.name=Fab 4"])
+    assert (new_state.data["name"], new_coalition.data["name"]) == ("ROK", "Fab 4")
+
+
+def test_a_new_entry_takes_defaults_and_reports_them(korea):
+    state, coalition = korea
+    new_state, _ = apply_overrides(state, coalition, ["ties.china.alliance=partner"])
+    added = set(new_state.defaults) - set(state.defaults)
+    assert "ties.china.existential_threat" in added and "ties.china.alliance" not in added
+    assert new_state.data["ties"]["china"]["abandonment_fear"] == "low"
+
+
+def test_a_given_value_is_no_longer_reported_as_assumed(korea, tmp_path):
+    state = tmp_path / "freedonia.yaml"
+    state.write_text("id: freedonia\nname: Freedonia\nas_of: 2023\n"
+                     "ties:\n  united-states:\n    alliance: partner\n")
+    loaded = load_file(state)
+    assert "ties.united-states.abandonment_fear" in loaded.defaults
+    changed, _ = apply_overrides(loaded, korea[1], ["ties.united-states.abandonment_fear=high"])
+    assert "ties.united-states.abandonment_fear" not in changed.defaults
+    assert "ties.united-states.shared_values" in changed.defaults
+    assert "state:ties.united-states.abandonment_fear" not in ask(changed, korea[1]).defaults
+
+
+def test_overrides_accumulate_and_keep_the_files_value(korea):
+    state, coalition = korea
+    once, _ = apply_overrides(state, coalition, [f"{LEVEL}=moderate"])
+    twice, _ = apply_overrides(once, coalition, [f"{LEVEL}=low", "state.as_of=2030"])
+    assert {o.path: (o.previous, o.value) for o in overrides_of(twice)} == {
+        LEVEL: ("critical", "low"), "as_of": (2023, 2030)}
+    assert twice.data["industries"]["semiconductors"]["reliance"]["united-states"]["level"] == "low"
+
+
+def run(*args):
+    return subprocess.run([COALITION, *args], capture_output=True, text=True)
+
+
+def test_ask_with_a_bad_set_is_one_error_line_and_status_2():
+    result = run("ask", "south-korea", "chip4", "--set", f"{LEVEL}=modrate")
+    assert result.returncode == 2
+    assert result.stdout == ""
+    lines = result.stderr.strip().splitlines()
+    assert lines == [line for line in lines if line.startswith("error: --set: ")]
+    assert "Traceback" not in result.stderr
+
+
+def test_ask_and_memo_take_set():
+    result = run("ask", "south-korea", "chip4", "--set", f"{LEVEL}=moderate", "--format", "json")
+    assert result.returncode == 0, result.stderr
+    assert '"stranglehold": "limited"' in result.stdout
+    memo = run("memo", "south-korea", "chip4", "--set", f"{LEVEL}=moderate", "--date", "2024-01-01")
+    assert memo.returncode == 0, memo.stderr
+    assert "Changed for this memo" in memo.stdout and "critical → moderate" in memo.stdout
