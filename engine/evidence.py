@@ -21,6 +21,7 @@ from digital_coalitions.rules.concepts import (
     Pressure,
     Question,
     Reliance,
+    SetByHand,
     Sourcing,
     TargetRelation,
     Tie,
@@ -124,6 +125,9 @@ def question_evidence(state, coalition):
         for name in ABSENT_TARGET:
             add(TargetRelation, "state", f"targets.{target}.{name}", name, relation.get(name))
 
+    # values changed with --set are suppositions: the confidence rules must know (CF-04)
+    facts += [SetByHand(case=kind, path=o.path) for kind, case in (("state", state),
+              ("coalition", coalition)) for o in getattr(case, "overrides", ())]
     facts.append(Sourcing(source="state", value=len(s.get("sources") or []), path="sources"))
     facts.append(Sourcing(source="coalition", value=len(c.get("sources") or []), path="sources"))
     assumed = sorted(set(assumed), key=str)

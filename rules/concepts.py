@@ -96,6 +96,10 @@ class Sourcing(Evidence):
     """How many sources a case file cites (``value``)."""
 
 
+class SetByHand(Fact):
+    """A value changed with ``--set`` for a what-if: supposed, not the case file's evidence."""
+
+
 class Defaulted(Fact):
     """A value the case file did not give; the documented default was assumed."""
 

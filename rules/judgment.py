@@ -34,6 +34,7 @@ from .concepts import (
     NarrativeReceptiveness,
     Question,
     SecurityDependency,
+    SetByHand,
     Sourcing,
     StatusAnxiety,
     Stranglehold,
@@ -166,6 +167,21 @@ class JudgmentRules:
         """
         self.declare(ConfidenceDowngrade(cause="unsourced", steps=1,
                                          reason=f"the {source} file cites no sources"))
+
+    @rule("CF-04", "A what-if, not the evidence", Question(), SetByHand(),
+          NOT(ConfidenceDowngrade(cause="what-if")), claims=("ICD203",),
+          stage=Stage.CONFIDENCE, rank=10)
+    def what_if(self):
+        """Lowers confidence a step when values were changed by hand with --set.
+
+        ICD 203 separates assumptions from evidence: a value supposed for a what-if is not
+        something the case file's sources support, however plausible the change.
+        """
+        count = len(self.gather(SetByHand))
+        self.declare(ConfidenceDowngrade(
+            cause="what-if", steps=1,
+            reason=f"{count} value{'s' if count != 1 else ''} set by hand with --set: "
+                   "a what-if, not the case files' evidence"))
 
     @rule("CF-03", "Mechanisms pull apart",
           Stranglehold(level=at_least(STRANGLEHOLD, "significant")),

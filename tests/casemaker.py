@@ -128,9 +128,19 @@ def load_case(directory, changes: dict | None = None):
     return load_file(state_path, "state"), load_file(coalition_path, "coalition")
 
 
+SET = "--set"  # a key of ``changes`` whose value is a list of --set assignments, applied last
+
+
 def ask_case(directory, changes: dict | None = None, engine=None):
     """Will the changed base state join the changed base coalition? The engine's Answer."""
-    return ask(*load_case(directory, changes), engine=engine)
+    changes = dict(changes or {})
+    assignments = changes.pop(SET, ())
+    state, coalition = load_case(directory, changes)
+    if assignments:
+        from digital_coalitions.overrides import apply_overrides
+
+        state, coalition = apply_overrides(state, coalition, assignments)
+    return ask(state, coalition, engine=engine)
 
 
 def load_files(directory, state: dict, coalition: dict):

@@ -8,9 +8,9 @@ a near miss of the firing one, the difference is the condition that matters.
 
 import pytest
 
-from casemaker import LEADER, STATE_ID, ask_case
+from casemaker import LEADER, SET, STATE_ID, ask_case
 from digital_coalitions.compat import experta
-from digital_coalitions.engine import MECHANISMS, RULES, CoalitionEngine
+from digital_coalitions.engine import MECHANISMS, CoalitionEngine
 from digital_coalitions.rules.base import rule_info
 
 TIE = f"ties.{LEADER}."
@@ -164,6 +164,9 @@ FIXTURES = {
     "LK-06": (MODERATE_DEPENDENCY, {**MODERATE_DEPENDENCY, TIE + "in_core_clubs": True}),
     "LK-07": (AUTONOMOUS, {"autonomy.strategic_autonomy": "moderate"}),
     "LK-10": ({}, ALWAYS),
+    # the same value written in the file is evidence; set with --set it is a supposition
+    "CF-04": ({SET: ["autonomy.government_alignment=pro-leader"]},
+              {"autonomy.government_alignment": "pro-leader"}),
     "CF-01": ({TIE + "joint_exercises": None}, {}),
     "CF-02": ({"sources": None}, {}),
     # 3 (export share) + 2 (high retaliation) is heavy; 3 + 1 (moderate) is not
