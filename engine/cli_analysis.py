@@ -10,13 +10,12 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 import sys
-import tempfile
 from pathlib import Path
 
 import click
 
+from .output import write_output
 from .question import Resolver, case_directory
 
 CASES_HELP = "Case directory (states/, coalitions/). Default: $COALITION_CASES, else the shipped cases."
@@ -73,35 +72,6 @@ def protected_files(cases, *inputs) -> set[Path]:
     found.update(Path(case.path).resolve() for case in inputs)
     return found
 
-
-def write_output(path, text: str, protected=()) -> None:
-    """Write ``text`` to ``path`` through a temporary file in the same directory, then rename."""
-    target = Path(path)
-    resolved = target.resolve()
-    if target.suffix.lower() in (".yaml", ".yml") or resolved in set(protected):
-        raise _problem(f"{target}: refusing to overwrite a case file; expected an output file "
-                       "such as memo.md, memo.html or map.svg")
-    if target.is_dir():
-        raise _problem(f"{target}: is a directory; expected an output file name")
-    if not resolved.parent.is_dir():
-        raise _problem(f"{target}: the directory {target.parent} does not exist; "
-                       "expected an existing directory")
-    handle = None
-    try:
-        handle = tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=resolved.parent,
-                                             prefix=f".{target.name}.", suffix=".tmp",
-                                             delete=False)
-        with handle:
-            handle.write(text)
-        os.replace(handle.name, resolved)
-    except OSError as error:
-        if handle is not None:
-            try:
-                os.unlink(handle.name)
-            except OSError:
-                pass
-        raise _problem(f"{target}: cannot be written ({error.strerror or type(error).__name__}); "
-                       "expected a writable file") from None
 
 
 def emit(text: str, output, protected=()) -> None:

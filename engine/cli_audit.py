@@ -8,14 +8,12 @@ commands (not at the top) because cli.py imports this module while it is being l
 from __future__ import annotations
 
 import json
-import os
 import sys
-import tempfile
-from pathlib import Path
 
 import click
 
 from . import trace as traces
+from .output import write_output
 
 BAD_INPUT, DIVERGED = 2, 1
 CASES_HELP = "Case directory (states/, coalitions/). Default: $COALITION_CASES, else the shipped cases."
@@ -25,36 +23,6 @@ def _problem(message: str) -> Exception:
     from .cli import UsageProblem
 
     return UsageProblem(message)
-
-
-def write_atomically(path: Path, text: str, inputs=()) -> None:
-    """Write ``text`` to ``path`` through a temporary file in the same directory (no half files)."""
-    target = Path(path)
-    if target.suffix.lower() in (".yaml", ".yml"):
-        raise _problem(f"{target}: refusing to write a trace over a YAML file; expected an output "
-                       "file such as NAME.trace.json")
-    resolved = target.resolve()
-    for case in inputs:
-        if resolved == Path(case).resolve():
-            raise _problem(f"{target}: is an input case file; expected another output file")
-    if target.is_dir():
-        raise _problem(f"{target}: is a directory; expected an output file name")
-    if not resolved.parent.is_dir():
-        raise _problem(f"{target}: the directory {target.parent} does not exist; "
-                       "expected an existing directory")
-    try:
-        handle = tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=resolved.parent,
-                                             prefix=f".{target.name}.", suffix=".tmp", delete=False)
-        with handle:
-            handle.write(text)
-        os.replace(handle.name, resolved)
-    except OSError as error:
-        try:
-            os.unlink(handle.name)
-        except (OSError, UnboundLocalError):
-            pass
-        raise _problem(f"{target}: cannot be written ({error.strerror or type(error).__name__}); "
-                       "expected a writable file") from None
 
 
 class DefaultGroup(click.Group):
@@ -100,7 +68,7 @@ def record(question, cases, assignments, output, fmt):
     data = traces.trace_record(ask(state, coalition), assignments=list(assignments),
                                argv=command_line(question, cases, assignments, output))
     if output:
-        write_atomically(Path(output), traces.dumps(data), inputs=(state.path, coalition.path))
+        write_output(output, traces.dumps(data), protected=(state.path, coalition.path))
         click.echo(f"trace of \"{data['question']}\" written to {output} "
                    f"({len(data['firings'])} steps, verdict {data['verdict']})")
     elif fmt == "text":
