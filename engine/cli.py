@@ -52,9 +52,9 @@ set_option = click.option(
          "industries.semiconductors.reliance.united-states.level=moderate (repeatable).")
 
 
-def question_files(question, cases, assignments):
+def question_files(question, cases, assignments, resolver=None):
     """The two case files a question names, with any --set changes applied."""
-    state, coalition = Resolver(case_directory(cases)).pair(question)
+    state, coalition = (resolver or Resolver(case_directory(cases))).pair(question)
     if assignments:
         from .overrides import apply_overrides
 

@@ -98,12 +98,10 @@ def memo(question, cases, assignments, fmt, output, templates, date):
 
     from .memo import build_memo, icd203_problems, render_memo
 
-    resolver = Resolver(case_directory(cases))  # one load of the case directory serves both
-    state, coalition = resolver.pair(question)
-    if assignments:
-        from .overrides import apply_overrides
+    from .cli import question_files
 
-        state, coalition = apply_overrides(state, coalition, assignments)
+    resolver = Resolver(case_directory(cases))  # one load of the case directory serves both
+    state, coalition = question_files(question, cases, assignments, resolver)
     _environment(templates)
     base = resolver.base
     try:
