@@ -28,7 +28,7 @@ from digital_coalitions.rules import security
 from digital_coalitions.rules.concepts import ICD203, VERDICTS, Evidence
 
 from . import schema as S
-from .answer import Answer, ask
+from .answer import Answer, ask, verdict_only
 from .engine import CoalitionEngine
 from .overrides import apply_overrides, overrides_of, show_value
 
@@ -348,6 +348,13 @@ class _Asker:
     def __call__(self, changes) -> Outcome:
         return outcome_of(self.answer(changes))
 
+    def verdict(self, changes) -> str:
+        """The verdict alone: cheaper, for the many pairs that change nothing."""
+        self.asked += 1
+        state, coalition = apply_overrides(self.state, self.coalition,
+                                           [c.assignment for c in changes])
+        return verdict_only(state, coalition, self.engine)
+
 
 def outcome_of(answer: Answer) -> Outcome:
     return Outcome(answer.verdict, answer.likelihood, answer.confidence, step_of(answer),
@@ -359,6 +366,10 @@ _POOL_ASKER: _Asker | None = None  # the question a forked worker asks (set befo
 
 def _pool_ask(changes) -> Outcome:
     return _POOL_ASKER(changes)
+
+
+def _pool_verdict(changes) -> str:
+    return _POOL_ASKER.verdict(changes)
 
 
 class _Runner:
@@ -379,13 +390,15 @@ class _Runner:
         global _POOL_ASKER
         _POOL_ASKER = None
 
-    def map(self, tasks, meanwhile=None) -> list[Outcome]:
-        """The outcomes of ``tasks``, in order; ``meanwhile()`` runs here while workers ask."""
+    def map(self, tasks, meanwhile=None, verdicts=False) -> list:
+        """The outcomes of ``tasks`` (or only their verdicts), in order; ``meanwhile()`` runs
+        here while workers ask."""
         if self.workers <= 1 or len(tasks) < POOL_THRESHOLD or \
                 "fork" not in multiprocessing.get_all_start_methods():
             if meanwhile is not None:
                 meanwhile()
-            return [self.asker(task) for task in tasks]
+            one = self.asker.verdict if verdicts else self.asker
+            return [one(task) for task in tasks]
         if self.pool is None:
             global _POOL_ASKER
             # forked workers inherit the question and the compiled rules; only changes travel
@@ -394,7 +407,8 @@ class _Runner:
                                             mp_context=multiprocessing.get_context("fork"))
         self.asker.asked += len(tasks)
         chunk = max(1, len(tasks) // (self.workers * 4))
-        pending = self.pool.map(_pool_ask, tasks, chunksize=chunk)  # submitted at once
+        pending = self.pool.map(_pool_verdict if verdicts else _pool_ask, tasks,
+                                chunksize=chunk)  # submitted at once
         if meanwhile is not None:
             meanwhile()
         return list(pending)
@@ -444,11 +458,13 @@ def flips(state, coalition, engine: CoalitionEngine | None = None, pairs: bool =
                     record((change,), outcome)
                 reached.add(outcome.verdict)
         if pairs:
+            # most pairs change nothing: ask them for the verdict alone, then ask the few that
+            # flip it in full for their likelihood and confidence
             tasks = [(a, b) for a, b in itertools.combinations(moving, 2) if a.field != b.field]
-            for (a, b), outcome in zip(tasks, runner.map(tasks)):
+            for (a, b), verdict in zip(tasks, runner.map(tasks, verdicts=True)):
                 alone = {outcomes[a].verdict, outcomes[b].verdict}
-                if outcome.verdict != original.verdict and outcome.verdict not in alone:
-                    record((a, b), outcome)
+                if verdict != original.verdict and verdict not in alone:
+                    record((a, b), asker((a, b)))
 
     found.sort(key=lambda f: (f.plausibility, VERDICT_ORDER.index(f.verdict),
                               [c.field for c in f.changes]))

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from digital_coalitions.rules import concepts as c
+from digital_coalitions.rules.base import Stage
 
 from .engine import RULES, CoalitionEngine, Firing
 from .evidence import question_evidence
@@ -93,14 +94,25 @@ class Answer:
         }
 
 
-def ask(state, coalition, engine: CoalitionEngine | None = None) -> Answer:
-    """Will ``state`` join ``coalition``? Runs the rule base once on the two case files."""
-    engine = engine or CoalitionEngine()
+def _run(state, coalition, engine: CoalitionEngine, stop_below=None):
     facts, assumed = question_evidence(state, coalition)
     engine.reset()
     engine.firings, engine.unfired = [], []
     engine.declare(*facts)
-    engine.run()
+    engine.run(stop_below=stop_below)
+    return assumed
+
+
+def verdict_only(state, coalition, engine: CoalitionEngine) -> str:
+    """The verdict alone, the run stopped before likelihood and confidence (for searches)."""
+    _run(state, coalition, engine, stop_below=Stage.VERDICT)
+    return next(f["value"] for f in engine.facts.values() if type(f) is c.Verdict)
+
+
+def ask(state, coalition, engine: CoalitionEngine | None = None) -> Answer:
+    """Will ``state`` join ``coalition``? Runs the rule base once on the two case files."""
+    engine = engine or CoalitionEngine()
+    assumed = _run(state, coalition, engine)
     memory = {fid: fact for fid, fact in engine.facts.items()}
     asserted_by = {fid: f for f in engine.firings for fid in f.asserted}
 

@@ -189,8 +189,11 @@ class CoalitionEngine(*MECHANISMS, experta.KnowledgeEngine):
             self._current.asserted.append(declared["__factid__"])
         return declared
 
-    def run(self, steps=float("inf")):
-        """experta's run loop, recording each firing and what stayed on the agenda."""
+    def run(self, steps=float("inf"), stop_below=None):
+        """experta's run loop, recording each firing and what stayed on the agenda.
+
+        ``stop_below``: stop before the first activation whose salience is below it (a search
+        that needs only the verdict stops before the likelihood and confidence stages)."""
         self.running = True
         seen: dict[tuple, tuple[str, list[int]]] = {}
         fired: set[tuple] = set()
@@ -207,6 +210,9 @@ class CoalitionEngine(*MECHANISMS, experta.KnowledgeEngine):
             added, removed = self.get_activations()
             self.strategy.update_agenda(self.agenda, added, removed)
             note(added)
+            if stop_below is not None and self.agenda.activations and \
+                    self.agenda.activations[-1].rule.salience < stop_below:
+                break
             activation = self.agenda.get_next()
             if activation is None:
                 break
