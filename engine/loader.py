@@ -97,6 +97,17 @@ _SIMPLE_KEY = re.compile(r"^[\w\-]{1,64}$")
 _PSEUDO_KEY = re.compile(r"^\([a-z ]{1,30}\)$")  # (complex key)
 
 
+# control characters other than tab and newline (YAML's "\\e" or "\\x07" escapes make them): a
+# case file's text reaches terminals, traces and memos, so it must not carry terminal commands
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def _control(text: str) -> str | None:
+    """The first control character in ``text``, as U+XXXX, or None."""
+    found = _CONTROL.search(text)
+    return f"U+{ord(found.group()):04X}" if found else None
+
+
 def _clean(text: str) -> str:
     """One line, printable: escape anything that could break a line."""
     if text.isprintable():
@@ -569,6 +580,9 @@ def _check_value(f: Field, v, path: tuple, ctx: _Ctx, kind: str):
             return bad(f"got {_got(v)}", S.describe(f) + hint)
         if f.required and not v.strip():
             return bad("the text is empty", "a non-empty string")
+        if _control(v):
+            return bad(f"contains the control character {_control(v)}",
+                       "printable text (tabs and line breaks are fine)")
         return v
 
     if t in ("strings", "slugs"):
@@ -595,6 +609,9 @@ def _check_value(f: Field, v, path: tuple, ctx: _Ctx, kind: str):
                 ctx.add(p, f"{_q(item)} is not a lowercase slug", "a lowercase slug, e.g. japan")
             elif t == "strings" and not item.strip():
                 ctx.add(p, "the text is empty", "a non-empty string")
+            elif t == "strings" and _control(item):
+                ctx.add(p, f"contains the control character {_control(item)}",
+                        "printable text (tabs and line breaks are fine)")
             elif t == "slugs" and item in seen:
                 ctx.add(p, f"{_q(item)} is listed twice (also item {seen[item]})",
                         "each id once")

@@ -988,3 +988,16 @@ def test_load_dir_checks_keys_that_name_other_states(tmp_path):
         f"{path}:11: industries.chips.target_exposure.chna: 'chna' is not a state in states/; "
         f"{exp} (did you mean 'china'?)",
     ]
+
+
+def test_control_characters_in_text_are_refused(tmp_path):
+    """YAML escapes can put terminal commands (ESC, BEL) into text that traces and memos print."""
+    path = write(tmp_path, "japan.yaml",
+                 'id: japan\nname: "Ja\\e[31mpan"\nas_of: 2023\nsummary: "ok\\ttab"\n'
+                 'sources: ["bell \\x07"]\n')
+    problems = _problems(path)
+    expected = "expected printable text (tabs and line breaks are fine)"
+    assert problems == [
+        f"{path}:2: name: contains the control character U+001B; {expected}",
+        f"{path}:5: sources[0]: contains the control character U+0007; {expected}",
+    ]
