@@ -163,3 +163,38 @@ def test_ask_and_memo_take_set():
     memo = run("memo", "south-korea", "chip4", "--set", f"{LEVEL}=moderate", "--date", "2024-01-01")
     assert memo.returncode == 0, memo.stderr
     assert "Changed for this memo" in memo.stdout and "critical → moderate" in memo.stdout
+
+
+# ---- fuzz: whatever is typed after --set, the answer is new case files or one-line problems ----
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+PATH_PARTS = st.sampled_from(["ties", "united-states", "alliance", "industries", "semiconductors",
+                              "reliance", "level", "offers", "subsidies", "state", "coalition",
+                              "per_member", "south-korea", "id", "name", "", "x", "0"])
+REAL_PATHS = st.sampled_from(["ties.united-states.alliance", "autonomy.strategic_autonomy",
+                              "industries.semiconductors.reliance.united-states.level",
+                              "industries.semiconductors.target_exposure.china.export_share",
+                              "targets.china.retaliation_risk", "offers.subsidies",
+                              "per_member.south-korea.offers.exemptions", "state.summary"])
+PATHS = st.one_of(REAL_PATHS, st.lists(PATH_PARTS, min_size=0, max_size=6).map(".".join))
+VALUES = st.one_of(st.text(max_size=30), st.sampled_from(
+    ["none", "low", "moderate", "high", "critical", "bilateral-treaty", "true", "false", "'yes'", "0.6", "1.4", ".nan", "[a, b]", "{a: 1}", "!!python/object:os.system",
+     "&a [*a]", "null", "~", "\t", "\x07", "key: value"]))
+ASSIGNMENTS = st.one_of(st.tuples(PATHS, VALUES).map(lambda pv: f"{pv[0]}={pv[1]}"),
+                        st.text(max_size=40))
+ONE_LINE = re.compile(r"^.+: .+; expected .+$")
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(ASSIGNMENTS, min_size=1, max_size=3))
+def test_any_assignment_gives_case_files_or_one_line_problems(korea, assignments):
+    state, coalition = korea
+    try:
+        new_state, new_coalition = apply_overrides(state, coalition, assignments)
+    except CaseError as error:
+        assert error.problems
+        for problem in error.problems:
+            assert "\n" not in problem and ONE_LINE.match(problem), problem
+    else:
+        assert new_state.id == state.id and new_coalition.id == coalition.id
