@@ -12,13 +12,10 @@ from .answer import ask as ask_engine
 from .catalogue import render_catalogue
 from .loader import CaseError
 from .question import QuestionError, Resolver, case_directory
+from .cli_common import UsageProblem, cases_option, question_files, set_option
 from .render import render_json, render_text
 
 BAD_INPUT = 2
-
-
-class UsageProblem(Exception):
-    """Bad input found by a command itself (an unknown rule ID, ...)."""
 
 
 class Program(click.Group):
@@ -33,9 +30,6 @@ class Program(click.Group):
             ctx.exit(BAD_INPUT)
 
 
-cases_option = click.option(
-    "--cases", metavar="DIR",
-    help="Case directory (states/, coalitions/). Default: $COALITION_CASES, else the shipped cases.")
 format_option = click.option("--format", "fmt", type=click.Choice(["text", "json"]),
                              default="text", show_default=True)
 
@@ -44,22 +38,6 @@ format_option = click.option("--format", "fmt", type=click.Choice(["text", "json
 @click.version_option(__version__, prog_name="coalition")
 def main():
     """Will state X join digital coalition Y? Answers from the rules of Liu 2024."""
-
-
-set_option = click.option(
-    "--set", "assignments", multiple=True, metavar="PATH=VALUE",
-    help="Change one value of the evidence before asking, e.g. "
-         "industries.semiconductors.reliance.united-states.level=moderate (repeatable).")
-
-
-def question_files(question, cases, assignments, resolver=None):
-    """The two case files a question names, with any --set changes applied."""
-    state, coalition = (resolver or Resolver(case_directory(cases))).pair(question)
-    if assignments:
-        from .overrides import apply_overrides
-
-        state, coalition = apply_overrides(state, coalition, assignments)
-    return state, coalition
 
 
 @main.command()

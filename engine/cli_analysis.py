@@ -16,15 +16,9 @@ from pathlib import Path
 import click
 
 from .output import write_output
+from .cli_common import UsageProblem, cases_option, question_files, set_option
 from .question import Resolver, case_directory
 
-CASES_HELP = "Case directory (states/, coalitions/). Default: $COALITION_CASES, else the shipped cases."
-SET_HELP = ("Change one value of the evidence first, e.g. "
-            "industries.semiconductors.reliance.united-states.level=moderate (repeatable).")
-
-cases_option = click.option("--cases", metavar="DIR", help=CASES_HELP)
-set_option = click.option("--set", "assignments", multiple=True, metavar="PATH=VALUE",
-                          help=SET_HELP)
 output_option = click.option("-o", "--output", metavar="FILE",
                              help="Write to FILE (atomically) instead of standard output.")
 templates_option = click.option(
@@ -32,23 +26,11 @@ templates_option = click.option(
     help="A directory of Jinja templates used before the shipped ones (a house style).")
 
 
-def _problem(message: str) -> Exception:
-    from .cli import UsageProblem
-
-    return UsageProblem(message)
-
-
-def _question(question, cases, assignments):
-    from .cli import question_files
-
-    return question_files(question, cases, assignments)
-
-
 def _environment(templates):
     from .svgmap import svg_environment
 
     if templates is not None and not templates.is_dir():
-        raise _problem(f"{templates}: no such directory; expected a directory of Jinja templates")
+        raise UsageProblem(f"{templates}: no such directory; expected a directory of Jinja templates")
     return svg_environment(templates)
 
 
@@ -57,7 +39,7 @@ def _template_error(error, templates) -> Exception:
     name = getattr(error, "name", None) or getattr(error, "filename", None) or "a template"
     line = f":{error.lineno}" if getattr(error, "lineno", None) else ""
     what = " ".join(str(getattr(error, "message", None) or error).split())
-    return _problem(f"{name}{line}{where}: {what}; expected a valid Jinja template")
+    return UsageProblem(f"{name}{line}{where}: {what}; expected a valid Jinja template")
 
 
 # ---- writing output ------------------------------------------------------------------------------
@@ -98,8 +80,6 @@ def memo(question, cases, assignments, fmt, output, templates, date):
 
     from .memo import build_memo, icd203_problems, render_memo
 
-    from .cli import question_files
-
     resolver = Resolver(case_directory(cases))  # one load of the case directory serves both
     state, coalition = question_files(question, cases, assignments, resolver)
     _environment(templates)
@@ -129,9 +109,9 @@ def whatif(question, cases, assignments, fmt):
     from .trace import diff, render_diff_text, trace_record
 
     if not assignments:
-        raise _problem("whatif needs at least one --set PATH=VALUE; expected e.g. --set "
+        raise UsageProblem("whatif needs at least one --set PATH=VALUE; expected e.g. --set "
                        "industries.semiconductors.reliance.united-states.level=moderate")
-    state, coalition = _question(question, cases, ())
+    state, coalition = question_files(question, cases, ())
     result = run_whatif(state, coalition, assignments)
     before = trace_record(result.before, argv=[], assignments=[])
     after = trace_record(result.after, argv=[], assignments=list(assignments))
@@ -161,7 +141,7 @@ def flips(question, cases, assignments, fmt, pairs, workers):
     from .analysis import flips as find_flips
     from .render import environment
 
-    state, coalition = _question(question, cases, assignments)
+    state, coalition = question_files(question, cases, assignments)
     result = find_flips(state, coalition, pairs=pairs, workers=workers)
     if fmt == "json":
         click.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))

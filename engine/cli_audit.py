@@ -13,16 +13,10 @@ import sys
 import click
 
 from . import trace as traces
+from .cli_common import UsageProblem, cases_option, question_files
 from .output import write_output
 
 BAD_INPUT, DIVERGED = 2, 1
-CASES_HELP = "Case directory (states/, coalitions/). Default: $COALITION_CASES, else the shipped cases."
-
-
-def _problem(message: str) -> Exception:
-    from .cli import UsageProblem
-
-    return UsageProblem(message)
 
 
 class DefaultGroup(click.Group):
@@ -53,7 +47,7 @@ def trace():
 
 @trace.command("record")
 @click.argument("question", nargs=-1, required=True)
-@click.option("--cases", metavar="DIR", help=CASES_HELP)
+@cases_option
 @click.option("--set", "assignments", multiple=True, metavar="PATH=VALUE",
               help="Change one value of the evidence before asking (repeatable); recorded in the trace.")
 @click.option("-o", "--output", metavar="FILE", help="Write the JSON trace here (atomically).")
@@ -62,8 +56,6 @@ def trace():
 def record(question, cases, assignments, output, fmt):
     """Record the trace of "will STATE join COALITION?" (the default: `coalition trace STATE COALITION`)."""
     from .answer import ask
-    from .cli import question_files
-
     state, coalition = question_files(question, cases, assignments)
     data = traces.trace_record(ask(state, coalition), assignments=list(assignments),
                                argv=command_line(question, cases, assignments, output))
@@ -128,7 +120,7 @@ def diff(first, second, fmt):
 
 @click.command()
 @click.argument("words", nargs=-1, required=True)
-@click.option("--cases", metavar="DIR", help=CASES_HELP)
+@cases_option
 @click.option("--set", "assignments", multiple=True, metavar="PATH=VALUE",
               help="Change one value of the evidence before asking (repeatable).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
@@ -143,7 +135,6 @@ def why(words, cases, assignments, fmt):
     Concepts: the mechanisms of `coalition ask --format json`, verdict, likelihood, confidence.
     """
     from .answer import ask
-    from .cli import question_files
     from .why import ConceptError, explain, render_why_text
 
     if words[0].lower().startswith("will ") or words[0].lower() == "will":
@@ -152,13 +143,13 @@ def why(words, cases, assignments, fmt):
         # a concept of two words ("security dependency") may arrive as two arguments
         question, concept = words[:2], " ".join(words[2:])
     if len(words) < 2 or not concept or not question:
-        raise _problem("expected STATE COALITION CONCEPT, e.g. `coalition why south-korea chip4 "
+        raise UsageProblem("expected STATE COALITION CONCEPT, e.g. `coalition why south-korea chip4 "
                        "stranglehold`")
     state, coalition = question_files(question, cases, assignments)
     try:
         result = explain(ask(state, coalition), concept)
     except ConceptError as error:
-        raise _problem(str(error)) from None
+        raise UsageProblem(str(error)) from None
     if fmt == "json":
         click.echo(json.dumps(result, indent=2, ensure_ascii=False, default=str))
     else:
@@ -166,7 +157,7 @@ def why(words, cases, assignments, fmt):
 
 
 @click.command("coverage")
-@click.option("--cases", metavar="DIR", help=CASES_HELP)
+@cases_option
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               show_default=True)
 def coverage(cases, fmt):
@@ -179,7 +170,7 @@ def coverage(cases, fmt):
 
 @click.command("show")
 @click.argument("rule_id")
-@click.option("--cases", metavar="DIR", help=CASES_HELP)
+@cases_option
 def rule_show(rule_id, cases):
     """One rule: what it concludes, why, its conditions, its claims and the cases where it fires."""
     from .catalogue import render_rule
@@ -189,5 +180,5 @@ def rule_show(rule_id, cases):
 
     wanted = rule_id.strip().upper()
     if wanted not in RULES:
-        raise _problem(f"unknown rule {rule_id!r}; expected one of {', '.join(sorted(RULES))}")
+        raise UsageProblem(f"unknown rule {rule_id!r}; expected one of {', '.join(sorted(RULES))}")
     click.echo(render_rule(wanted, cases=run_coverage(case_directory(cases))), nl=False)

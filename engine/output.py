@@ -6,6 +6,8 @@ import os
 import tempfile
 from pathlib import Path
 
+from .cli_common import UsageProblem
+
 
 def write_output(path, text: str, protected=()) -> None:
     """Write ``text`` to ``path`` through a temporary file in the same directory, then rename.
@@ -13,8 +15,6 @@ def write_output(path, text: str, protected=()) -> None:
     An existing file is replaced only once the new one is complete. YAML files and the
     ``protected`` paths (the case files in use) are refused.
     """
-    from .cli import UsageProblem
-
     target = Path(path)
     resolved = target.resolve()
     if target.suffix.lower() in (".yaml", ".yml") or resolved in {Path(p).resolve() for p in protected}:
