@@ -860,18 +860,13 @@ def load_dir(directory) -> CaseBase:
         for alias in (item.data or {}).get("aliases", []) or []:
             if isinstance(alias, str):
                 aliases.setdefault(alias.strip().lower(), sid)
-    for item in loaded["state"].values():
-        try:
-            _cross_check_state(item, state_ids, aliases)
-        except Exception as e:  # noqa: BLE001 - never a traceback
-            item.ctx.add("(loader)", f"unexpected {type(e).__name__} while cross-checking",
-                         "a file the loader can read (please report this as a loader bug)")
-    for item in loaded["coalition"].values():
-        try:
-            _cross_check(item, state_ids, aliases)
-        except Exception as e:  # noqa: BLE001 - never a traceback
-            item.ctx.add("(loader)", f"unexpected {type(e).__name__} while cross-checking",
-                         "a file the loader can read (please report this as a loader bug)")
+    for kind, cross_check in (("state", _cross_check_state), ("coalition", _cross_check)):
+        for item in loaded[kind].values():
+            try:
+                cross_check(item, state_ids, aliases)
+            except Exception as e:  # noqa: BLE001 - never a traceback
+                item.ctx.add("(loader)", f"unexpected {type(e).__name__} while cross-checking",
+                             "a file the loader can read (please report this as a loader bug)")
 
     problems = list(top)
     for item in order:
