@@ -17,7 +17,7 @@ import pytest
 import yaml
 from digital_coalitions import schema
 from digital_coalitions.loader import CaseBase, CaseError, CaseFile, load_dir, load_file
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 PROBLEM_RE = re.compile(r"^.+:\d+: [^:]+: .+; expected .+$")
@@ -968,6 +968,75 @@ def test_fuzz_mutated_examples(tmp_path, data):
     text = yaml.safe_dump(base, allow_unicode=True)
     name = base["id"] if schema.is_slug(base.get("id")) else "x"
     _fuzz_load(write(tmp_path, f"{name}.yaml", text))
+
+
+# ---- the two YAML readers: libyaml (fast) must read exactly as the pure-Python one ------------------
+def _read_with(reader_class, text: str):
+    """(tree, line of each path, problems), or "refused" if the reader raised."""
+    from digital_coalitions import loader as L
+
+    ctx = L._Ctx("f.yaml")
+    try:
+        reader = reader_class(text)
+        root = reader.get_single_node()
+    except Exception:  # noqa: BLE001 - which exception does not matter here, only that it raised
+        return "refused"
+    tree = None if root is None else L._build(root, (), ctx, reader)
+    return repr(tree), dict(ctx.lines), ctx.messages()
+
+
+needs_libyaml = pytest.mark.skipif(not yaml.__with_libyaml__, reason="PyYAML without libyaml")
+
+
+@needs_libyaml
+@FUZZ
+@given(st.lists(st.sampled_from(_TOKENS + ["a", "b", "x y", "''", "'it''s'", '"a b"', " #c", "|-\n  x\n",
+                                           ">\n  a\n  b\n", "[a, b]", "{a: 1}", "\u00a0", "\ue000"]),
+                max_size=40).map("".join))
+@example("!")  # each read differently by the two, hence kept from libyaml by the loader
+@example("key: !\n")
+@example("\u2028\ufeff")
+def test_libyaml_reads_the_texts_it_is_given_as_the_python_reader_does(text):
+    """Wherever both readers accept a text the loader gives libyaml, they read the same tree,
+    lines and problems. (libyaml accepts a few texts the Python reader refuses, such as '[a?]';
+    texts libyaml refuses are read again by the Python reader, for its messages.)"""
+    from digital_coalitions import loader as L
+
+    if L._NOT_FOR_LIBYAML.search(text):
+        return
+    fast = _read_with(L._FastCaseLoader, text)
+    slow = _read_with(L._CaseLoader, text)
+    if "refused" not in (fast, slow):
+        assert fast == slow
+
+
+@needs_libyaml
+def test_the_shipped_cases_are_read_by_libyaml_and_read_the_same_by_both():
+    from importlib.resources import files
+
+    from digital_coalitions import loader as L
+
+    shipped = files("digital_coalitions.cases")
+    paths = sorted([*shipped.joinpath("states").iterdir(), *shipped.joinpath("coalitions").iterdir()],
+                   key=lambda p: p.name)
+    texts = [p.read_text(encoding="utf-8") for p in paths if p.name.endswith(".yaml")]
+    assert len(texts) > 20
+    for text in texts:
+        assert not L._NOT_FOR_LIBYAML.search(text)  # else libyaml's speed is silently lost
+        fast = _read_with(L._FastCaseLoader, text)
+        assert fast != "refused" and fast == _read_with(L._CaseLoader, text)
+
+
+def test_a_problem_is_reported_in_the_python_reader_s_words(tmp_path):
+    """libyaml meets the problem first; the message is still the documented one."""
+    path = write(tmp_path, "bad.yaml", "id: korea\nname: [Korea\n")
+    with pytest.raises(CaseError) as err:
+        load_file(path)
+    assert err.value.problems[0].startswith(f"{path}:3: (yaml): could not parse: ")
+    path = write(tmp_path, "bad2.yaml", "id: korea\nname: Korea: Republic\n")
+    with pytest.raises(CaseError) as err:
+        load_file(path)
+    assert "mapping values are not allowed here" in err.value.problems[0]
 
 
 def test_load_dir_checks_keys_that_name_other_states(tmp_path):
