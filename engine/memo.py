@@ -314,9 +314,14 @@ def sentences(text: str) -> list[str]:
     return out
 
 
+@functools.lru_cache(maxsize=None)
+def _word(word: str) -> re.Pattern:
+    return re.compile(rf"(?<![\w-]){re.escape(word)}(?![\w-])")
+
+
 def _has(words, sentence: str) -> list[str]:
     lowered = sentence.lower()
-    return [w for w in words if re.search(rf"(?<![\w-]){re.escape(w)}(?![\w-])", lowered)]
+    return [w for w in words if w in lowered and _word(w).search(lowered)]
 
 
 def icd203_problems(text: str, html_text: bool = False) -> list[str]:
