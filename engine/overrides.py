@@ -14,7 +14,6 @@ the file's.
 
 from __future__ import annotations
 
-import copy
 import dataclasses
 import difflib
 
@@ -84,7 +83,7 @@ def apply_overrides(state: CaseFile, coalition: CaseFile, assignments) -> tuple[
     Every bad assignment is reported (one line each), never just the first.
     """
     cases = {"state": state, "coalition": coalition}
-    data = {kind: copy.deepcopy(case.data) for kind, case in cases.items()}
+    data = {kind: case.data for kind, case in cases.items()}  # never changed: _validate copies
     defaults = {kind: list(case.defaults) for kind, case in cases.items()}
     changes: dict[str, list[Override]] = {kind: list(overrides_of(case))
                                           for kind, case in cases.items()}
@@ -219,7 +218,8 @@ def _validate(kind: str, data: dict, path: list[str], raw: str):
     where = ".".join(path)
     ctx = _SetContext(kind)
     value = _read_value(raw, f"{kind}.{where}", path, ctx)
-    tree = copy.deepcopy(data)
+    # the sections on the path are copied, the rest shared: validation builds a new tree
+    tree = dict(data)
     node = tree
     for depth, part in enumerate(path[:-1]):
         held = node.get(part, ABSENT)
@@ -229,6 +229,8 @@ def _validate(kind: str, data: dict, path: list[str], raw: str):
             above = ".".join(path[:depth + 1])
             raise _Problem(f"{kind}.{above}", f"{above} holds {L._got(held)}, which has no "
                            f"field {path[depth + 1]!r}", "a path that ends at a value")
+        else:
+            node[part] = dict(held)
         node = node[part]
     node[path[-1]] = value
     validated = L._check_fields(S.fields(kind), tree, (), ctx, True, kind)

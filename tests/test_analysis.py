@@ -204,6 +204,23 @@ class _Descending(str):
         return str.__gt__(self, other)
 
 
+def test_tokens_without_their_checks_are_still_experta_s_tokens():
+    """engine.py drops the Token's argument checks: the tokens themselves must not change."""
+    import digital_coalitions.engine  # noqa: F401 - the module that lightens the tokens
+
+    Token = experta.matchers.rete.token.Token
+    one, two = experta.Fact(a=1), experta.Fact(b=2)
+    token = Token.valid(one)
+    assert token == (Token.TagType.VALID, {one}, {}) and token.is_valid()
+    assert isinstance(token.data, set) and type(token) is Token
+    pair = Token.invalid([one, two], {"x": 1})
+    assert pair.data == {one, two} and pair.context == {"x": 1} and not pair.is_valid()
+    copied = pair.copy()
+    assert copied == pair and type(copied) is Token
+    assert copied.data is not pair.data and copied.context is not pair.context
+    assert pair.to_info() == copied.to_info()
+
+
 def test_the_faster_matcher_fires_exactly_what_experta_fires(base):
     """The engine's type-routed Rete bus is an optimisation only: same firings, same order."""
 

@@ -55,6 +55,25 @@ def test_a_change_gives_new_case_files_and_leaves_the_loaded_ones_alone(korea):
         ask(state, coalition).mechanisms["stranglehold"]
 
 
+def _containers(tree):
+    if isinstance(tree, (dict, list)):
+        yield tree
+        for value in (tree.values() if isinstance(tree, dict) else tree):
+            yield from _containers(value)
+
+
+def test_changed_case_files_share_no_dict_or_list_with_the_loaded_ones(korea):
+    """apply_overrides copies only the sections on a path; validation must build the rest anew."""
+    state, coalition = korea
+    before = copy.deepcopy((state.data, coalition.data))
+    new_state, new_coalition = apply_overrides(state, coalition, [
+        f"{LEVEL}=moderate", "state.ties.japan.alliance=partner", "coalition.demand=simple"])
+    assert (state.data, coalition.data) == before
+    old = {id(c) for case in (state, coalition) for c in _containers(case.data)}
+    assert not [c for case in (new_state, new_coalition) for c in _containers(case.data)
+                if id(c) in old]
+
+
 def test_coalition_paths_and_per_member_offers(korea):
     state, coalition = korea
     _, changed = apply_overrides(state, coalition, [
