@@ -23,6 +23,7 @@ from digital_coalitions.rules.stranglehold import StrangleholdRules
 from digital_coalitions.rules.verdict import VerdictRules
 
 from .compat import experta
+from .rete import TypedReteMatcher
 
 MECHANISMS = (SecurityRules, StrangleholdRules, SacrificeRules, AutonomyRules, OutcomeRules,
               VerdictRules, JudgmentRules)
@@ -74,102 +75,6 @@ class RepeatableStrategy(experta.strategies.DepthStrategy):
         # (every pattern) on each lookup, which cost a sixth of an inference
         facts = sorted((f["__factid__"] for f in activation.facts), reverse=True)
         return (activation.rule.salience, facts, _Descending(rule_info(activation.rule).id))
-
-
-# experta's Token checks its arguments on every creation and every copy (an isinstance test per
-# fact, and one against collections.abc.Mapping, which is slow); a token is copied at each node
-# it enters, so the checks cost a fifth of an inference. Only experta's own network makes tokens,
-# always from facts and dicts: the same tokens are built without the checks.
-_Token = experta.matchers.rete.token.Token
-
-
-def _token_new(cls, tag, data, context=None):
-    facts = {data} if isinstance(data, experta.Fact) else set(data)
-    return tuple.__new__(cls, (tag, facts, {} if context is None else context))
-
-
-def _token_copy(self):
-    return tuple.__new__(type(self), (self.tag, self.data.copy(), self.context.copy()))
-
-
-_Token.__new__, _Token.copy = _token_new, _token_copy
-
-
-class _TypedBus(experta.matchers.rete.nodes.BusNode):
-    """experta's bus node, handing each fact only to the branches that test for its type.
-
-    experta's bus offers every fact to every branch of the network, and each branch's first
-    test is ``type(fact) == T`` (an exact type, never a subclass); routing by type skips the
-    tests that must fail and the token copies they cost. Same matches, about twice as fast.
-    """
-
-    def __init__(self):
-        super().__init__()
-        self._routes = {}  # fact type -> the branches that can accept it; the network is fixed
-
-    def _route(self, kind):
-        route = self._routes.get(kind)
-        if route is None:
-            check = experta.matchers.rete.check.TypeCheck
-            route = self._routes[kind] = [
-                c for c in self.children
-                if not isinstance(getattr(c.node, "matcher", None), check)
-                or c.node.matcher.fact_type is kind]
-        return route
-
-    def add(self, fact):
-        token = experta.matchers.rete.token.Token.valid(fact)
-        for child in self._route(type(fact)):
-            child.callback(token)
-
-    def remove(self, fact):
-        token = experta.matchers.rete.token.Token.invalid(fact)
-        for child in self._route(type(fact)):
-            child.callback(token)
-
-
-class TypedReteMatcher(experta.matchers.rete.ReteMatcher):
-    """experta's Rete matcher on a bus that routes facts by type (see ``_TypedBus``)."""
-
-    def __init__(self, engine):
-        experta.abstract.Matcher.__init__(self, engine)
-        self.root_node = _TypedBus()
-        self.build_network()
-        self._memories = _nodes_with_memory(self.root_node)
-
-    def reset(self):
-        """Empty every node that remembers tokens, once each (experta walks the whole network)."""
-        for node in self._memories:
-            node._reset()
-
-    def changes(self, adding=None, deleting=None):
-        """experta's changes, skipping the (many) rules whose conflict set did not change."""
-        for fact in deleting or ():
-            self.root_node.remove(fact)
-        for fact in adding or ():
-            self.root_node.add(fact)
-        added, removed = [], []
-        for node in self._get_conflict_set_nodes():
-            if node.added or node.removed:
-                now_added, now_removed = node.get_activations()
-                added.extend(now_added)
-                removed.extend(now_removed)
-        return added, removed
-
-
-def _nodes_with_memory(root) -> list:
-    """Each node of the network whose reset does anything, once, in the order experta resets."""
-    no_memory = experta.matchers.rete.mixins.NoMemory._reset
-    found, seen, stack = [], set(), [root]
-    while stack:
-        node = stack.pop()
-        if id(node) in seen:
-            continue
-        seen.add(id(node))
-        if getattr(type(node)._reset, "__func__", type(node)._reset) is not no_memory:
-            found.append(node)
-        stack.extend(reversed([child.node for child in node.children]))
-    return found
 
 
 class CoalitionEngine(*MECHANISMS, experta.KnowledgeEngine):

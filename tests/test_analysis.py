@@ -20,7 +20,7 @@ from digital_coalitions.analysis import (
 )
 from digital_coalitions.answer import ask
 from digital_coalitions.compat import experta
-from digital_coalitions.engine import CoalitionEngine
+from digital_coalitions.engine import CoalitionEngine, RepeatableStrategy
 from digital_coalitions.overrides import apply_overrides
 from digital_coalitions.question import Resolver, shipped_cases
 from digital_coalitions.rules.base import rule_info
@@ -193,10 +193,28 @@ def test_flips_and_whatif_commands():
     assert run("whatif", "south-korea", "chip4").returncode == 2
 
 
+def _activation_seen(activation, seen: list) -> None:
+    """Which rule, over which facts, with which bound values: what the agenda was handed."""
+    def plain(value):
+        return ("fact", value["__factid__"]) if isinstance(value, experta.Fact) else repr(value)
+
+    seen.append((rule_info(activation.rule).id,
+                 tuple(sorted(f["__factid__"] for f in activation.facts)),
+                 tuple(sorted((k, plain(v)) for k, v in activation.context.items()
+                              if not k.startswith("__")))))  # __pattern_<id>__: per engine
+
+
 class _ReferenceStrategy(experta.strategies.DepthStrategy):
     def get_key(self, activation):
+        _activation_seen(activation, self.seen)
         salience, facts = super().get_key(activation)
         return (salience, facts, _Descending(rule_info(activation.rule).id))
+
+
+class _Watched(RepeatableStrategy):
+    def get_key(self, activation):
+        _activation_seen(activation, self.seen)
+        return super().get_key(activation)
 
 
 class _Descending(str):
@@ -222,20 +240,37 @@ def test_tokens_without_their_checks_are_still_experta_s_tokens():
 
 
 def test_the_faster_matcher_fires_exactly_what_experta_fires(base):
-    """The engine's type-routed Rete bus is an optimisation only: same firings, same order."""
+    """engine/rete.py is an optimisation only: same firings, same facts, same order, on shipped
+    pairings and on changed evidence (one search change each, as flips asks)."""
 
     class Reference(CoalitionEngine):
         __matcher__ = experta.matchers.rete.ReteMatcher
         __strategy__ = _ReferenceStrategy
 
-    fast = CoalitionEngine()
+    class Fast(CoalitionEngine):
+        __strategy__ = _Watched
+
+    fast = Fast()
     states, coalitions = sorted(base.states), sorted(base.coalitions)
-    pairs = [(s, c) for i, s in enumerate(states) for j, c in enumerate(coalitions)
-             if (i + j) % 5 == 0]
-    fast_runs = [ask(base.states[s], base.coalitions[c], fast) for s, c in pairs]
+    questions = []
+    for i, s in enumerate(states):
+        for j, c in enumerate(coalitions):
+            if (i + j) % 4 == 0:
+                state, coalition = base.states[s], base.coalitions[c]
+                changes = candidate_changes(state, coalition)
+                questions.append((state, coalition))
+                if changes:
+                    questions.append(apply_overrides(state, coalition,
+                                                     [changes[(i * j) % len(changes)].assignment]))
+    fast.strategy.seen = []
+    fast_runs = [ask(state, coalition, fast) for state, coalition in questions]
     reference = Reference()
-    for (s, c), quick in zip(pairs, fast_runs):
-        slow = ask(base.states[s], base.coalitions[c], reference)
-        assert [(f.rule, f.matched, f.asserted) for f in quick.firings] == \
-            [(f.rule, f.matched, f.asserted) for f in slow.firings], (s, c)
+    reference.strategy.seen = []
+    for (state, coalition), quick in zip(questions, fast_runs):
+        slow = ask(state, coalition, reference)
+        assert [(f.rule, f.matched, f.consulted, f.asserted) for f in quick.firings] == \
+            [(f.rule, f.matched, f.consulted, f.asserted) for f in slow.firings], \
+            (state.id, coalition.id)
         assert quick.unfired == slow.unfired
+    # every activation, with its bindings (experta hands them over in set order: compared sorted)
+    assert sorted(fast.strategy.seen) == sorted(reference.strategy.seen)
