@@ -84,11 +84,19 @@ class CoalitionEngine(*MECHANISMS, experta.KnowledgeEngine):
 
     __strategy__ = RepeatableStrategy
 
+    _deffacts = None  # experta's DefFacts of this engine, found at the first reset
+
     def __init__(self):
         super().__init__()
         self.firings: list[Firing] = []
         self.unfired: list[tuple[str, list[int]]] = []
         self._current: Firing | None = None
+
+    def get_deffacts(self):
+        # experta looks for them with inspect.getmembers at every reset; the class never changes
+        if self._deffacts is None:
+            self._deffacts = super().get_deffacts()
+        return self._deffacts
 
     # ---- accumulation, for the classification rules --------------------------------------
     def gather(self, fact_type, where=None):

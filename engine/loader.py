@@ -336,14 +336,23 @@ def _build(node, path: tuple, ctx: _Ctx, loader):
     return out
 
 
+def _compose_with_libyaml(text: str):
+    """(reader, root node or None when empty) read by libyaml, or None where the Python reader
+    must read the text: libyaml is missing, the text is kept from it, or it found a problem."""
+    if _FastCaseLoader is None or _NOT_FOR_LIBYAML.search(text):
+        return None
+    try:
+        reader = _FastCaseLoader(text)
+        return reader, reader.get_single_node()
+    except Exception:  # noqa: BLE001 - the Python reader reads it again, for the documented message
+        return None
+
+
 def _compose(text: str, ctx: _Ctx):
     """Text -> (reader, root node or None when empty), or None (problems recorded)."""
-    if _FastCaseLoader is not None and not _NOT_FOR_LIBYAML.search(text):
-        try:
-            fast = _FastCaseLoader(text)
-            return fast, fast.get_single_node()
-        except Exception:  # noqa: BLE001 - read again below, for the documented message
-            pass
+    fast = _compose_with_libyaml(text)
+    if fast is not None:
+        return fast
     try:
         loader = _CaseLoader(text)  # the reader checks for unprintable characters here
     except yaml.reader.ReaderError as e:

@@ -186,13 +186,14 @@ def _parse(text: str) -> tuple[str, list[str], str]:
 
 def _read_value(raw: str, where: str, path: list[str], ctx: _SetContext):
     """The value text read as YAML by the loader's own safe reader (no tags, no aliases)."""
+    fast = L._compose_with_libyaml(raw)
     try:
-        reader = L._CaseLoader(raw)
+        reader = fast[0] if fast else L._CaseLoader(raw)
     except yaml.YAMLError:
         raise _Problem(where, f"the value {L._q(raw)} has characters YAML does not allow",
                        "printable text") from None
     try:
-        node = reader.get_single_node()
+        node = fast[1] if fast else reader.get_single_node()
         if node is None:
             return None
         value = L._build(node, tuple(path), ctx, reader)
