@@ -86,7 +86,7 @@ def memo(question, cases, assignments, fmt, output, templates, date):
     base = resolver.base
     try:
         built = build_memo(state, coalition, dict(base.states), date=date, templates=templates,
-                           argv=sys.argv[1:], assignments=assignments)
+                           argv=sys.argv[1:], assignments=assignments, fmt=fmt)
         text = render_memo(built, "html" if fmt == "html" else "markdown", templates)
     except jinja2.TemplateError as error:  # a house style's template, most likely
         raise _template_error(error, templates) from None

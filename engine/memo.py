@@ -33,7 +33,7 @@ from .answer import Answer, ask
 from .engine import RULES, CoalitionEngine
 from .outlook import Outlook, outlook as coalition_outlook
 from .overrides import overrides_of, show_value
-from .svgmap import VERDICT_COLOURS, VERDICT_WORDS, render_map, svg_environment
+from .svgmap import VERDICT_COLOURS, VERDICT_WORDS, map_template, render_map, svg_environment
 from .trace import fact_record, phrase, where
 
 # ICD 203's two rows of likelihood expressions; a product uses one row throughout (ours: the
@@ -211,11 +211,12 @@ def _alternatives(result: Flips) -> list[dict]:
 
 def build_memo(state, coalition, states: dict, engine: CoalitionEngine | None = None,
                date: str | None = None, templates=None, workers: int | None = None,
-               argv=None, assignments=()) -> Memo:
+               argv=None, assignments=(), fmt: str | None = None) -> Memo:
     """Everything the memo shows, for ``state`` and ``coalition`` (``--set`` already applied).
 
     ``states``: the case base's states (id -> CaseFile), for the outlook and the map; the
-    memo's own state replaces its file there, so --set changes reach the outlook too.
+    memo's own state replaces its file there, so --set changes reach the outlook too. ``fmt``,
+    if given, is the format the memo will be rendered in: its template is compiled early.
     """
     from .trace import trace_record, view
 
@@ -226,11 +227,14 @@ def build_memo(state, coalition, states: dict, engine: CoalitionEngine | None = 
     known = {state.id: answer} if role_of.get(state.id) in ("member", "candidate") else {}
     found = {}
 
-    def outlook_meanwhile():  # this process asks the members while the workers search flips
+    def meanwhile():  # this process asks the members and compiles while the workers search
         found["outlook"] = coalition_outlook(coalition, states, engine, answers=known)
+        map_template(templates)
+        if fmt:
+            memo_template(fmt, templates)
 
     result = find_flips(state, coalition, engine, pairs=False, workers=workers,
-                        meanwhile=outlook_meanwhile)
+                        meanwhile=meanwhile)
     look = found["outlook"]
     names = {sid: s.data["name"] for sid, s in states.items()}
     svg = render_map(coalition, look.answers, look.roles, subject=state.id, templates=templates,
@@ -290,9 +294,13 @@ def memo_environment(templates=None) -> jinja2.Environment:
     return _environment(str(templates) if templates else None)
 
 
-def render_memo(memo: Memo, fmt: str = "markdown", templates=None) -> str:
+def memo_template(fmt: str = "markdown", templates=None) -> jinja2.Template:
     name = "memo.html.j2" if fmt == "html" else "memo.md.j2"
-    return memo_environment(templates).get_template(name).render(**memo.context())
+    return memo_environment(templates).get_template(name)
+
+
+def render_memo(memo: Memo, fmt: str = "markdown", templates=None) -> str:
+    return memo_template(fmt, templates).render(**memo.context())
 
 
 # ---- the language rules (ICD 203) -----------------------------------------------------------------

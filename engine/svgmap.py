@@ -140,6 +140,10 @@ def _map_environment(templates: str | None) -> jinja2.Environment:
     return svg_environment(Path(templates) if templates else None)  # compiled once per directory
 
 
+def map_template(templates=None) -> jinja2.Template:
+    return _map_environment(str(templates) if templates else None).get_template("map.svg.j2")
+
+
 def map_context(coalition, answers: dict, roles: dict, subject: str | None = None,
                 names: dict | None = None) -> dict:
     data = coalition.data
@@ -168,6 +172,6 @@ def render_map(coalition, answers: dict, roles: dict, subject: str | None = None
     ``names``: state id -> display name, for the leader and target (not asked, so not in
     ``answers``).
     """
-    template = _map_environment(str(templates) if templates else None).get_template("map.svg.j2")
+    template = map_template(templates)
     return template.render(standalone=standalone,
                            **map_context(coalition, answers, roles, subject, names))
