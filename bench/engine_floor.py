@@ -636,7 +636,8 @@ AREAS = (  # where a function lives -> the area its own time is counted in
     ("experta/fact", "experta facts (copy, hash, validate)"),
     ("experta/factlist", "experta fact list (declare, ids)"),
     ("experta/", "experta: other (agenda, strategy, engine)"),
-    ("engine/engine.py", "ours: engine.py (run loop, typed matcher, strategy)"),
+    ("engine/engine.py", "ours: engine.py (run loop, strategy)"),
+    ("engine/rete.py", "ours: rete.py (typed bus, leaner nodes, tokens)"),
     ("engine/answer.py", "ours: answer.py (reading the answer)"),
     ("engine/evidence.py", "ours: evidence.py (facts from the case files)"),
     ("rules/", "ours: rule bodies (rules/*.py)"),
@@ -765,7 +766,8 @@ processes' turns, and even CPU times vary by a few tens of percent from run to r
 {text}
 
 * **experta floor**: a `KnowledgeEngine` with no rules doing reset + declare + run for the same
-  fact objects. No rule base on experta can answer the question for less.
+  fact objects. No rule base on experta can answer the question for less. (Its tokens are the
+  lighter ones of engine/rete.py, which apply to every experta engine in the process.)
 * **slice**: {len(SLICE)} of our rules: {', '.join(SLICE)}: the security-dependency evidence
   and classification, the stranglehold, and the verdict list's precedence for V-01, V-02, V-07,
   V-08 and V-10 with the rules those verdicts read. Ours runs it in `SliceEngine` (a

@@ -4,7 +4,7 @@ The rule modules in ``rules/`` are experta mixins; ``CoalitionEngine`` combines 
 ``run`` is experta's own loop with one addition: each firing is recorded (rule, the facts it
 matched, the facts it consulted by accumulation, the facts it asserted), and so are the
 activations that were on the agenda but never fired. The trace is this record, not a
-reconstruction.
+reconstruction. The Rete network it matches with is experta's, made cheaper in ``rete.py``.
 """
 
 from __future__ import annotations

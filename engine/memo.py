@@ -322,7 +322,7 @@ def sentences(text: str) -> list[str]:
     return out
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _word(word: str) -> re.Pattern:
     return re.compile(rf"(?<![\w-]){re.escape(word)}(?![\w-])")
 

@@ -20,7 +20,8 @@ from digital_coalitions.rules.concepts import ICD203
 from .analysis import roles
 from .answer import Answer, ask
 from .compat import experta
-from .engine import RULES, CoalitionEngine, TypedReteMatcher
+from .engine import RULES, CoalitionEngine
+from .rete import TypedReteMatcher
 
 TERMS = tuple(term for term, _, _ in ICD203)
 
