@@ -122,6 +122,7 @@ class _Terminal(_nodes.ConflictSetNode):
     """
 
     changed: list  # the matcher's list of terminals with new activations, shared by all
+    place: int  # its place in experta's order of collecting activations
 
     def activate(self, token):
         if not (self.added or self.removed):
@@ -150,6 +151,8 @@ class TypedReteMatcher(experta.matchers.rete.ReteMatcher):
             node.children = [child._replace(callback=getattr(child.node, child.callback.__name__))
                              for child in node.children]
         self._memories = _nodes_with_memory(self.root_node)
+        for place, node in enumerate(self._get_conflict_set_nodes()):
+            node.place = place  # experta collects in this order; ties on the agenda keep it
 
     def reset(self):
         """Empty every node that remembers tokens, once each (experta walks the whole network)."""
@@ -163,12 +166,16 @@ class TypedReteMatcher(experta.matchers.rete.ReteMatcher):
         for fact in adding or ():
             self.root_node.add(fact)
         added, removed = [], []
-        for node in self._changed:
+        for node in sorted(self._changed, key=_place):
             now_added, now_removed = node.get_activations()
             added.extend(now_added)
             removed.extend(now_removed)
         self._changed.clear()
         return added, removed
+
+
+def _place(terminal: _Terminal) -> int:
+    return terminal.place
 
 
 def _network(root) -> list:

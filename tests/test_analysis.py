@@ -222,6 +222,62 @@ class _Descending(str):
         return str.__gt__(self, other)
 
 
+def test_the_faster_matcher_keeps_experta_s_order_for_activations_that_tie():
+    """Two activations of one OR rule over the same fact tie on the agenda; experta fires them in
+    the order it collects them, network order, whichever conflict set changed first."""
+    from digital_coalitions.rete import TypedReteMatcher
+
+    E = experta
+
+    class A(E.Fact):
+        pass
+
+    class X(E.Fact):
+        pass
+
+    class Y(E.Fact):
+        pass
+
+    class ByName(E.strategies.DepthStrategy):
+        def get_key(self, activation):
+            return (activation.rule.salience,
+                    sorted((f["__factid__"] for f in activation.facts), reverse=True),
+                    activation.rule.__name__)
+
+    class Go(E.Fact):
+        pass
+
+    class Base(E.KnowledgeEngine):
+        __strategy__ = ByName
+
+        @E.DefFacts()
+        def start(self):
+            yield A(v=1, w=2)
+            yield X()
+            yield Y()
+            yield Go()
+
+        @E.Rule(Go(), salience=10)
+        def retract_both(self):  # in one step, so that both activations arrive together
+            facts = {type(f): f for f in self.facts.values()}
+            for kind in self.order:
+                self.retract(facts[kind])
+
+        @E.Rule(E.OR(E.AND(A(v=E.MATCH.v), E.NOT(X())), E.AND(A(w=E.MATCH.v), E.NOT(Y()))))
+        def seen(self, v):
+            self.fired.append(v)
+
+    def fired(matcher, order):
+        engine = type("Engine", (Base,), {"__matcher__": matcher})()
+        engine.fired, engine.order = [], order
+        engine.reset()
+        engine.run()
+        return engine.fired
+
+    for order in ((X, Y), (Y, X)):
+        assert fired(TypedReteMatcher, order) == fired(E.matchers.rete.ReteMatcher, order)
+
+
 def test_tokens_without_their_checks_are_still_experta_s_tokens():
     """engine.py drops the Token's argument checks: the tokens themselves must not change."""
     import digital_coalitions.engine  # noqa: F401 - the module that lightens the tokens
