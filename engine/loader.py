@@ -100,13 +100,18 @@ _PSEUDO_KEY = re.compile(r"^\([a-z ]{1,30}\)$")  # (complex key)
 
 # control characters other than tab and newline (YAML's "\\e" or "\\x07" escapes make them): a
 # case file's text reaches terminals, traces and memos, so it must not carry terminal commands
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
 
 
 def _control(text: str) -> str | None:
-    """The first control character in ``text``, as U+XXXX, or None."""
+    """The first control character or lone surrogate (a "\\ud800" escape, which no output can
+    encode) in ``text``, named with its U+XXXX; or None."""
     found = _CONTROL.search(text)
-    return f"U+{ord(found.group()):04X}" if found else None
+    if not found:
+        return None
+    code = ord(found.group())
+    kind = "the lone surrogate" if 0xD800 <= code <= 0xDFFF else "the control character"
+    return f"{kind} U+{code:04X}"
 
 
 def _clean(text: str) -> str:
@@ -266,6 +271,7 @@ _NOT_FOR_LIBYAML = re.compile(r"[!\t\ufeff]")
 
 _TAG = "tag:yaml.org,2002:"
 _SCALAR_TAGS = {_TAG + t for t in ("str", "int", "float", "bool", "null", "timestamp")}
+_NUMBER_TAGS = {_TAG + "int", _TAG + "float"}
 _AS_TEXT_TAGS = {_TAG + "value", _TAG + "merge"}  # '=' and '<<' as plain values: just text
 
 
@@ -286,6 +292,12 @@ def _build(node, path: tuple, ctx: _Ctx, loader):
             return node.value
         if node.tag not in _SCALAR_TAGS:
             _refuse_tag(node, path, ctx)
+            return _INVALID
+        if node.tag in _NUMBER_TAGS and len(node.value) > S.MAX_NUMBER_CHARS:
+            # PyYAML reads 1:59:59:… (base 60) in quadratic time: seconds for a long one
+            ctx.add(path, f"a number written with {len(node.value)} characters",
+                    f"a number of at most {S.MAX_NUMBER_CHARS} characters",
+                    line=node.start_mark.line + 1)
             return _INVALID
         try:
             return loader.yaml_constructors[node.tag](loader, node)
@@ -369,8 +381,23 @@ def _compose(text: str, ctx: _Ctx):
     except yaml.YAMLError as e:
         ctx.add("(yaml)", f"could not parse: {str(e).splitlines()[0] if str(e) else e!r}",
                 "valid YAML")
+    except ValueError:  # PyYAML's scanner calls chr() on a "\U" escape beyond U+10FFFF
+        line, escape = _bad_escape(text)
+        ctx.add("(yaml)", f"the escape {escape} names no Unicode character", _ESCAPE_EXPECTED,
+                line=line)
     loader.dispose()
     return None
+
+
+_ESCAPE_EXPECTED = "an escape of at most \\U0010FFFF"
+
+
+def _bad_escape(text: str) -> tuple[int, str]:
+    """The line and text of the first escape in ``text`` beyond U+10FFFF (or line 1, '\\U…')."""
+    for found in re.finditer(r"\\U([0-9A-Fa-f]{8})", text):
+        if int(found.group(1), 16) > 0x10FFFF:
+            return text.count("\n", 0, found.start()) + 1, found.group()
+    return 1, "\\U…"
 
 
 def _parse(text: str, ctx: _Ctx):
@@ -627,7 +654,7 @@ def _check_value(f: Field, v, path: tuple, ctx: _Ctx, kind: str):
         if f.required and not v.strip():
             return bad("the text is empty", "a non-empty string")
         if _control(v):
-            return bad(f"contains the control character {_control(v)}",
+            return bad(f"contains {_control(v)}",
                        "printable text (tabs and line breaks are fine)")
         return v
 
@@ -656,7 +683,7 @@ def _check_value(f: Field, v, path: tuple, ctx: _Ctx, kind: str):
             elif t == "strings" and not item.strip():
                 ctx.add(p, "the text is empty", "a non-empty string")
             elif t == "strings" and _control(item):
-                ctx.add(p, f"contains the control character {_control(item)}",
+                ctx.add(p, f"contains {_control(item)}",
                         "printable text (tabs and line breaks are fine)")
             elif t == "slugs" and item in seen:
                 ctx.add(p, f"{_q(item)} is listed twice (also item {seen[item]})",

@@ -1070,3 +1070,26 @@ def test_control_characters_in_text_are_refused(tmp_path):
         f"{path}:2: name: contains the control character U+001B; {expected}",
         f"{path}:5: sources[0]: contains the control character U+0007; {expected}",
     ]
+
+
+def test_escapes_no_output_can_print_are_refused(tmp_path):
+    """A lone surrogate ("\\ud800") cannot be encoded by any output, and an escape beyond
+    U+10FFFF names no character: each is one problem line, never a crash later on."""
+    path = write(tmp_path, "japan.yaml",
+                 'id: japan\nname: "Japan\\ud800"\nas_of: 2023\nsources: ["x\\udfff"]\n')
+    expected = "expected printable text (tabs and line breaks are fine)"
+    assert _problems(path) == [
+        f"{path}:2: name: contains the lone surrogate U+D800; {expected}",
+        f"{path}:4: sources[0]: contains the lone surrogate U+DFFF; {expected}",
+    ]
+    path = write(tmp_path, "korea.yaml", 'id: korea\nname: Korea\nsummary: "a \\U00110000"\n')
+    assert _problems(path) == [f"{path}:3: (yaml): the escape \\U00110000 names no Unicode "
+                               "character; expected an escape of at most \\U0010FFFF"]
+
+
+def test_a_very_long_number_is_refused_unread(tmp_path):
+    """YAML 1.1 reads 1:59:59:… as a base-60 integer, in time quadratic in its length."""
+    path = write(tmp_path, "japan.yaml", "id: japan\nname: Japan\nas_of: 1" + ":59" * 300_000 + "\n")
+    # refused before PyYAML reads it (reading it took 30 s of CPU)
+    assert _problems(path) == [f"{path}:3: as_of: a number written with 900001 characters; "
+                               "expected a number of at most 100 characters"]

@@ -217,3 +217,10 @@ def test_any_assignment_gives_case_files_or_one_line_problems(korea, assignments
             assert "\n" not in problem and ONE_LINE.match(problem), problem
     else:
         assert new_state.id == state.id and new_coalition.id == coalition.id
+
+
+def test_an_escape_beyond_unicode_is_one_problem_line(korea):
+    state, coalition = korea
+    assert problems(state, coalition, 'state.name="\\U00110000"') == [
+        "--set: state.name: the escape \\U00110000 names no Unicode character; "
+        "expected an escape of at most \\U0010FFFF"]
