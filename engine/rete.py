@@ -14,6 +14,7 @@ remove work that cannot change a match, each checked against experta's own match
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import attrgetter
 
 from .compat import experta
 
@@ -150,7 +151,7 @@ class TypedReteMatcher(experta.matchers.rete.ReteMatcher):
         for node in nodes:  # each child's callback, bound again to its leaner class
             node.children = [child._replace(callback=getattr(child.node, child.callback.__name__))
                              for child in node.children]
-        self._memories = _nodes_with_memory(self.root_node)
+        self._memories = [node for node in nodes if _has_memory(node)]
         for place, node in enumerate(self._get_conflict_set_nodes()):
             node.place = place  # experta collects in this order; ties on the agenda keep it
 
@@ -166,7 +167,7 @@ class TypedReteMatcher(experta.matchers.rete.ReteMatcher):
         for fact in adding or ():
             self.root_node.add(fact)
         added, removed = [], []
-        for node in sorted(self._changed, key=_place):
+        for node in sorted(self._changed, key=attrgetter("place")):
             now_added, now_removed = node.get_activations()
             added.extend(now_added)
             removed.extend(now_removed)
@@ -174,33 +175,19 @@ class TypedReteMatcher(experta.matchers.rete.ReteMatcher):
         return added, removed
 
 
-def _place(terminal: _Terminal) -> int:
-    return terminal.place
-
-
 def _network(root) -> list:
+    """Each node of the network once, in the order experta's reset walks it."""
     found, seen, stack = [], set(), [root]
     while stack:
         node = stack.pop()
         if id(node) not in seen:
             seen.add(id(node))
             found.append(node)
-            stack.extend(child.node for child in node.children)
+            stack.extend(reversed([child.node for child in node.children]))
     return found
 
 
-def _nodes_with_memory(root) -> list:
-    """Each node of the network whose reset does anything, once, in the order experta resets."""
-    no_memory = experta.matchers.rete.mixins.NoMemory._reset
-    found, seen, stack = [], set(), [root]
-    while stack:
-        node = stack.pop()
-        if id(node) in seen:
-            continue
-        seen.add(id(node))
-        if getattr(type(node)._reset, "__func__", type(node)._reset) is not no_memory:
-            found.append(node)
-        stack.extend(reversed([child.node for child in node.children]))
-    return found
-
-
+def _has_memory(node) -> bool:
+    """Whether the node's reset does anything (most nodes keep no memory)."""
+    reset = type(node)._reset
+    return getattr(reset, "__func__", reset) is not experta.matchers.rete.mixins.NoMemory._reset
