@@ -246,6 +246,13 @@ class _NodeRules:
 class _CaseLoader(_NodeRules, yaml.SafeLoader):
     """The pure-Python reader: its messages are the ones the loader reports."""
 
+    def get_single_node(self):
+        try:
+            return super().get_single_node()
+        except ValueError:  # the scanner's chr() on a "\U" escape beyond U+10FFFF
+            raise _Refused(self.get_mark(), f"the escape \\U{_clean(self.prefix(8))} names no "
+                           "Unicode character", "an escape of at most \\U0010FFFF") from None
+
 
 if yaml.__with_libyaml__:
     class _FastCaseLoader(_NodeRules, yaml.composer.Composer, yaml.cyaml.CParser,
@@ -381,23 +388,8 @@ def _compose(text: str, ctx: _Ctx):
     except yaml.YAMLError as e:
         ctx.add("(yaml)", f"could not parse: {str(e).splitlines()[0] if str(e) else e!r}",
                 "valid YAML")
-    except ValueError:  # PyYAML's scanner calls chr() on a "\U" escape beyond U+10FFFF
-        line, escape = _bad_escape(text)
-        ctx.add("(yaml)", f"the escape {escape} names no Unicode character", _ESCAPE_EXPECTED,
-                line=line)
     loader.dispose()
     return None
-
-
-_ESCAPE_EXPECTED = "an escape of at most \\U0010FFFF"
-
-
-def _bad_escape(text: str) -> tuple[int, str]:
-    """The line and text of the first escape in ``text`` beyond U+10FFFF (or line 1, '\\U…')."""
-    for found in re.finditer(r"\\U([0-9A-Fa-f]{8})", text):
-        if int(found.group(1), 16) > 0x10FFFF:
-            return text.count("\n", 0, found.start()) + 1, found.group()
-    return 1, "\\U…"
 
 
 def _parse(text: str, ctx: _Ctx):

@@ -203,9 +203,6 @@ def _read_value(raw: str, where: str, path: list[str], ctx: _SetContext):
         reason = getattr(error, "problem", None) or "invalid YAML"
         raise _Problem(where, f"could not read the value {L._q(raw)}: {reason}",
                        "a YAML value (quote text that contains ': ' or '#')") from None
-    except ValueError:  # PyYAML's scanner calls chr() on a "\U" escape beyond U+10FFFF
-        raise _Problem(where, f"the escape {L._bad_escape(raw)[1]} names no Unicode character",
-                       L._ESCAPE_EXPECTED) from None
     finally:
         reader.dispose()
     if ctx.problems:
