@@ -1,4 +1,7 @@
-"""Hypothesis profiles for the property tests.
+"""Fixtures shared by the test modules, and the hypothesis profiles for the property tests.
+
+``base`` (the shipped case base) and ``engine`` (one CoalitionEngine, reset per question) are
+built once per test module.
 
 ``ci`` (the default) keeps ``pytest -q`` fast: few examples, no deadline (one example writes,
 loads and asks two case files, ~0.1 s). With the ``CI`` environment variable set it is also
@@ -9,7 +12,22 @@ Tests that set their own ``@settings`` (the loader's fuzzers) keep them.
 
 import os
 
+import pytest
 from hypothesis import HealthCheck, settings
+
+from digital_coalitions.engine import CoalitionEngine
+from digital_coalitions.question import Resolver, shipped_cases
+
+
+@pytest.fixture(scope="module")
+def base():
+    return Resolver(shipped_cases()).base
+
+
+@pytest.fixture(scope="module")
+def engine():
+    return CoalitionEngine()
+
 
 settings.register_profile(
     "ci", max_examples=15, deadline=None, derandomize=bool(os.environ.get("CI")),

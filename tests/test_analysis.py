@@ -22,20 +22,9 @@ from digital_coalitions.answer import ask
 from digital_coalitions.compat import experta
 from digital_coalitions.engine import CoalitionEngine, RepeatableStrategy
 from digital_coalitions.overrides import apply_overrides
-from digital_coalitions.question import Resolver, shipped_cases
 from digital_coalitions.rules.base import rule_info
 
 COALITION = str(Path(sys.executable).with_name("coalition"))
-
-
-@pytest.fixture(scope="module")
-def base():
-    return Resolver(shipped_cases()).base
-
-
-@pytest.fixture(scope="module")
-def engine():
-    return CoalitionEngine()
 
 
 def reask(state, coalition, flip, engine):

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from digital_coalitions.memo import build_memo, icd203_problems, render_memo, sentences
-from digital_coalitions.question import Resolver, shipped_cases
+from digital_coalitions.question import shipped_cases
 from digital_coalitions.rules.concepts import ICD203
 
 COALITION = str(Path(sys.executable).with_name("coalition"))
@@ -17,11 +17,6 @@ SECTIONS = ["Bottom line up front", "Key judgments", "Assessment by mechanism", 
             "Key assumptions", "Indicators to watch", "Outlook for", "Sources",
             "Annex: the rule trace"]
 TERMS = [t for t, _, _ in ICD203]
-
-
-@pytest.fixture(scope="module")
-def base():
-    return Resolver(shipped_cases()).base
 
 
 def memo_of(base, state, coalition, fmt="markdown", **kwargs):

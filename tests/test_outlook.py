@@ -8,24 +8,13 @@ from pathlib import Path
 import pytest
 
 from digital_coalitions.answer import ask
-from digital_coalitions.engine import RULES, CoalitionEngine
+from digital_coalitions.engine import RULES
 from digital_coalitions.outlook import OutlookEngine, outlook
 from digital_coalitions.overrides import apply_overrides
-from digital_coalitions.question import Resolver, shipped_cases
 from digital_coalitions.rules.concepts import ICD203
 
 COALITION = str(Path(sys.executable).with_name("coalition"))
 TERMS = [t for t, _, _ in ICD203]
-
-
-@pytest.fixture(scope="module")
-def base():
-    return Resolver(shipped_cases()).base
-
-
-@pytest.fixture(scope="module")
-def engine():
-    return CoalitionEngine()
 
 
 @pytest.fixture(scope="module")

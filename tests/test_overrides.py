@@ -12,15 +12,9 @@ import pytest
 from digital_coalitions.answer import ask
 from digital_coalitions.loader import CaseError, load_file
 from digital_coalitions.overrides import apply_overrides, is_overridden, origin, overrides_of
-from digital_coalitions.question import Resolver, shipped_cases
 
 COALITION = str(Path(sys.executable).with_name("coalition"))
 LEVEL = "industries.semiconductors.reliance.united-states.level"
-
-
-@pytest.fixture(scope="module")
-def base():
-    return Resolver(shipped_cases()).base
 
 
 @pytest.fixture(scope="module")
