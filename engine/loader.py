@@ -35,7 +35,7 @@ import pathlib
 import re
 import stat
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from dataclasses import field as dc_field
 from types import MappingProxyType
 from typing import Any
@@ -70,8 +70,25 @@ class CaseError(Exception):
 
 
 @dataclass(frozen=True)
+class Dating:
+    """Which year of a file's evidence answers a question, and why that one."""
+
+    asked: int | None  # the year asked about (--as-of), None for "the latest"
+    year: int | None  # the year of the evidence used (None: an undated coalition file)
+    years: tuple[int, ...]  # every year the file has evidence for
+    earliest: bool = False  # nothing dated at or before ``asked``: the earliest evidence was used
+
+    def to_dict(self) -> dict:
+        return {"asked": self.asked, "year": self.year, "years": list(self.years),
+                "earliest_used": self.earliest}
+
+
+@dataclass(frozen=True)
 class CaseFile:
-    """One loaded case file. ``data`` has exactly facts.md's shape, defaults applied."""
+    """One loaded case file. ``data`` has exactly facts.md's shape, defaults applied.
+
+    ``data`` is the evidence of one year: the file's main evidence, or with :meth:`at` the
+    evidence of another year of its ``history`` (merged over the main evidence)."""
 
     kind: str
     id: str
@@ -80,6 +97,33 @@ class CaseFile:
     defaults: tuple[str, ...]
     lines: Mapping[str, int]
     sha256: str
+    years: Mapping[int, CaseFile] = dc_field(default_factory=dict, repr=False, compare=False)
+    dating: Dating | None = None
+
+    @property
+    def year(self) -> int | None:
+        """The year this evidence describes (a coalition's main year is as_of, else founded)."""
+        if self.kind == "state":
+            return self.data["as_of"]
+        return self.data.get("as_of") or self.data.get("founded")
+
+    @property
+    def evidence_years(self) -> tuple[int, ...]:
+        return tuple(sorted(self.years)) or ((self.year,) if self.year is not None else ())
+
+    def at(self, asked: int | None) -> CaseFile:
+        """The evidence for a question about ``asked``: the latest dated at or before it (the
+        latest of all when ``asked`` is None); where none is that early, the earliest."""
+        years = self.evidence_years
+        if not years:  # an undated coalition file: one evidence for every year
+            return replace(self, dating=Dating(asked, None, ()))
+        if asked is None:
+            chosen, earliest = years[-1], False
+        else:
+            before = [y for y in years if y <= asked]
+            chosen, earliest = (before[-1], False) if before else (years[0], True)
+        case = self.years.get(chosen, self)
+        return replace(case, dating=Dating(asked, chosen, years, earliest))
 
 
 @dataclass(frozen=True)
@@ -341,6 +385,9 @@ def _build(node, path: tuple, ctx: _Ctx, loader):
         key = _build(key_node, key_path, ctx, loader)
         if key is _INVALID:
             continue
+        if path == ("history",) and isinstance(key, int) and not isinstance(key, bool):
+            key = str(key)  # a year of a file's history: 2019 is written unquoted
+            key_path = path + (key,)
         if not isinstance(key, str):
             ctx.add(key_path, f"a key is {_got(key)}",
                     "a word or slug as key (quote it to make it text)", line=line)
@@ -554,6 +601,8 @@ def _check_fields(fs: tuple[Field, ...], given: dict, path: tuple, ctx: _Ctx, fi
                 out[f.name] = value
         elif f.required:
             ctx.add(p, "missing required field", S.describe(f))
+        elif f.added:
+            pass  # a field added after facts.md: read with its default, data keeps its shape
         elif f.type == "section":
             out[f.name] = _check_fields(f.fields, {}, p, ctx, fill and f.fill, kind)
         elif f.type == "map":
@@ -687,6 +736,28 @@ def _check_value(f: Field, v, path: tuple, ctx: _Ctx, kind: str):
             items.append(_INVALID)
         return items
 
+    if t == "words":
+        if not isinstance(v, list):
+            return bad(f"got {_got(v)}")
+        words: list = []
+        for i, item in enumerate(v):
+            if item is _INVALID:
+                continue
+            if not isinstance(item, str) or item not in f.words:
+                close = _close(item, f.words) if isinstance(item, str) else []
+                hint = f" (did you mean {close[0]!r}?)" if close else ""
+                shown = _q(item) if isinstance(item, str) else _got(item)
+                ctx.add(path + (i,), f"{shown} is not allowed", "one of " + ", ".join(f.words)
+                        + hint)
+            elif item in words:
+                ctx.add(path + (i,), f"{_q(item)} is listed twice", "each word once")
+            else:
+                words.append(item)
+        return words
+
+    if t == "history":
+        return _check_history(v, path, ctx, kind, bad)
+
     if t == "section":
         if not isinstance(v, dict):
             return bad(f"got {_got(v)}")
@@ -715,8 +786,89 @@ def _check_value(f: Field, v, path: tuple, ctx: _Ctx, kind: str):
     return out
 
 
+def _check_history(v, path: tuple, ctx: _Ctx, kind: str, bad):
+    """A file's ``history``: each year's fields checked like the main ones (no defaults filled:
+    a year gives only what differed). Returns {year text: the year's fields as written}."""
+    if not isinstance(v, dict):
+        return bad(f"got {_got(v)}")
+    years = {}
+    for key, entry in v.items():
+        p = path + (key,)
+        if not (isinstance(key, str) and key.isdigit() and 1000 <= int(key) <= 9999):
+            ctx.add(p, f"the key {_q(str(key))} is not a year", "a four-digit year, e.g. 2019")
+            continue
+        if not isinstance(entry, dict):
+            hint = " (a year with nothing different has no entry)" if entry is None else ""
+            ctx.add(p, f"got {_got(entry)}", "a mapping of the fields that differed that year, "
+                    "e.g. autonomy: {government_alignment: neutral}" + hint)
+            continue
+        for fixed in sorted(S.FIXED_IN_HISTORY & set(entry)):
+            ctx.add(p + (fixed,), f"{fixed} cannot change from year to year",
+                    "only evidence in a history year: " + ", ".join(
+                        f.name for f in S.history_fields(kind)))
+        allowed = {k: x for k, x in entry.items() if k not in S.FIXED_IN_HISTORY}
+        assumed = len(ctx.defaults)
+        _check_fields(S.history_fields(kind), allowed, p, ctx, False, kind)
+        del ctx.defaults[assumed:]  # defaults are filled in the merged year, not here
+        years[key] = allowed
+    return years
+
+
+def _merge(main: dict, year: dict) -> dict:
+    """A history year written over the main evidence: mappings merged key by key, sources and
+    estimates added, every other value replaced."""
+    out = dict(main)
+    for key, value in year.items():
+        if key in S.ADDED_IN_HISTORY and isinstance(main.get(key), list):
+            out[key] = [*main[key], *value]
+        elif isinstance(value, dict) and isinstance(main.get(key), dict):
+            out[key] = _merge(main[key], value)
+        else:
+            out[key] = value
+    return out
+
+
+def _history_years(tree: dict, data: dict, kind: str, ctx: _Ctx) -> dict[int, tuple]:
+    """Each history year's evidence, validated as a whole file: {year: (data, ctx)}."""
+    written = data.pop("history", None) or {}
+    if not written:
+        return {}
+    main_year = data.get("as_of") if kind == "state" else (data.get("as_of") or data.get("founded"))
+    if main_year is None:
+        ctx.add(("history",), "a coalition with a history needs the year of its main evidence",
+                "as_of or founded written in the file")
+        return {}
+    out = {}
+    for key, entry in written.items():
+        year = int(key)
+        if year == main_year:
+            ctx.add(("history", key), f"{year} is the year of the main evidence",
+                    "a year other than the file's own (write that year's values in the main fields)")
+            continue
+        merged = _merge({k: v for k, v in tree.items() if k != "history"}, entry)
+        merged["as_of"] = year if kind == "state" else merged.get("as_of")
+        year_ctx = _Ctx(ctx.file)
+        prefix = ("history", key)
+        year_ctx.lines = {p: n for p, n in ctx.lines.items() if p[:1] != ("history",)}
+        year_ctx.lines.update({p[2:]: n for p, n in ctx.lines.items() if p[:2] == prefix})
+        fields = tuple(f for f in S.fields(kind) if f.name != "history")
+        year_data = _check_fields(fields, merged, (), year_ctx, True, kind)
+        if kind == "coalition" and year_data.get("as_of") is None:
+            year_data["as_of"] = year  # the year this evidence describes
+        out[year] = (year_data, year_ctx)
+    return out
+
+
 def _validate(tree: dict, kind: str, path: pathlib.Path, ctx: _Ctx) -> dict:
     data = _check_fields(S.fields(kind), tree, (), ctx, True, kind)
+    for i, written in enumerate(data.get("estimated") or []):
+        if isinstance(written, str):
+            try:
+                S.field(kind, written)
+            except KeyError:
+                ctx.add(("estimated", i), f"{_q(written)} is not a field of a {kind} file",
+                        "the dotted path of a value, as in --set "
+                        "(e.g. ties.united-states.arms_import_share)")
     case_id = data.get("id")
     if case_id is not None:
         stem = path.stem
@@ -729,6 +881,22 @@ def _validate(tree: dict, kind: str, path: pathlib.Path, ctx: _Ctx) -> dict:
     return data
 
 
+def _case(loaded: _Loaded, data: dict, ctx: _Ctx) -> CaseFile:
+    lines = {}
+    for p, line in ctx.lines.items():
+        if p:
+            lines[_render(p)] = line
+    for p in ctx.defaults:
+        lines.setdefault(_render(p), ctx.line_of(p))
+    try:
+        resolved = loaded.path.resolve()
+    except (OSError, RuntimeError):
+        resolved = loaded.path.absolute()
+    return CaseFile(kind=loaded.kind, id=data["id"], data=data, path=resolved,
+                    defaults=tuple(_render(p) for p in ctx.defaults),
+                    lines=MappingProxyType(lines), sha256=loaded.sha256)
+
+
 # ---- loading ---------------------------------------------------------------------------------------
 @dataclass
 class _Loaded:
@@ -739,26 +907,19 @@ class _Loaded:
     sha256: str = ""
     extra: list = dc_field(default_factory=list)
 
+    years: dict = dc_field(default_factory=dict)  # history year -> (data, ctx)
+    written_years: dict = dc_field(default_factory=dict)  # history year text -> fields as written
+
     def case(self) -> CaseFile:
-        lines = {}
-        for p, line in self.ctx.lines.items():
-            if p:
-                lines[_render(p)] = line
-        for p in self.ctx.defaults:
-            lines.setdefault(_render(p), self.ctx.line_of(p))
-        try:
-            resolved = self.path.resolve()
-        except (OSError, RuntimeError):
-            resolved = self.path.absolute()
-        return CaseFile(
-            kind=self.kind,
-            id=self.data["id"],
-            data=self.data,
-            path=resolved,
-            defaults=tuple(_render(p) for p in self.ctx.defaults),
-            lines=MappingProxyType(lines),
-            sha256=self.sha256,
-        )
+        main = _case(self, self.data, self.ctx)
+        if not self.years:
+            return main
+        years = {year: _case(self, data, ctx) for year, (data, ctx) in self.years.items()}
+        years[main.year] = main
+        ordered = MappingProxyType(dict(sorted(years.items())))
+        for year, case in ordered.items():
+            object.__setattr__(case, "years", ordered)  # each year knows the others
+        return main
 
 
 def _has_invalid(value) -> bool:
@@ -788,6 +949,8 @@ def _load(path: pathlib.Path, kind: str | None) -> _Loaded:
         if kind is None:
             result.kind = "coalition" if "leader" in tree else "state"
         result.data = _validate(tree, result.kind, path, ctx)
+        result.written_years = dict(result.data.get("history") or {})
+        result.years = _history_years(tree, result.data, result.kind, ctx)
         if not ctx.problems and _has_invalid(result.data):  # defensive: never hand out a hole
             raise AssertionError("an invalid value without a problem")
     except Exception as e:  # noqa: BLE001 - never a traceback: it becomes a problem line
@@ -822,34 +985,46 @@ def _suggest_state(ref: str, ids, aliases: dict[str, str]) -> str:
     return f" (did you mean {close[0]!r}?)" if close else ""
 
 
+def _parts(loaded: _Loaded):
+    """(path prefix, fields) of the main evidence and of each history year, as written."""
+    yield (), loaded.data
+    for key, entry in loaded.written_years.items():
+        if isinstance(entry, dict):
+            yield ("history", key), entry
+
+
 def _cross_check(coalition: _Loaded, state_ids: set[str], aliases: dict[str, str]) -> None:
-    data, ctx = coalition.data, coalition.ctx
-    if data is None:
+    ctx = coalition.ctx
+    if coalition.data is None:
         return
     ids = sorted(state_ids)
 
-    def check(path: tuple, ref: str, role: str) -> None:
-        if ref not in state_ids:
+    def check(path: tuple, ref: str, role: str, also=()) -> None:
+        if ref not in state_ids and ref not in also:
+            extra = f" or one of {', '.join(also)}" if also else ""
             ctx.add(path, f"{role} {ref!r} is not a state in states/",
-                    "the id of a state file in states/" + _suggest_state(ref, ids, aliases))
+                    "the id of a state file in states/" + extra + _suggest_state(ref, ids, aliases))
 
-    if isinstance(data.get("leader"), str):
-        check(("leader",), data["leader"], "the leader")
-    if isinstance(data.get("target"), str):
-        check(("target",), data["target"], "the target")
-    for key in data.get("per_member", {}):
-        check(("per_member", key), key, "the member")
-    for i, member in enumerate(data.get("members", [])):
-        if isinstance(member, str):
-            check(("members", i), member, "the member")
+    for prefix, data in _parts(coalition):
+        if isinstance(data.get("leader"), str):
+            check(prefix + ("leader",), data["leader"], "the leader")
+        if isinstance(data.get("target"), str):
+            check(prefix + ("target",), data["target"], "the target")
+        for key in data.get("per_member", {}) or {}:
+            check(prefix + ("per_member", key), key, "the member")
+        for name, role, also in (("members", "the member", ()),
+                                 ("open_to", "open to", S.SCALES["state_kind"].words)):
+            for i, ref in enumerate(data.get(name, []) or []):
+                if isinstance(ref, str):
+                    check(prefix + (name, i), ref, role, also)
 
 
 def _cross_check_state(state: _Loaded, state_ids: set[str], aliases: dict[str, str]) -> None:
     """Keys naming other states (ties, reliance, target_exposure, targets) must be states here.
 
     A misspelt key would otherwise silently mean "no tie" or "no reliance"."""
-    data, ctx = state.data, state.ctx
-    if data is None:
+    ctx = state.ctx
+    if state.data is None:
         return
     ids = sorted(state_ids)
 
@@ -858,14 +1033,19 @@ def _cross_check_state(state: _Loaded, state_ids: set[str], aliases: dict[str, s
             ctx.add(path, f"{ref!r} is not a state in states/",
                     "the id of a state file in states/" + _suggest_state(ref, ids, aliases))
 
-    for key in data.get("ties", {}) or {}:
-        check(("ties", key), key)
-    for key in data.get("targets", {}) or {}:
-        check(("targets", key), key)
-    for domain, industry in (data.get("industries", {}) or {}).items():
-        for section in ("reliance", "target_exposure"):
-            for key in (industry or {}).get(section, {}) or {}:
-                check(("industries", domain, section, key), key)
+    for prefix, data in _parts(state):
+        for key, tie in (data.get("ties", {}) or {}).items():
+            check(prefix + ("ties", key), key)
+            for i, ref in enumerate((tie or {}).get("threat_from", []) or []
+                                    if isinstance(tie, dict) else []):
+                check(prefix + ("ties", key, "threat_from", i), ref)
+        for key in data.get("targets", {}) or {}:
+            check(prefix + ("targets", key), key)
+        for domain, industry in (data.get("industries", {}) or {}).items():
+            for section in ("reliance", "target_exposure"):
+                for key in (industry or {}).get(section, {}) or {} if isinstance(industry, dict) \
+                        else {}:
+                    check(prefix + ("industries", domain, section, key), key)
 
 
 def load_dir(directory) -> CaseBase:

@@ -50,9 +50,11 @@ State file
 | `ties.*.abandonment_fear` | word: low < moderate < high | no | `low` | yes |
 | `ties.*.shared_values` | word: low < moderate < high | no | `low` | yes |
 | `ties.*.in_core_clubs` | bool | no | `false` | yes |
+| `ties.*.threat_from` | slugs | no | `[]` | no |
 | `autonomy` | section | no | (its fields' defaults) | no |
 | `autonomy.strategic_autonomy` | word: low < moderate < high | no | `low` | yes |
 | `autonomy.government_alignment` | word: pro-leader < neutral < autonomist | no | `neutral` | yes |
+| `autonomy.objects_to` | words (commitment) | no | `[]` | no |
 | `industries` | map | no | `{}` | no |
 | `industries.*.position` | word: lagging < niche < frontier | no | `lagging` | yes |
 | `industries.*.weight` | word: low < moderate < high | no | `low` | yes |
@@ -62,11 +64,16 @@ State file
 | `industries.*.reliance.*.substitutable` | bool | no | `false` | yes |
 | `industries.*.target_exposure` | map | no | `{}` | no |
 | `industries.*.target_exposure.*.export_share` | share | no | `0` | yes |
+| `industries.*.target_exposure.*.installed_share` | share | no | `0` | no |
+| `industries.*.target_exposure.*.import_share` | share | no | `0` | no |
 | `industries.*.catch_up` | bool | no | `false` | yes |
 | `targets` | map | no | `{}` | no |
 | `targets.*.threat_perception` | word: low < moderate < high | no | `low` | yes |
 | `targets.*.retaliation_risk` | word: low < moderate < high | no | `low` | yes |
+| `targets.*.trade_share` | share | no | `0` | no |
 | `sources` | strings | no | `[]` | no |
+| `estimated` | strings | no | `[]` | no |
+| `history` | history | no | `{}` | no |
 
 Coalition file
 
@@ -102,8 +109,16 @@ Coalition file
 | `per_member.*.pressure` | section | no | (only what is written) | no |
 | `per_member.*.pressure.security_cutoff` | bool | no | (only what is written) | no |
 | `per_member.*.pressure.technology_sanctions` | bool | no | (only what is written) | no |
+| `per_member.*.demand` | word: simple < complex | no | (only what is written) | no |
+| `per_member.*.restricted_share` | share | no | (only what is written) | no |
 | `members` | slugs | no | `[]` | no |
 | `sources` | strings | no | `[]` | no |
+| `as_of` | year or null | no | `null` | no |
+| `open_to` | slugs | no | `[]` | no |
+| `commitments` | words (commitment) | no | `[]` | no |
+| `restricted_share` | share or null | no | `null` | no |
+| `target_product_cut_off` | year or null | no | `null` | no |
+| `history` | history | no | `{}` | no |
 
 Scales ("<" marks an ordered scale, "," an unordered set of words). ``alliance``:
 ``bilateral-treaty`` and ``collective-defence`` are *both* treaty alliances
@@ -180,6 +195,22 @@ class Scale:
 LEVEL3 = ("low", "moderate", "high")
 LEVEL4 = ("none", "low", "moderate", "high")
 LEVEL5 = ("none", "low", "moderate", "high", "critical")
+# What members of a coalition commit to (``commitments``) and what a state may object to
+# (``autonomy.objects_to``): the content of a declaration or a demand, in one vocabulary (C3).
+COMMITMENTS = (
+    "data-free-flow",  # cross-border data flows, no data localisation
+    "no-internet-shutdowns",  # refrain from government-imposed Internet shutdowns
+    "multistakeholder-governance",  # a multistakeholder, not state-led, Internet governance
+    "human-rights-online",  # human rights and democratic values online and in AI
+    "ai-principles",  # shared principles for trustworthy AI (OECD)
+    "vendor-exclusion",  # exclude the target's "untrusted" vendors from networks
+    "export-controls",  # align export controls on the target
+    "investment-screening",  # screen the target's investment
+    "digital-trade-rules",  # binding digital-trade rules
+    "labour-environment-standards",  # enforceable labour and environment standards in trade
+    "high-standard-infrastructure",  # transparent, high-standard infrastructure finance
+    "minerals-esg-standards",  # ESG standards in critical-mineral supply chains
+)
 
 _SCALE_LIST = (
     Scale("alliance", ("none", "partner", "major-non-treaty-ally", "bilateral-treaty",
@@ -205,6 +236,8 @@ _SCALE_LIST = (
                                   "partial-alliances", "alliances"),
           doc="how much the coalition rests on alliances (S6; Table 1)"),
     Scale("framing", ("softened", "confrontational"), doc="C5"),
+    Scale("commitment", COMMITMENTS, ordered=False,
+          doc="what a coalition's members commit to; what a state objects to (C3)"),
 )
 
 SCALES: dict[str, Scale] = {s.name: s for s in _SCALE_LIST}
@@ -214,7 +247,8 @@ _SCALE_ALIASES = {"reliance": "level5", "reliance_level": "level5"}
 TREATY_ALLIANCES = frozenset({"bilateral-treaty", "collective-defence"})
 
 # ---- fields ----------------------------------------------------------------------------------------
-TYPES = ("word", "bool", "share", "year", "slug", "string", "strings", "slugs", "section", "map")
+TYPES = ("word", "bool", "share", "year", "slug", "string", "strings", "slugs", "words", "section",
+         "map", "history")
 
 
 @dataclass(frozen=True)
@@ -239,6 +273,7 @@ class Field:
     fill: bool = True
     doc: str = ""
     claims: tuple[str, ...] = ()
+    added: bool = False  # added after facts.md: when absent it stays absent from loaded data
 
     def __post_init__(self) -> None:
         if self.type not in TYPES:
@@ -260,6 +295,15 @@ def _w(name, scale_name, default, doc="", claims=(), nullable=False):
 
 def _b(name, doc="", claims=()):
     return Field(name, "bool", default=False, doc=doc, claims=claims)
+
+
+def _extra(name, type_, doc, claims=(), **kw):
+    """An optional field added to the contract after facts.md: its default is read as the
+    contract read the file before the field existed, so it changes no answer and is not
+    reported as assumed."""
+    default = kw.pop("default", () if type_ in ("strings", "slugs", "words") else None)
+    return Field(name, type_, default=default, reported=False, doc=doc, claims=claims,
+                 added=True, **kw)
 
 
 _ID = Field("id", "slug", required=True, doc="lowercase slug, equal to the file's stem")
@@ -286,6 +330,8 @@ TIE_FIELDS = (
     _w("abandonment_fear", "level3", "low", "fear of abandonment by the leader", ("S2",)),
     _w("shared_values", "level3", "low", "value consensus with the leader", ("S7",)),
     _b("in_core_clubs", "member of the leader's core clubs", ("S9",)),
+    _extra("threat_from", "slugs", "the states the existential threat comes from (state ids); "
+           "empty if not said", ("S3", "S7")),
 )
 
 RELIANCE_FIELDS = (
@@ -297,6 +343,11 @@ RELIANCE_FIELDS = (
 EXPOSURE_FIELDS = (
     Field("export_share", "share", default=0.0,
           doc="share of this industry's exports that go to the target", claims=("C1",)),
+    _extra("installed_share", "share", "share of the equipment installed in this industry that "
+           "the target's firms supplied (the rip-and-replace cost of excluding them)", ("C1",),
+           default=0.0),
+    _extra("import_share", "share", "share of this industry's critical inputs imported from the "
+           "target (what its retaliation could cut off)", ("C1",), default=0.0),
 )
 
 INDUSTRY_FIELDS = (
@@ -313,12 +364,16 @@ INDUSTRY_FIELDS = (
 TARGET_FIELDS = (
     _w("threat_perception", "level3", "low", "sees the target as a security threat", ("S7",)),
     _w("retaliation_risk", "level3", "low", "expected retaliation if the state joins", ("C1",)),
+    _extra("trade_share", "share", "share of the state's goods exports that go to the target "
+           "(the market at stake where a coalition names no industry)", ("C1",), default=0.0),
 )
 
 AUTONOMY_FIELDS = (
     _w("strategic_autonomy", "level3", "low", "a doctrine of autonomy from the leader", ("C3",)),
     _w("government_alignment", "alignment", "neutral", "the sitting government's stance",
        ("C4",)),
+    _extra("objects_to", "words", "commitments the state has objected to on the record",
+           ("C3",), scale="commitment"),
 )
 
 STATE_FIELDS: tuple[Field, ...] = (
@@ -336,6 +391,10 @@ STATE_FIELDS: tuple[Field, ...] = (
     Field("targets", "map", default=None, reported=False, fields=TARGET_FIELDS,
           doc="relations with a coalition's target, keyed by the target's id"),
     _SOURCES,
+    _extra("estimated", "strings", "paths of values that are estimates, not sourced figures "
+           "(e.g. ties.united-states.arms_import_share)"),
+    _extra("history", "history", "evidence for other years: year -> the fields that differed "
+           "that year from the main evidence", default=None),
 )
 
 OFFER_FIELDS = (
@@ -354,6 +413,10 @@ PRESSURE_FIELDS = (
 PER_MEMBER_FIELDS = (
     Field("offers", "section", reported=False, fill=False, fields=OFFER_FIELDS),
     Field("pressure", "section", reported=False, fill=False, fields=PRESSURE_FIELDS),
+    _extra("demand", "word", "what the coalition asks of this member, if it differs", ("D3",),
+           scale="demand"),
+    _extra("restricted_share", "share", "the share of this member's exposure the coalition "
+           "restricts, if it differs", ("C1",)),
 )
 
 COALITION_FIELDS: tuple[Field, ...] = (
@@ -382,9 +445,34 @@ COALITION_FIELDS: tuple[Field, ...] = (
           fields=PER_MEMBER_FIELDS, doc="overrides of offers/pressure for one state"),
     Field("members", "slugs", default=(), reported=False, doc="states that joined"),
     _SOURCES,
+    _extra("as_of", "year", "the year the file's main evidence describes (default: founded)",
+           nullable=True),
+    _extra("open_to", "slugs", "the states (ids) or kinds of state (state, union) the "
+           "coalition is open to; empty: open to all", ("D2",)),
+    _extra("commitments", "words", "what members commit to (the content of a declaration or "
+           "demand)", ("D3", "C3"), scale="commitment"),
+    _extra("restricted_share", "share", "the share of a member's exposure to the target (its "
+           "industry's exports, or its trade where no domain is named) that the coalition "
+           "restricts; null: all of it", ("C1",), nullable=True),
+    _extra("target_product_cut_off", "year", "the year from which the leader's controls cut the "
+           "target's own products in the domain off from the leader's technology (their "
+           "installed base then has no future)", ("T3", "C1"), nullable=True),
+    _extra("history", "history", "the coalition in other years: year -> the fields that differed "
+           "that year from the main evidence", default=None),
 )
 
 KINDS: dict[str, tuple[Field, ...]] = {"state": STATE_FIELDS, "coalition": COALITION_FIELDS}
+
+# What a ``history`` year cannot change: who the file is about, and the main evidence's year.
+# ``sources`` and ``estimated`` of a year are added to the main ones; every other field it gives
+# replaces the main value (mappings merged key by key).
+FIXED_IN_HISTORY = frozenset({"id", "name", "aliases", "kind", "as_of", "leader", "history"})
+ADDED_IN_HISTORY = frozenset({"sources", "estimated"})
+
+
+def history_fields(kind: str) -> tuple[Field, ...]:
+    """The fields a year of a file's ``history`` may give."""
+    return tuple(f for f in fields(kind) if f.name not in FIXED_IN_HISTORY)
 
 
 def fields(kind: str) -> tuple[Field, ...]:
@@ -407,6 +495,7 @@ def iter_fields(kind: str) -> Iterator[tuple[str, Field]]:
             elif f.type == "map":
                 yield from walk(path + ".*.", f.fields)
 
+    # a ``history`` year holds the same fields again (history_fields): not listed twice
     yield from walk("", fields(kind))
 
 
@@ -455,12 +544,12 @@ def defaults(kind: str) -> dict[str, Any]:
             if f.type == "section":
                 if f.fill:
                     walk(path + ".", f.fields)
-            elif f.type == "map":
+            elif f.type in ("map", "history"):
                 out[path] = {}
-                if f.fill:
+                if f.fill and f.type == "map":
                     walk(path + ".*.", f.fields)
             elif not f.required:
-                out[path] = [] if f.type in ("strings", "slugs") else f.default
+                out[path] = [] if f.type in ("strings", "slugs", "words") else f.default
 
     walk("", fields(kind))
     return out
@@ -539,6 +628,10 @@ def describe(f: Field) -> str:
         text = "a list of strings"
     elif f.type == "slugs":
         text = "a list of lowercase slugs"
+    elif f.type == "words":
+        text = "a list of words from: " + ", ".join(f.words)
+    elif f.type == "history":
+        text = "a mapping from years (e.g. 2019) to the fields that differed that year"
     elif f.type == "section":
         text = "a mapping with keys " + ", ".join(x.name for x in f.fields)
     else:
@@ -552,6 +645,8 @@ def _type_cell(f: Field) -> str:
     if f.type == "word":
         s = SCALES[f.scale]
         text = "word: " + (" < " if s.ordered else ", ").join(s.words)
+    elif f.type == "words":
+        text = f"words ({f.scale})"
     else:
         text = f.type
     return text + (" or null" if f.nullable else "")
@@ -564,9 +659,9 @@ def _default_cell(f: Field, filled: bool) -> str:
         return "(only what is written)"
     if f.type == "section":
         return "(its fields' defaults)"
-    if f.type == "map":
+    if f.type in ("map", "history"):
         return "`{}`"
-    if f.type in ("strings", "slugs"):
+    if f.type in ("strings", "slugs", "words"):
         return "`[]`"
     if f.type == "string":
         return '`""`'

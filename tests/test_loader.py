@@ -429,7 +429,7 @@ def test_wrong_types_name_the_type_found(tmp_path):
         (f"{path}:10: industries: got a list; expected a mapping keyed by lowercase slugs, e.g. "
         "united-states"),
         (f"{path}:11: autonomy: got null (an empty value); expected a mapping with keys "
-        "strategic_autonomy, government_alignment"),
+        "strategic_autonomy, government_alignment, objects_to"),
         (f"{path}:13: sources[0]: got a mapping; expected a non-empty string (quote text that "
         "contains ': ')"),
     ]
@@ -709,7 +709,7 @@ def test_odd_keys(tmp_path):
         "make it text)"),
         f"{path}:6: (complex key): a key is a list; expected a plain word as key",
         (f"{path}:8: 'a\\x3ab': unknown key; expected one of id, name, aliases, kind, as_of, "
-        "summary, ties, autonomy, industries, targets, sources"),
+        "summary, ties, autonomy, industries, targets, sources, estimated, history"),
     ]
 
 

@@ -50,7 +50,7 @@ KEY = {"ties": LEADER, "reliance": LEADER, "industries": DOMAIN, "target_exposur
        "targets": TARGET, "per_member": STATE_ID}
 # Not evidence: the base case's values are kept (ids must match the files, the leader is fixed).
 IDENTITY = {"id", "name", "aliases", "summary", "as_of", "sources", "members", "leader",
-            "founded"}
+            "founded", "history", "estimated", "open_to"}
 # the shares the rules test (SC-01 at 0.1/0.25/0.5, SD-07 at 0.5), so that edges are hit often
 SHARES = (0.0, 0.1, 0.25, 0.5, 0.6, 1.0)
 _LEFT_OUT = object()
@@ -72,6 +72,12 @@ def _value(f: schema.Field):
     elif f.type == "slug":  # coalition.target and coalition.domain: this question's, or none
         return st.sampled_from({"target": (TARGET, TARGET, TARGET, None),
                                 "domain": (DOMAIN, DOMAIN, DOMAIN, None)}[f.name])
+    elif f.type == "year":  # target_product_cut_off: before, at or after the state's 2023
+        values = st.sampled_from((2019, 2023, 2030))
+    elif f.type == "slugs":  # threat_from: the coalition's target, or another state
+        values = st.lists(st.sampled_from((TARGET, LEADER)), unique=True, max_size=2)
+    elif f.type == "words":
+        values = st.lists(st.sampled_from(f.words[:4]), unique=True, max_size=2)
     elif f.type == "section":
         return _entry(f.fields)
     elif f.type == "map":
@@ -185,6 +191,9 @@ def _raised(f: schema.Field, current):
         return st.just(f.words[i + 1]) if i + 1 < len(f.words) else None
     if f.type == "bool":
         return None if current else st.just(True)
+    if f.type == "slugs":  # threat_from: naming the coalition's own target as the threat's source
+        current = list(current or ())
+        return None if TARGET in current else st.just(current + [TARGET])
     if f.type == "share":  # unknown (null) is on no scale; any higher share is a step up
         if current is None or current >= 1:
             return None
