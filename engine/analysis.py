@@ -31,6 +31,7 @@ from . import schema as S
 from .answer import Answer, ask, verdict_only
 from .engine import CoalitionEngine
 from .overrides import apply_overrides, overrides_of, show_value
+from .question import dated, role_of
 
 # verdicts from least to most willing to join (rules/concepts.py VERDICTS is in that order)
 VERDICT_ORDER = tuple(VERDICTS)
@@ -62,26 +63,20 @@ def towards(before: str, after: str) -> str:
 
 
 # ---- who is asked about a coalition ------------------------------------------------------------
+ASKED = ("member", "candidate")  # the roles a question is asked of; the others have no choice
+
+
 def roles(coalition, states) -> dict[str, str]:
-    """Each state's role for a coalition: leader, target, member or candidate."""
-    data = coalition.data
-    members = set(data.get("members") or [])
-    out = {}
-    for sid in sorted(states):
-        if sid == data["leader"]:
-            out[sid] = "leader"
-        elif sid == data.get("target"):
-            out[sid] = "target"
-        else:
-            out[sid] = "member" if sid in members else "candidate"
-    return out
+    """Each state's role for a coalition: leader, target, not-eligible, member or candidate."""
+    return {sid: role_of(states[sid], coalition)[0] for sid in sorted(states)}
 
 
-def answer_all(coalition, states, engine: CoalitionEngine | None = None) -> dict[str, Answer]:
-    """Every state that is neither the coalition's leader nor its target, asked (one engine)."""
+def answer_all(coalition, states, engine: CoalitionEngine | None = None,
+               as_of: int | None = None) -> dict[str, Answer]:
+    """Every state the coalition can be asked about, at the year asked (one engine)."""
     engine = engine or CoalitionEngine()
-    return {sid: ask(states[sid], coalition, engine)
-            for sid, role in roles(coalition, states).items() if role in ("member", "candidate")}
+    return {sid: ask(*dated(states[sid], coalition, as_of), engine)
+            for sid, role in roles(coalition, states).items() if role in ASKED}
 
 
 # ---- what-if -----------------------------------------------------------------------------------
@@ -476,14 +471,16 @@ def flips(state, coalition, engine: CoalitionEngine | None = None, pairs: bool =
 class Cell:
     state: str
     coalition: str
-    role: str  # leader, target, member, candidate
-    answer: Answer | None  # None for the leader and the target (not asked)
+    role: str  # leader, target, not-eligible, member, candidate
+    answer: Answer | None  # None where no question is asked
 
     def to_dict(self) -> dict:
         out = {"state": self.state, "coalition": self.coalition, "role": self.role}
         if self.answer is not None:
             out.update(verdict=self.answer.verdict, likelihood=self.answer.likelihood["term"],
-                       confidence=self.answer.confidence["level"])
+                       confidence=self.answer.confidence["level"],
+                       evidence_year=self.answer.dating["state"],
+                       contradicts_members=self.answer.contradicts_members)
         return out
 
 
@@ -492,23 +489,69 @@ class Matrix:
     states: list  # CaseFiles, sorted by id
     coalitions: list
     cells: dict  # (state id, coalition id) -> Cell
+    as_of: int | None = None
+
+    @property
+    def contradictions(self) -> list[Cell]:
+        """Listed members answered as staying out: the answer contradicts the coalition's file."""
+        return [cell for cell in self.cells.values()
+                if cell.answer is not None and cell.answer.contradicts_members]
 
     def to_dict(self) -> dict:
-        return {"states": [s.id for s in self.states], "coalitions": [c.id for c in self.coalitions],
+        return {"as_of": self.as_of,
+                "states": [s.id for s in self.states], "coalitions": [c.id for c in self.coalitions],
                 "cells": [self.cells[(s.id, c.id)].to_dict() for s in self.states
                           for c in self.coalitions]}
 
 
-def matrix(base, engine: CoalitionEngine | None = None) -> Matrix:
-    """Every state × every coalition of a case base; leaders and targets are marked, not asked."""
+def matrix(base, engine: CoalitionEngine | None = None, as_of: int | None = None) -> Matrix:
+    """Every state × every coalition of a case base, at the year asked; leaders, targets and
+    states a coalition is not open to are marked, not asked."""
     engine = engine or CoalitionEngine()
     states = [base.states[k] for k in sorted(base.states)]
     coalitions = [base.coalitions[k] for k in sorted(base.coalitions)]
     cells = {}
     for coalition in coalitions:
-        role_of = roles(coalition, base.states)
+        role = roles(coalition, base.states)
         for state in states:
-            role = role_of[state.id]
-            answer = ask(state, coalition, engine) if role in ("member", "candidate") else None
-            cells[(state.id, coalition.id)] = Cell(state.id, coalition.id, role, answer)
-    return Matrix(states, coalitions, cells)
+            answer = ask(*dated(state, coalition, as_of), engine) if role[state.id] in ASKED \
+                else None
+            cells[(state.id, coalition.id)] = Cell(state.id, coalition.id, role[state.id], answer)
+    return Matrix(states, coalitions, cells, as_of)
+
+
+# ---- the timeline ------------------------------------------------------------------------------
+@dataclass
+class TimelineYear:
+    year: int
+    answer: Answer
+    changes: list[dict]  # evidence that differs from the year before: source, path, a, b
+    moved: list[dict]  # mechanisms and judgments that moved: name, a, b
+
+    def to_dict(self) -> dict:
+        return {"year": self.year, "verdict": self.answer.verdict,
+                "likelihood": self.answer.likelihood, "confidence": self.answer.confidence,
+                "evidence_year": self.answer.dating, "changed": self.changes, "moved": self.moved}
+
+
+def timeline(state, coalition, engine: CoalitionEngine | None = None) -> list[TimelineYear]:
+    """The question asked at every year either file has evidence for, with what changed
+    between one year and the next (from the two years' traces, as `trace diff` reads them)."""
+    from .trace import diff, trace_record
+
+    engine = engine or CoalitionEngine()
+    years = sorted(set(state.evidence_years) | set(coalition.evidence_years
+                                                   if len(coalition.evidence_years) > 1 else ()))
+    out, previous = [], None
+    for year in years:
+        answer = ask(*dated(state, coalition, year), engine)
+        record = trace_record(answer, argv=[], assignments=[])
+        changes, moved = [], []
+        if previous is not None:
+            found = diff(previous, record)
+            changes = found["evidence"]
+            moved = [{"name": m["name"], "a": m["a"], "b": m["b"]} for m in found["mechanisms"]]
+            moved += [{"name": j["what"], "a": j["a"], "b": j["b"]} for j in found["judgment"]]
+        out.append(TimelineYear(year, answer, changes, moved))
+        previous = record
+    return out

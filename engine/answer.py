@@ -15,6 +15,7 @@ from digital_coalitions.rules.base import Stage
 
 from .engine import RULES, CoalitionEngine, Firing
 from .evidence import question_evidence
+from .question import role_of
 
 # (fact class, name in the answer, field holding its value or None for a yes/no fact)
 MECHANISMS = (
@@ -70,6 +71,19 @@ class Answer:
     facts: dict[int, dict] = field(repr=False)
     firings: list[Firing] = field(repr=False)
     unfired: list[tuple[str, list[int]]] = field(repr=False)
+    role: str = "candidate"  # member (listed in the coalition file) or candidate
+
+    @property
+    def dating(self) -> dict:
+        """The year asked, the year of each file's evidence, and what the reader must be told:
+        that no evidence was that early, or that the year is before the coalition was founded."""
+        return evidence_dating(self.state, self.coalition)
+
+    @property
+    def contradicts_members(self) -> bool:
+        """A listed member answered as staying out (of the coalition as founded, not a proposal)."""
+        return (self.role == "member" and self.verdict not in c.JOINING
+                and not self.dating["proposal"])
 
     def to_dict(self) -> dict:
         """The machine-readable answer (facts.md: at least these fields)."""
@@ -85,6 +99,9 @@ class Answer:
                        "claims": list(s.claims)} for s in self.chain],
             "rules_fired": self.rules_fired,
             "defaults": self.defaults,
+            "role": self.role,
+            "contradicts_members": self.contradicts_members,
+            "evidence_year": self.dating,
             "inputs": {kind: {"id": f.id, "path": str(f.path), "as_of": f.data.get("as_of"),
                               "sha256": f.sha256,
                               # values changed with --set: the file's hash, not its values
@@ -92,6 +109,22 @@ class Answer:
                                  if getattr(f, "overrides", ()) else {})}
                        for kind, f in (("state", self.state), ("coalition", self.coalition))},
         }
+
+
+def evidence_dating(state, coalition) -> dict:
+    dating = state.dating
+    year = dating.year if dating else state.data["as_of"]
+    asked = dating.asked if dating else None
+    founded = coalition.data.get("founded")
+    return {
+        "asked": asked,
+        "state": year,
+        "state_years": list(dating.years if dating else state.evidence_years),
+        "coalition": coalition.dating.year if coalition.dating else coalition.year,
+        "earliest_used": bool(dating and dating.earliest),
+        "proposal": founded is not None and (asked if asked is not None else year) < founded,
+        "founded": founded,
+    }
 
 
 def _run(state, coalition, engine: CoalitionEngine, stop_below=None):
@@ -151,4 +184,5 @@ def ask(state, coalition, engine: CoalitionEngine | None = None) -> Answer:
         facts=memory,
         firings=list(engine.firings),
         unfired=list(engine.unfired),
+        role="member" if role_of(state, coalition)[0] == "member" else "candidate",
     )

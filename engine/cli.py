@@ -11,9 +11,9 @@ from . import __version__
 from .answer import ask as ask_engine
 from .catalogue import render_catalogue
 from .loader import CaseError
-from .question import QuestionError, Resolver, case_directory
-from .cli_common import UsageProblem, cases_option, question_files, set_option
-from .render import render_json, render_text
+from .question import NotACandidate, QuestionError, Resolver, case_directory
+from .cli_common import UsageProblem, as_of_option, cases_option, question_files, set_option
+from .render import render_json, render_role, render_text
 
 BAD_INPUT = 2
 
@@ -28,6 +28,8 @@ class Program(click.Group):
             for line in str(error).splitlines():
                 click.echo(f"error: {line}", err=True)
             ctx.exit(BAD_INPUT)
+        except NotACandidate as role:  # an answer, not an error: there is no forecast to make
+            click.echo(render_role(role), nl=False)
 
 
 format_option = click.option("--format", "fmt", type=click.Choice(["text", "json"]),
@@ -45,10 +47,18 @@ def main():
 @cases_option
 @format_option
 @set_option
+@as_of_option
 @click.option("--trace", "with_trace", is_flag=True, help="Add the readable rule trace.")
-def ask(question, cases, fmt, assignments, with_trace):
+def ask(question, cases, fmt, assignments, as_of, with_trace):
     """Answer a question: "Will South Korea join Chip 4?", two names or IDs, or two YAML paths."""
-    answer = ask_engine(*question_files(question, cases, assignments))
+    try:
+        files = question_files(question, cases, assignments, as_of=as_of)
+    except NotACandidate as role:
+        if fmt != "json":
+            raise
+        click.echo(json.dumps(role.to_dict(), indent=2, ensure_ascii=False))
+        return
+    answer = ask_engine(*files)
     if fmt == "json":
         if with_trace:
             from .trace import trace_record

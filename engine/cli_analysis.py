@@ -16,7 +16,7 @@ from pathlib import Path
 import click
 
 from .output import write_output
-from .cli_common import UsageProblem, cases_option, question_files, set_option
+from .cli_common import UsageProblem, as_of_option, cases_option, question_files, set_option
 from .question import Resolver, case_directory
 
 output_option = click.option("-o", "--output", metavar="FILE",
@@ -74,14 +74,15 @@ def emit(text: str, output, protected=()) -> None:
 @output_option
 @templates_option
 @click.option("--date", metavar="YYYY-MM-DD", help="The memo's date (default: today).")
-def memo(question, cases, assignments, fmt, output, templates, date):
+@as_of_option
+def memo(question, cases, assignments, fmt, output, templates, date, as_of):
     """A briefing memo (ICD 203 style) on one question: judgments, alternatives, outlook, trace."""
     import jinja2
 
     from .memo import build_memo, icd203_problems, render_memo
 
     resolver = Resolver(case_directory(cases))  # one load of the case directory serves both
-    state, coalition = question_files(question, cases, assignments, resolver)
+    state, coalition = question_files(question, cases, assignments, resolver, as_of)
     _environment(templates)
     base = resolver.base
     try:
@@ -102,7 +103,8 @@ def memo(question, cases, assignments, fmt, output, templates, date):
 @set_option
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               show_default=True)
-def whatif(question, cases, assignments, fmt):
+@as_of_option
+def whatif(question, cases, assignments, fmt, as_of):
     """The answer before and after --set changes, and how the reasoning changed."""
     from .analysis import whatif as run_whatif
     from .render import environment
@@ -111,7 +113,7 @@ def whatif(question, cases, assignments, fmt):
     if not assignments:
         raise UsageProblem("whatif needs at least one --set PATH=VALUE; expected e.g. --set "
                        "industries.semiconductors.reliance.united-states.level=moderate")
-    state, coalition = question_files(question, cases, ())
+    state, coalition = question_files(question, cases, (), as_of=as_of)
     result = run_whatif(state, coalition, assignments)
     before = trace_record(result.before, argv=[], assignments=[])
     after = trace_record(result.after, argv=[], assignments=list(assignments))
@@ -136,12 +138,13 @@ def whatif(question, cases, assignments, fmt):
               help="Also search pairs of one-step changes.")
 @click.option("--workers", type=click.IntRange(1, 64), default=None,
               help="Processes for the search (default: 2 where the machine has them).")
-def flips(question, cases, assignments, fmt, pairs, workers):
+@as_of_option
+def flips(question, cases, assignments, fmt, pairs, workers, as_of):
     """The smallest changes of the evidence that change the verdict, most plausible first."""
     from .analysis import flips as find_flips
     from .render import environment
 
-    state, coalition = question_files(question, cases, assignments)
+    state, coalition = question_files(question, cases, assignments, as_of=as_of)
     result = find_flips(state, coalition, pairs=pairs, workers=workers)
     if fmt == "json":
         click.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
@@ -155,12 +158,13 @@ def flips(question, cases, assignments, fmt, pairs, workers):
 @click.option("--format", "fmt", type=click.Choice(["text", "csv", "json", "markdown"]),
               default="text", show_default=True)
 @output_option
-def matrix(cases, fmt, output):
+@as_of_option
+def matrix(cases, fmt, output, as_of):
     """Every state × every coalition (leaders and targets marked, not asked)."""
     from .analysis import matrix as run_matrix
     from .render import environment
 
-    result = run_matrix(Resolver(case_directory(cases)).base)
+    result = run_matrix(Resolver(case_directory(cases)).base, as_of=as_of)
     if fmt == "json":
         text = json.dumps(result.to_dict(), indent=2, ensure_ascii=False) + "\n"
     elif fmt == "csv":
@@ -174,12 +178,13 @@ def matrix(cases, fmt, output):
 def matrix_csv(result) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["state", "coalition", "role", "verdict", "likelihood", "confidence"])
+    columns = ("state", "coalition", "role", "verdict", "likelihood", "confidence",
+               "evidence_year", "contradicts_members")
+    writer.writerow(columns)
     for state in result.states:
         for coalition in result.coalitions:
             cell = result.cells[(state.id, coalition.id)].to_dict()
-            writer.writerow([cell["state"], cell["coalition"], cell["role"], cell.get("verdict", ""),
-                             cell.get("likelihood", ""), cell.get("confidence", "")])
+            writer.writerow([cell.get(name, "") for name in columns])
     return buffer.getvalue()
 
 
@@ -190,7 +195,8 @@ def matrix_csv(result) -> str:
 @output_option
 @templates_option
 @click.option("--highlight", metavar="STATE", help="Ring one state on the map.")
-def map_command(coalition_name, cases, output, templates, highlight):
+@as_of_option
+def map_command(coalition_name, cases, output, templates, highlight, as_of):
     """An SVG map: states by security dependency (x) and stranglehold (y), coloured by verdict."""
     import jinja2
 
@@ -202,7 +208,7 @@ def map_command(coalition_name, cases, output, templates, highlight):
     subject = resolver.find(highlight, "state").id if highlight else None
     _environment(templates)
     states = dict(resolver.base.states)
-    answers = answer_all(coalition, states)
+    answers = answer_all(coalition, states, as_of=as_of)
     names = {sid: s.data["name"] for sid, s in states.items()}
     try:
         svg = render_map(coalition, answers, roles(coalition, states), subject=subject,
@@ -218,18 +224,74 @@ def map_command(coalition_name, cases, output, templates, highlight):
 @cases_option
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               show_default=True)
-def outlook(coalition_name, cases, fmt):
+@as_of_option
+def outlook(coalition_name, cases, fmt, as_of):
     """How firm and how stable a coalition is: the outlook rules (O3-O6, A2-A4) over its members."""
     from .outlook import outlook as run_outlook
     from .render import environment
 
     resolver = Resolver(case_directory(cases))
     coalition = resolver.find(coalition_name, "coalition")
-    result = run_outlook(coalition, dict(resolver.base.states))
+    result = run_outlook(coalition.at(as_of), dict(resolver.base.states), as_of=as_of)
     if fmt == "json":
         click.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
         return
     click.echo(environment().get_template("outlook.txt.j2").render(o=result), nl=False)
 
 
-COMMANDS = (memo, whatif, flips, matrix, map_command, outlook)
+# ---- timeline ------------------------------------------------------------------------------------
+@click.command()
+@click.argument("question", nargs=-1, required=True)
+@cases_option
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True)
+def timeline(question, cases, fmt):
+    """The answer at every year of the evidence, with what changed from one year to the next."""
+    from .analysis import timeline as run_timeline
+    from .question import candidate
+    from .render import environment
+
+    state, coalition = Resolver(case_directory(cases)).pair(question)
+    candidate(state, coalition)
+    years = run_timeline(state, coalition)
+    if fmt == "json":
+        click.echo(json.dumps({"state": state.id, "coalition": coalition.id,
+                               "years": [y.to_dict() for y in years]},
+                              indent=2, ensure_ascii=False, default=str))
+        return
+    click.echo(environment().get_template("timeline.txt.j2").render(t=years), nl=False)
+
+
+# ---- backtest ------------------------------------------------------------------------------------
+@click.command()
+@cases_option
+@click.option("--decisions", metavar="FILE",
+              help="A decisions file (docs/decisions.md). Default: decisions.yaml of the case "
+                   "directory (the shipped corpus with the shipped cases).")
+@click.option("--part", type=click.Choice(["all", "tuning", "holdout"]), default="all",
+              show_default=True, help="Score the whole corpus or one part (docs/backtest.md).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text",
+              show_default=True)
+def backtest(cases, decisions, part, fmt):
+    """Answer every documented decision at its year and score the rules against the record."""
+    from .backtest import backtest as run_backtest
+    from .backtest import default_decisions, load_decisions
+    from .render import environment
+
+    base = Resolver(case_directory(cases)).base
+    path = Path(decisions) if decisions else default_decisions(base.directory)
+    result = run_backtest(load_decisions(path, base), base, path)
+    if fmt == "json":
+        score = result.part(part)
+        data = {"decisions_file": str(path), "cases": str(base.directory), "part": part,
+                **result.counts(), **score.to_dict(),
+                "parts": {name: result.part(name).summary()
+                          for name in (("all", "tuning", "holdout") if part == "all" else (part,))},
+                "later_evidence": result.later(score)}
+        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+        return
+    name = "backtest.md.j2" if fmt == "markdown" else "backtest.txt.j2"
+    click.echo(environment().get_template(name).render(b=result, part=part), nl=False)
+
+
+COMMANDS = (memo, whatif, flips, matrix, map_command, outlook, timeline, backtest)

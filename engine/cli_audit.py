@@ -13,7 +13,7 @@ import sys
 import click
 
 from . import trace as traces
-from .cli_common import UsageProblem, cases_option, question_files
+from .cli_common import UsageProblem, as_of_option, cases_option, question_files
 from .output import write_output
 
 BAD_INPUT, DIVERGED = 2, 1
@@ -53,12 +53,13 @@ def trace():
 @click.option("-o", "--output", metavar="FILE", help="Write the JSON trace here (atomically).")
 @click.option("--format", "fmt", type=click.Choice(["json", "text"]), default="json",
               show_default=True, help="What to print when there is no -o.")
-def record(question, cases, assignments, output, fmt):
+@as_of_option
+def record(question, cases, assignments, output, fmt, as_of):
     """Record the trace of "will STATE join COALITION?" (the default: `coalition trace STATE COALITION`)."""
     from .answer import ask
-    state, coalition = question_files(question, cases, assignments)
+    state, coalition = question_files(question, cases, assignments, as_of=as_of)
     data = traces.trace_record(ask(state, coalition), assignments=list(assignments),
-                               argv=command_line(question, cases, assignments, output))
+                               argv=command_line(question, cases, assignments, output, as_of))
     if output:
         write_output(output, traces.dumps(data), protected=(state.path, coalition.path))
         click.echo(f"trace of \"{data['question']}\" written to {output} "
@@ -69,11 +70,13 @@ def record(question, cases, assignments, output, fmt):
         click.echo(traces.dumps(data), nl=False)
 
 
-def command_line(question, cases, assignments, output) -> list[str]:
+def command_line(question, cases, assignments, output, as_of=None) -> list[str]:
     """The command as parsed, in one order: the same however it was typed or invoked."""
     argv = ["trace", *question]
     if cases:
         argv += ["--cases", cases]
+    if as_of is not None:
+        argv += ["--as-of", str(as_of)]
     for assignment in assignments:
         argv += ["--set", assignment]
     return argv + (["-o", output] if output else [])
@@ -125,7 +128,8 @@ def diff(first, second, fmt):
               help="Change one value of the evidence before asking (repeatable).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               show_default=True)
-def why(words, cases, assignments, fmt):
+@as_of_option
+def why(words, cases, assignments, fmt, as_of):
     """How was CONCEPT concluded, down to the evidence? Or why not, for a verdict it did not reach.
 
     \b
@@ -145,7 +149,7 @@ def why(words, cases, assignments, fmt):
     if len(words) < 2 or not concept or not question:
         raise UsageProblem("expected STATE COALITION CONCEPT, e.g. `coalition why south-korea chip4 "
                        "stranglehold`")
-    state, coalition = question_files(question, cases, assignments)
+    state, coalition = question_files(question, cases, assignments, as_of=as_of)
     try:
         result = explain(ask(state, coalition), concept)
     except ConceptError as error:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from .question import Resolver, case_directory
+from .question import Resolver, candidate, case_directory, dated
 
 
 class UsageProblem(Exception):
@@ -20,9 +20,18 @@ set_option = click.option(
          "industries.semiconductors.reliance.united-states.level=moderate (repeatable).")
 
 
-def question_files(question, cases, assignments, resolver=None):
-    """The two case files a question names, with any --set changes applied."""
-    state, coalition = (resolver or Resolver(case_directory(cases))).pair(question)
+as_of_option = click.option(
+    "--as-of", "as_of", type=click.IntRange(1000, 9999), metavar="YEAR",
+    help="Answer from the evidence dated at or before YEAR (default: the latest).")
+
+
+def question_files(question, cases, assignments, resolver=None, as_of=None):
+    """The two case files a question names, at the year asked, with any --set changes applied.
+
+    A state that is the coalition's leader or target, or one it is not open to, raises
+    NotACandidate: there is no forecast to make."""
+    state, coalition = dated(*(resolver or Resolver(case_directory(cases))).pair(question), as_of)
+    candidate(state, coalition)
     if assignments:
         from .overrides import apply_overrides
 

@@ -439,8 +439,9 @@ def _compose(text: str, ctx: _Ctx):
     return None
 
 
-def _parse(text: str, ctx: _Ctx):
-    """Text -> the top-level mapping, or None (problems recorded)."""
+def _parse(text: str, ctx: _Ctx, root_kind=MappingNode, expected="a mapping of fields "
+           "(key: value lines)", empty="a mapping of fields, e.g. 'id: south-korea'"):
+    """Text -> the top-level mapping (or ``root_kind``), or None (problems recorded)."""
     composed = _compose(text, ctx)
     if composed is None:
         return None
@@ -448,9 +449,9 @@ def _parse(text: str, ctx: _Ctx):
     try:
         if root is None:
             ctx.add("(file)", "the file is empty (no content other than blanks or comments)",
-                    "a mapping of fields, e.g. 'id: south-korea'")
+                    empty)
             return None
-        if not isinstance(root, MappingNode):
+        if not isinstance(root, root_kind):
             value = _build(root, (), ctx, loader)
             if value is _INVALID:
                 return None
@@ -458,8 +459,7 @@ def _parse(text: str, ctx: _Ctx):
                 what = "the document is empty (null)"
             else:
                 what = f"the document is {_got(value)}"
-            ctx.add("(file)", what, "a mapping of fields (key: value lines)",
-                    line=root.start_mark.line + 1)
+            ctx.add("(file)", what, expected, line=root.start_mark.line + 1)
             return None
         ctx.lines[()] = 1
         tree = _build(root, (), ctx, loader)
@@ -739,6 +739,8 @@ def _check_value(f: Field, v, path: tuple, ctx: _Ctx, kind: str):
     if t == "words":
         if not isinstance(v, list):
             return bad(f"got {_got(v)}")
+        if f.required and not v:
+            return bad("the list is empty", "at least one of " + ", ".join(f.words))
         words: list = []
         for i, item in enumerate(v):
             if item is _INVALID:
@@ -814,13 +816,25 @@ def _check_history(v, path: tuple, ctx: _Ctx, kind: str, bad):
     return years
 
 
+def _leaves(tree: dict, prefix: str = "") -> set[str]:
+    found = set()
+    for key, value in tree.items():
+        path = f"{prefix}{key}"
+        found |= _leaves(value, path + ".") if isinstance(value, dict) else {path}
+    return found
+
+
 def _merge(main: dict, year: dict) -> dict:
     """A history year written over the main evidence: mappings merged key by key, sources and
-    estimates added, every other value replaced."""
+    estimates added, every other value replaced (a value the year gives again is no longer the
+    main evidence's estimate)."""
     out = dict(main)
+    if isinstance(main.get("estimated"), list):
+        given = _leaves(year)
+        out["estimated"] = [p for p in main["estimated"] if p not in given]
     for key, value in year.items():
-        if key in S.ADDED_IN_HISTORY and isinstance(main.get(key), list):
-            out[key] = [*main[key], *value]
+        if key in S.ADDED_IN_HISTORY and isinstance(out.get(key), list):
+            out[key] = [*out[key], *value]
         elif isinstance(value, dict) and isinstance(main.get(key), dict):
             out[key] = _merge(main[key], value)
         else:
@@ -975,6 +989,40 @@ def load_file(path, kind: str | None = None) -> CaseFile:
         raise CaseError(problems or [(f"{loaded.ctx.file}:1: (file): could not be loaded; "
                                      "expected a valid case file")])
     return loaded.case()
+
+
+def load_entries(path, fields, kind: str, expected: str):
+    """A YAML file holding a list of entries, each a mapping checked against ``fields`` exactly
+    as a case file's fields are: every problem at once, one line each (``[i].field``).
+
+    Returns ((index, checked fields) per entry that is a mapping, the problem context): the
+    caller adds its own problems with ``ctx.add((i, name), what, expected)`` and raises
+    ``CaseError(ctx.messages())`` if there are any. Used for files of documented decisions."""
+    path = pathlib.Path(path)
+    ctx = _Ctx(_display(path))
+    entries: list = []
+    try:
+        raw = _read(path, ctx)
+        text = _decode(raw, ctx) if raw is not None else None
+        tree = _parse(text, ctx, SequenceNode, expected, expected) if text is not None else None
+        for i, item in enumerate(tree or []):
+            if not isinstance(item, dict):
+                ctx.add((i,), f"got {_got(item)}", expected)
+                continue
+            entries.append((i, _check_fields(fields, item, (i,), ctx, True, kind)))
+    except Exception as e:  # noqa: BLE001 - never a traceback: it becomes a problem line
+        ctx.add("(loader)", f"unexpected {type(e).__name__} while reading the file",
+                "a file the loader can read (please report this as a loader bug)")
+    return entries, ctx
+
+
+def suggest_id(ref: str, cases) -> str:
+    """' (did you mean …?)' for a mistyped id, from the ids, names and aliases of ``cases``."""
+    aliases = {}
+    for case in cases.values():
+        for name in [case.data.get("name", ""), *(case.data.get("aliases") or [])]:
+            aliases.setdefault(str(name).strip().lower(), case.id)
+    return _suggest_state(ref, sorted(cases), aliases)
 
 
 def _suggest_state(ref: str, ids, aliases: dict[str, str]) -> str:

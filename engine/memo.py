@@ -228,7 +228,8 @@ def build_memo(state, coalition, states: dict, engine: CoalitionEngine | None = 
     found = {}
 
     def meanwhile():  # this process asks the members and compiles while the workers search
-        found["outlook"] = coalition_outlook(coalition, states, engine, answers=known)
+        found["outlook"] = coalition_outlook(coalition, states, engine, answers=known,
+                                             as_of=state.dating.asked if state.dating else None)
         map_template(templates)
         if fmt:
             memo_template(fmt, templates)

@@ -17,10 +17,11 @@ from digital_coalitions.rules import outlook as ol
 from digital_coalitions.rules.base import rule_info
 from digital_coalitions.rules.concepts import ICD203
 
-from .analysis import roles
+from .analysis import ASKED, roles
 from .answer import Answer, ask
 from .compat import experta
 from .engine import RULES, CoalitionEngine
+from .question import dated
 from .rete import TypedReteMatcher
 
 TERMS = tuple(term for term, _, _ in ICD203)
@@ -89,7 +90,7 @@ class Finding:
 @dataclass
 class Outlook:
     coalition: object  # CaseFile
-    roles: dict[str, str]  # state id -> leader, target, member, candidate
+    roles: dict[str, str]  # state id -> leader, target, not-eligible, member, candidate
     answers: dict[str, Answer]  # every state asked, by id
     findings: list[Finding]
     rules_fired: list[str] = field(default_factory=list)
@@ -108,6 +109,12 @@ class Outlook:
     def candidates(self) -> list[str]:
         return [s for s, r in self.roles.items() if r == "candidate"]
 
+    @property
+    def contradictions(self) -> list[str]:
+        """Listed members the rules answer as staying out (the answer contradicts the file)."""
+        return [s for s in self.members if s in self.answers
+                and self.answers[s].contradicts_members]
+
     def name(self, state_id: str) -> str:
         answer = self.answers.get(state_id)
         return answer.state.data["name"] if answer else state_id
@@ -122,6 +129,7 @@ class Outlook:
             "name": self.coalition.data["name"],
             "members": {s: _member(self.answers[s]) for s in self.members if s in self.answers},
             "candidates": {s: _member(self.answers[s]) for s in self.candidates},
+            "contradicts_members": self.contradictions,
             "findings": [f.to_dict() for f in self.findings],
             "rules_fired": self.rules_fired,
         }
@@ -163,18 +171,18 @@ def profile_fact(coalition) -> ol.CoalitionProfile:
 
 
 def outlook(coalition, states, engine: CoalitionEngine | None = None,
-            answers: dict[str, Answer] | None = None) -> Outlook:
-    """The outlook of ``coalition`` over ``states`` (id -> CaseFile), from the outlook rules.
+            answers: dict[str, Answer] | None = None, as_of: int | None = None) -> Outlook:
+    """The outlook of ``coalition`` over ``states`` (id -> CaseFile), from the outlook rules,
+    at the year asked (each state's latest evidence by default).
 
     ``answers`` may carry answers already computed (the memo's own question, with --set).
     """
     role_of = roles(coalition, states)
     known = dict(answers or {})
-    missing = [sid for sid, r in role_of.items() if r in ("member", "candidate")
-               and sid not in known]
+    missing = [sid for sid, r in role_of.items() if r in ASKED and sid not in known]
     if missing:
         engine = engine or CoalitionEngine()
-        known.update({sid: ask(states[sid], coalition, engine) for sid in missing})
+        known.update({sid: ask(*dated(states[sid], coalition, as_of), engine) for sid in missing})
     facts = [profile_fact(coalition)]
     facts += [member_fact(known[sid], role_of[sid]) for sid in sorted(known)]
     rules = OutlookEngine()

@@ -86,3 +86,57 @@ class Resolver:
     def pair(self, words: tuple[str, ...]):
         state_ref, coalition_ref = split_question(words)
         return self.find(state_ref, "state"), self.find(coalition_ref, "coalition")
+
+
+# ---- when: the year of the evidence ------------------------------------------------------------
+def dated(state, coalition, as_of: int | None = None):
+    """The two files' evidence for a question about ``as_of`` (None: the state's latest year).
+
+    Each file gives its evidence dated at or before the year asked, the latest such (its earliest
+    where none is that early). Without a year, the state's latest evidence answers, and the
+    coalition's evidence for that same year."""
+    state = state.at(as_of)
+    year = as_of if as_of is not None else state.dating.year
+    return state, coalition.at(year)
+
+
+# ---- who: leaders, targets and states a coalition is not open to ---------------------------------
+class NotACandidate(Exception):
+    """A question about a state that has a role in the coalition, or no place in it: no forecast."""
+
+    def __init__(self, role: str, reason: str, state, coalition):
+        super().__init__(reason)
+        self.role, self.reason, self.state, self.coalition = role, reason, state, coalition
+
+    def to_dict(self) -> dict:
+        return {"state": self.state.id, "coalition": self.coalition.id,
+                "question": f"Will {self.state.data['name']} join {self.coalition.data['name']}?",
+                "role": self.role, "verdict": None, "reason": self.reason}
+
+
+def role_of(state, coalition) -> tuple[str, str]:
+    """(role, reason): leader, target or not-eligible, each with why; else member or candidate.
+
+    A coalition's leader and target are states with a role in it, not a choice about it (D2); a
+    coalition ``open_to`` a list of states or kinds of state has no place for the others."""
+    data, name = coalition.data, coalition.data["name"]
+    who = state.data["name"]
+    if state.id == data["leader"]:
+        return "leader", f"{who} leads {name}: it is the coalition's leader, not a candidate"
+    if state.id == data.get("target"):
+        return "target", f"{who} is the target {name} is aimed at, not a candidate"
+    open_to = data.get("open_to") or ()
+    if open_to and state.id not in open_to and state.data.get("kind", "state") not in open_to:
+        return "not-eligible", (f"{who} is not eligible: {name} is open to "
+                                f"{', '.join(open_to)} only (open_to in {coalition.path.name})")
+    if state.id in (data.get("members") or ()):
+        return "member", f"{who} is a listed member of {name}"
+    return "candidate", f"{who} is a candidate for {name}"
+
+
+def candidate(state, coalition) -> str:
+    """The role of a state that can be asked about (member or candidate), else NotACandidate."""
+    role, reason = role_of(state, coalition)
+    if role not in ("member", "candidate"):
+        raise NotACandidate(role, reason, state, coalition)
+    return role

@@ -26,5 +26,10 @@ def render_text(answer, templates: Path | None = None) -> str:
     return environment(templates).get_template("answer.txt.j2").render(a=answer)
 
 
+def render_role(role) -> str:
+    """The answer to a question about a state that is not a candidate (leader, target, not open)."""
+    return environment().get_template("role.txt.j2").render(r=role)
+
+
 def render_json(answer) -> str:
     return json.dumps(answer.to_dict(), indent=2, ensure_ascii=False) + "\n"

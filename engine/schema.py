@@ -236,6 +236,8 @@ _SCALE_LIST = (
                                   "partial-alliances", "alliances"),
           doc="how much the coalition rests on alliances (S6; Table 1)"),
     Scale("framing", ("softened", "confrontational"), doc="C5"),
+    Scale("verdict", ("conflict", "declines", "resists", "joins-loosely", "joins-reluctantly",
+                      "joins"), ordered=False, doc="the six verdicts (facts.md, The answer)"),
     Scale("commitment", COMMITMENTS, ordered=False,
           doc="what a coalition's members commit to; what a state objects to (C3)"),
 )
@@ -461,7 +463,20 @@ COALITION_FIELDS: tuple[Field, ...] = (
            "that year from the main evidence", default=None),
 )
 
-KINDS: dict[str, tuple[Field, ...]] = {"state": STATE_FIELDS, "coalition": COALITION_FIELDS}
+# An entry of a decisions file (docs/decisions.md): what a state did, for `coalition backtest`.
+DECISION_FIELDS: tuple[Field, ...] = (
+    Field("state", "slug", required=True, doc="a state id of the case directory"),
+    Field("coalition", "slug", required=True, doc="a coalition id of the case directory"),
+    Field("as_of", "year", required=True, doc="the year the decision was taken"),
+    Field("accept", "words", scale="verdict", required=True,
+          doc="the verdicts that count as right"),
+    Field("joins", "bool", required=True, doc="whether the state joined in any form"),
+    Field("why", "string", required=True, doc="what happened, with dates"),
+    Field("source", "string", required=True, doc="where that is recorded"),
+)
+
+KINDS: dict[str, tuple[Field, ...]] = {"state": STATE_FIELDS, "coalition": COALITION_FIELDS,
+                                       "decision": DECISION_FIELDS}
 
 # What a ``history`` year cannot change: who the file is about, and the main evidence's year.
 # ``sources`` and ``estimated`` of a year are added to the main ones; every other field it gives

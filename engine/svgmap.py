@@ -67,6 +67,7 @@ class Point:
     y: float
     role: str
     subject: bool
+    contradicts: bool = False  # a listed member the rules answer as staying out
 
 
 def _column(level: str) -> int:
@@ -110,7 +111,8 @@ def layout(answers: dict, roles: dict, subject: str | None = None) -> list[Point
         for i, (name, sid, answer) in enumerate(found):
             points.append(Point(sid, name, answer.verdict, VERDICT_COLOURS[answer.verdict],
                                 LEFT + col * CELL_W + 14, round(start + i * ROW, 1),
-                                roles.get(sid, "candidate"), sid == subject))
+                                roles.get(sid, "candidate"), sid == subject,
+                                answer.contradicts_members))
     return points
 
 
@@ -150,6 +152,9 @@ def map_context(coalition, answers: dict, roles: dict, subject: str | None = Non
     names = names or {}
     leader_target = [f"{names.get(sid, sid)} ({role})" for sid, role in sorted(roles.items())
                      if role in ("leader", "target")]
+    closed = sum(1 for role in roles.values() if role == "not-eligible")
+    if closed:
+        leader_target.append(f"{closed} state{'s' if closed != 1 else ''} it is not open to")
     rows = grid(answers)
     plot_h = sum(r["h"] for r in rows)
     return {

@@ -30,7 +30,7 @@ from .loader import CaseError, load_file
 from .render import environment
 
 FORMAT = "digital-coalitions-trace"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: the evidence year (evidence_year), for --as-of and case histories
 MAX_TRACE_BYTES = 32 * 1024 * 1024
 EXPECTED = "a trace written by `coalition trace STATE COALITION -o FILE`"
 
@@ -145,6 +145,7 @@ def trace_record(answer, argv=None, assignments=None) -> dict:
         "command": argv,
         "assignments": list(_assignments(argv) if assignments is None else assignments),
         "question": f"Will {answer.state.data['name']} join {answer.coalition.data['name']}?",
+        "evidence_year": _plain(answer.dating),
         "state": answer.state.id,
         "coalition": answer.coalition.id,
         "verdict": answer.verdict,
@@ -187,7 +188,8 @@ FIRING_KEYS = {"step": int, "rule": str, "title": str, "claims": list, "salience
 UNFIRED_KEYS = {"rule": str, "title": str, "salience": int, "facts": list, "blocked_by": list}
 INPUT_KEYS = {"kind": str, "id": str, "path": str, "sha256": str}
 TOP_KEYS = {"format": str, "format_version": int, "tool": dict, "rule_base": dict, "inputs": list,
-            "command": list, "assignments": list, "question": str, "state": str,
+            "command": list, "assignments": list, "question": str, "evidence_year": dict,
+            "state": str,
             "coalition": str, "verdict": str, "likelihood": dict, "confidence": dict,
             "mechanisms": dict, "defaults": list, "evidence": list, "firings": list,
             "unfired": list, "digest": str}
@@ -320,8 +322,13 @@ def rerun(record: dict) -> dict:
     """Ask the engine again from the recorded input files (and --set changes); a fresh record."""
     from .answer import ask
 
+    from .question import dated
+
     cases = {item["kind"]: load_file(item["path"], kind=item["kind"]) for item in record["inputs"]}
-    state, coalition = cases["state"], cases["coalition"]
+    asked = record["evidence_year"].get("asked")
+    if asked is not None and (isinstance(asked, bool) or not isinstance(asked, int)):
+        raise TraceError([f"evidence_year.asked is {asked!r}; expected a year or null"])
+    state, coalition = dated(cases["state"], cases["coalition"], asked)
     if record["assignments"]:
         from .overrides import apply_overrides
 

@@ -49,6 +49,9 @@ VERDICTS = {
     "joins-reluctantly": {"band": (3, 5), "base": 4},
     "joins": {"band": (4, 6), "base": 5},
 }
+# the verdicts that are a way of joining (the backtest's "joins"; a member answered otherwise is
+# answered against the coalition file's own list)
+JOINING = ("joins-loosely", "joins-reluctantly", "joins")
 
 
 # ---- evidence ----------------------------------------------------------------------------------

@@ -27,7 +27,6 @@ from .concepts import COMPENSATION, SACRIFICE, SECURITY_DEPENDENCY, STRANGLEHOLD
 Fact = experta.Fact
 MATCH, NOT, OR = experta.MATCH, experta.NOT, experta.OR
 
-JOINING = ("joins", "joins-reluctantly", "joins-loosely")
 STAYING_OUT = ("resists", "declines", "conflict")
 TREATY = ("bilateral-treaty", "collective-defence")
 ELEMENTS = {

@@ -93,7 +93,7 @@ def test_classification_rules_consult_only_the_factors_of_their_concept(korea):
 
 def test_header_names_version_rule_base_inputs_command_and_verdict(korea):
     answer, record = korea
-    assert record["format"] == "digital-coalitions-trace" and record["format_version"] == 1
+    assert record["format"] == "digital-coalitions-trace" and record["format_version"] == 2
     assert record["tool"]["version"] == __version__
     rules_dir = Path(str(files("digital_coalitions.rules")))
     digest = hashlib.sha256()
