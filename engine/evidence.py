@@ -10,6 +10,7 @@ every other absent value takes its documented default and is reported as assumed
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from digital_coalitions.rules.concepts import (
@@ -21,7 +22,10 @@ from digital_coalitions.rules.concepts import (
     Pressure,
     Question,
     Reliance,
+    Estimated,
     SetByHand,
+    SourceOrigins,
+    SourceRecency,
     Sourcing,
     TargetRelation,
     Tie,
@@ -33,6 +37,9 @@ TIE_FIELDS = ("alliance", "institutionalisation", "existential_threat", "extende
 TRAITS = ("demand", "framing", "status", "pillar", "organisational_base")
 ABSENT_INDUSTRY = {"position": "lagging", "weight": "low", "catch_up": False}
 ABSENT_TARGET = {"threat_perception": "low", "retaliation_risk": "low"}
+# fields added after facts.md (docs/case-files.md): read with the default that changes nothing
+EXPOSURE = ("installed_share", "import_share")
+YEAR = re.compile(r"\b(19[5-9]\d|20\d\d)\b")
 
 
 @dataclass(frozen=True)
@@ -50,17 +57,28 @@ def question_evidence(state, coalition):
     """The facts to declare for "will ``state`` join ``coalition``?", and the values assumed."""
     s, c = state.data, coalition.data
     leader, target, domain = c["leader"], c.get("target"), c.get("domain")
+    dating = state.dating
     facts = [Question(state=state.id, coalition=coalition.id, leader=leader, target=target,
-                      domain=domain)]
+                      domain=domain, year=s["as_of"], earliest=bool(dating and dating.earliest))]
     assumed = [Assumed("coalition", p) for p in coalition.defaults if _bears(p, TRAITS + ("offers", "pressure"))]
 
     def add(kind, source, path, field, value):
         facts.append(kind(field=field, value=value, source=source, path=path))
 
     # the coalition, as it applies to this state
-    for trait in TRAITS:
-        add(CoalitionTrait, "coalition", trait, trait, c.get(trait))
     own = (c.get("per_member") or {}).get(state.id, {})
+    for trait in TRAITS:
+        if trait in own:  # one demand per member (per_member.*.demand)
+            add(CoalitionTrait, "coalition", f"per_member.{state.id}.{trait}", trait, own[trait])
+        else:
+            add(CoalitionTrait, "coalition", trait, trait, c.get(trait))
+    add(CoalitionTrait, "coalition", "commitments", "commitments", tuple(c.get("commitments") or ()))
+    restricted = own.get("restricted_share", c.get("restricted_share"))
+    add(CoalitionTrait, "coalition", f"per_member.{state.id}.restricted_share"
+        if "restricted_share" in own else "restricted_share", "restricted_share",
+        1.0 if restricted is None else restricted)
+    add(CoalitionTrait, "coalition", "target_product_cut_off", "target_product_cut_off",
+        c.get("target_product_cut_off"))
     for section, kind in (("offers", Offer), ("pressure", Pressure)):
         merged = {**(c.get(section) or {}), **(own.get(section) or {})}
         for name, given in sorted(merged.items()):
@@ -80,10 +98,14 @@ def question_evidence(state, coalition):
     else:
         for name in TIE_FIELDS:
             add(Tie, "state", f"ties.{leader}.{name}", name, tie.get(name))
+        add(Tie, "state", f"ties.{leader}.threat_from", "threat_from",
+            tuple(tie.get("threat_from") or ()))
         assumed += [Assumed("state", p) for p in state.defaults if p.startswith(f"ties.{leader}.")]
 
     for name in ("strategic_autonomy", "government_alignment"):
         add(Autonomy, "state", f"autonomy.{name}", name, (s.get("autonomy") or {}).get(name))
+    add(Autonomy, "state", "autonomy.objects_to", "objects_to",
+        tuple((s.get("autonomy") or {}).get("objects_to") or ()))
     assumed += [Assumed("state", p) for p in state.defaults if p.startswith("autonomy.")]
 
     # the state's industry in the coalition's domain
@@ -113,6 +135,9 @@ def question_evidence(state, coalition):
             if exposure is None or path in state.defaults:
                 assumed.append(Assumed("state", path))
             add(Industry, "state", path, "export_share", share)
+            for name in EXPOSURE:
+                add(Industry, "state", f"{base}.target_exposure.{target}.{name}", name,
+                    (exposure or {}).get(name, 0.0))
 
     # the state's relation with the target
     if target:
@@ -124,15 +149,34 @@ def question_evidence(state, coalition):
             assumed += [Assumed("state", p) for p in state.defaults if p.startswith(f"targets.{target}.")]
         for name in ABSENT_TARGET:
             add(TargetRelation, "state", f"targets.{target}.{name}", name, relation.get(name))
+        add(TargetRelation, "state", f"targets.{target}.trade_share", "trade_share",
+            relation.get("trade_share", 0.0))
 
     # values changed with --set are suppositions: the confidence rules must know (CF-04)
     facts += [SetByHand(case=kind, path=o.path) for kind, case in (("state", state),
               ("coalition", coalition)) for o in getattr(case, "overrides", ())]
-    facts.append(Sourcing(source="state", value=len(s.get("sources") or []), path="sources"))
-    facts.append(Sourcing(source="coalition", value=len(c.get("sources") or []), path="sources"))
+    for kind, data in (("state", s), ("coalition", c)):
+        cited = list(data.get("sources") or [])
+        facts.append(Sourcing(source=kind, value=len(cited), path="sources"))
+        facts.append(SourceOrigins(source=kind, value=len({origin(t) for t in cited}),
+                                   path="sources"))
+        years = [int(y) for t in cited for y in YEAR.findall(t)]
+        facts.append(SourceRecency(source=kind, value=max(years, default=0), path="sources"))
+    read = {f["path"] for f in facts if isinstance(f, (Tie, Autonomy, Industry, Reliance,
+                                                       TargetRelation))}
+    facts += [Estimated(case="state", path=p) for p in sorted(set(s.get("estimated") or ()))
+              if p in read]
     assumed = sorted(set(assumed), key=str)
     facts += [Defaulted(case=a.case, path=a.path) for a in assumed]
     return facts, assumed
+
+
+def origin(source: str) -> str:
+    """Who a source line cites: its text before the first comma, colon or parenthesis, in
+    lower case ("Liu 2024, Chip 4 section: …" -> "liu 2024"). Lines with the same origin are
+    not independent of each other (ICD 203)."""
+    head = re.split(r"[,:(;]", source.strip(), maxsplit=1)[0]
+    return re.sub(r"^(the|a)\s+", "", " ".join(head.lower().split()))
 
 
 def _bears(path: str, sections) -> bool:

@@ -99,6 +99,18 @@ class Sourcing(Evidence):
     """How many sources a case file cites (``value``)."""
 
 
+class SourceOrigins(Evidence):
+    """How many independent origins a case file's sources have (``value``)."""
+
+
+class SourceRecency(Evidence):
+    """The latest year a case file's sources cite (``value``; 0 if none)."""
+
+
+class Estimated(Fact):
+    """A value the case file marks as an estimate, not a sourced figure (``estimated``)."""
+
+
 class SetByHand(Fact):
     """A value changed with ``--set`` for a what-if: supposed, not the case file's evidence."""
 

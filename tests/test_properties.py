@@ -247,7 +247,7 @@ def test_t1_complex_coalition_without_stranglehold_or_security_pressure_is_never
                             "reliance none": {f"{RELIANCE}.level": "none"},
                             "no domain": {}}[no_hold])
     coalition = changed(coalition, {
-        "demand": "complex", "pressure.security_cutoff": False,
+        "demand": "complex", f"{OWN}.demand": None, "pressure.security_cutoff": False,
         f"{OWN}.pressure.security_cutoff": None,
         **({"domain": None} if no_hold == "no domain" else {"domain": DOMAIN})})
     answer = asker(state, coalition)
@@ -271,7 +271,7 @@ def test_t7_complex_demand_and_significant_stranglehold_without_security_tie_is_
     state, coalition = case
     state = changed(state, {**hold, **({TIE: None} if no_tie == "no tie entry"
                                        else {f"{TIE}.alliance": "none"})})
-    coalition = changed(coalition, {"demand": "complex", "domain": DOMAIN})
+    coalition = changed(coalition, {"demand": "complex", f"{OWN}.demand": None, "domain": DOMAIN})
     answer = asker(state, coalition)
     assert answer.mechanisms["stranglehold"] in ("significant", "decisive")
     assert answer.mechanisms["security_dependency"] == "none"
@@ -287,7 +287,7 @@ def test_s5_simple_coalition_high_dependency_low_autonomy_is_joined(asker, case,
     state = changed(state, {f"{TIE}.alliance": alliance, f"{TIE}.existential_threat": "high",
                             f"{TIE}.abandonment_fear": "high",
                             "autonomy.strategic_autonomy": "low"})
-    coalition = changed(coalition, {"demand": "simple"})
+    coalition = changed(coalition, {"demand": "simple", f"{OWN}.demand": None})
     answer = asker(state, coalition)
     dependency = answer.mechanisms["security_dependency"]
     assume(SECURITY_DEPENDENCY.index(dependency) >= SECURITY_DEPENDENCY.index("high"))
