@@ -25,6 +25,7 @@ MECHANISMS = (
     (c.NarrativeReceptiveness, "narrative_receptiveness", "level"),
     (c.StatusAnxiety, "status_anxiety", None),
     (c.SecurityLeverage, "security_leverage", None),
+    (c.ThreatFromTarget, "threat_from_target", None),
     (c.Stranglehold, "stranglehold", "level"),
     (c.Malposition, "malposition", None),
     (c.FirmLevelStranglehold, "firm_level_stranglehold", None),
@@ -35,6 +36,8 @@ MECHANISMS = (
     (c.Compensation, "compensation", "level"),
     (c.AutonomyPressure, "autonomy_pressure", "level"),
     (c.ObjectionToFraming, "objection_to_framing", None),
+    (c.ObjectionToContent, "objection_to_content", "commitment"),
+    (c.LittleToSacrifice, "little_to_sacrifice", None),
     (c.GovernmentPace, "government_pace", "pace"),
     (c.Compulsion, "compulsion", "source"),
     (c.CoalitionForm, "coalition_form", "form"),
@@ -43,9 +46,10 @@ MECHANISMS = (
 )
 
 # the steps of the argument, in the paper's order, for the short chain in the answer
-CHAIN = ("security_dependency", "security_leverage", "stranglehold", "malposition",
-         "firm_level_stranglehold", "interest_sacrifice", "compensation", "autonomy_pressure",
-         "objection_to_framing", "compulsion", "coalition_form")
+CHAIN = ("security_dependency", "threat_from_target", "security_leverage", "stranglehold",
+         "malposition", "firm_level_stranglehold", "interest_sacrifice", "little_to_sacrifice",
+         "compensation", "autonomy_pressure", "objection_to_framing", "objection_to_content",
+         "compulsion", "coalition_form")
 
 
 @dataclass
@@ -159,8 +163,8 @@ def ask(state, coalition, engine: CoalitionEngine | None = None) -> Answer:
             mechanisms[name] = None if value_field else False
             continue
         value = found[0][value_field] if value_field else True
-        if name == "compulsion":
-            value = sorted(f["source"] for f in found)
+        if name in ("compulsion", "objection_to_content"):
+            value = sorted(f[value_field] for f in found)
         mechanisms[name] = value
         if name in CHAIN:
             info = RULES[asserted_by[found[0]["__factid__"]].rule]
@@ -175,7 +179,8 @@ def ask(state, coalition, engine: CoalitionEngine | None = None) -> Answer:
         state=state,
         coalition=coalition,
         verdict=verdict["value"],
-        likelihood={"term": likelihood["term"], "range": [likelihood["low"], likelihood["high"]]},
+        likelihood={"term": likelihood["term"], "range": [likelihood["low"], likelihood["high"]],
+                    "figure": likelihood["figure"]},
         confidence={"level": confidence["level"], "basis": list(confidence["basis"])},
         mechanisms=mechanisms,
         chain=chain,

@@ -72,7 +72,8 @@ def question_evidence(state, coalition):
             add(CoalitionTrait, "coalition", f"per_member.{state.id}.{trait}", trait, own[trait])
         else:
             add(CoalitionTrait, "coalition", trait, trait, c.get(trait))
-    add(CoalitionTrait, "coalition", "commitments", "commitments", tuple(c.get("commitments") or ()))
+    for i, word in enumerate(c.get("commitments") or ()):  # one fact per word, matched by value
+        add(CoalitionTrait, "coalition", f"commitments[{i}]", "commitments", word)
     restricted = own.get("restricted_share", c.get("restricted_share"))
     add(CoalitionTrait, "coalition", f"per_member.{state.id}.restricted_share"
         if "restricted_share" in own else "restricted_share", "restricted_share",
@@ -98,14 +99,14 @@ def question_evidence(state, coalition):
     else:
         for name in TIE_FIELDS:
             add(Tie, "state", f"ties.{leader}.{name}", name, tie.get(name))
-        add(Tie, "state", f"ties.{leader}.threat_from", "threat_from",
-            tuple(tie.get("threat_from") or ()))
+        for i, source in enumerate(tie.get("threat_from") or ()):
+            add(Tie, "state", f"ties.{leader}.threat_from[{i}]", "threat_from", source)
         assumed += [Assumed("state", p) for p in state.defaults if p.startswith(f"ties.{leader}.")]
 
     for name in ("strategic_autonomy", "government_alignment"):
         add(Autonomy, "state", f"autonomy.{name}", name, (s.get("autonomy") or {}).get(name))
-    add(Autonomy, "state", "autonomy.objects_to", "objects_to",
-        tuple((s.get("autonomy") or {}).get("objects_to") or ()))
+    for i, word in enumerate((s.get("autonomy") or {}).get("objects_to") or ()):
+        add(Autonomy, "state", f"autonomy.objects_to[{i}]", "objects_to", word)
     assumed += [Assumed("state", p) for p in state.defaults if p.startswith("autonomy.")]
 
     # the state's industry in the coalition's domain
@@ -162,8 +163,8 @@ def question_evidence(state, coalition):
                                    path="sources"))
         years = [int(y) for t in cited for y in YEAR.findall(t)]
         facts.append(SourceRecency(source=kind, value=max(years, default=0), path="sources"))
-    read = {f["path"] for f in facts if isinstance(f, (Tie, Autonomy, Industry, Reliance,
-                                                       TargetRelation))}
+    read = {re.sub(r"\[\d+\]$", "", f["path"]) for f in facts
+            if isinstance(f, (Tie, Autonomy, Industry, Reliance, TargetRelation))}
     facts += [Estimated(case="state", path=p) for p in sorted(set(s.get("estimated") or ()))
               if p in read]
     assumed = sorted(set(assumed), key=str)

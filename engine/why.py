@@ -53,7 +53,10 @@ def rule_objects() -> dict:
 
 @lru_cache(maxsize=None)
 def conclusions(rule_id: str) -> tuple[tuple[str, tuple], ...]:
-    """What a rule declares, read from its source: ((fact class, ((field, literal), ...)), ...)."""
+    """What a rule declares: as the rule says (``concludes``), else read from its source
+    ((fact class, ((field, literal), ...)), ...)."""
+    if RULES[rule_id].concludes:
+        return RULES[rule_id].concludes
     function = rule_objects()[rule_id]._wrapped
     try:
         tree = ast.parse(textwrap.dedent(inspect.getsource(function)))
@@ -194,6 +197,9 @@ def condition(answer, rule_id: str, pattern, text: str, depth: int = 1) -> dict:
                               f"{RULES[rule_id].salience})") if firing else "but the case files say so"
             for fid in hits:
                 result["evidence"] += evidence_beneath(answer, fid)
+        return result
+    if isinstance(pattern, CE.TEST):  # a comparison of values the patterns before it bound
+        result["note"] = "a comparison of the values above"
         return result
     if isinstance(pattern, (CE.OR, CE.AND)):
         parts = [condition(answer, rule_id, p, describe_part(p), depth) for p in pattern]

@@ -11,7 +11,14 @@ from __future__ import annotations
 from digital_coalitions.compat import experta
 
 from .base import Stage, rule
-from .concepts import Autonomy, AutonomyPressure, CoalitionTrait, GovernmentPace, ObjectionToFraming
+from .concepts import (
+    Autonomy,
+    AutonomyPressure,
+    CoalitionTrait,
+    GovernmentPace,
+    ObjectionToContent,
+    ObjectionToFraming,
+)
 
 MATCH = experta.MATCH
 
@@ -39,6 +46,20 @@ class AutonomyRules:
         initiative was eventually downgraded" (C3).
         """
         self.declare(ObjectionToFraming())
+
+    @rule("AU-04", "Objection to what members commit to",
+          Autonomy(field="objects_to", value=MATCH.commitment),
+          CoalitionTrait(field="commitments", value=MATCH.commitment),
+          claims=("C3", "D3"), stage=Stage.MECHANISM)
+    def objects_to_content(self, commitment):
+        """Concludes the ally objects to what the coalition asks its members to commit to.
+
+        Allies have "their own security concerns, normative cognitions … and understanding of
+        relevant agendas" (C3); a declaration is its content (D3), so a state that has refused a
+        commitment on the record (data localisation against free data flows, Internet shutdowns)
+        objects to a text that demands it, whatever its security ties.
+        """
+        self.declare(ObjectionToContent(commitment=commitment))
 
     @rule("AU-03", "The government sets the pace",
           Autonomy(field="government_alignment", value=MATCH.stance),

@@ -49,14 +49,23 @@ class RuleInfo:
     function: str
     doc: str
     conditions: tuple[str, ...] = ()
-
+    reading: str = "paper"  # "paper", or "project": this project's reading, not the paper's claim
+    concludes: tuple = ()  # ((fact class name, ((field, literal), ...)), ...) if declared
     @property
     def summary(self) -> str:
         return self.doc.strip().splitlines()[0] if self.doc.strip() else ""
 
 
-def rule(rule_id: str, title: str, *patterns, claims, stage: Stage, rank: int = 0):
-    """Declare an experta rule with an identity. ``rank`` orders rules inside one stage."""
+READINGS = ("paper", "project")
+
+
+def rule(rule_id: str, title: str, *patterns, claims, stage: Stage, rank: int = 0,
+         reading: str = "paper", concludes: tuple = ()):
+    """Declare an experta rule with an identity. ``rank`` orders rules inside one stage;
+    ``reading`` "project" marks a rule that is this project's reading of the paper rather than a
+    claim the paper makes; ``concludes`` says what it declares, where its source cannot."""
+    if reading not in READINGS:
+        raise ValueError(f"reading must be one of {READINGS}, not {reading!r}")
 
     def decorate(function):
         info = RuleInfo(
@@ -69,6 +78,8 @@ def rule(rule_id: str, title: str, *patterns, claims, stage: Stage, rank: int = 
             function=function.__name__,
             doc=inspect.cleandoc(function.__doc__ or ""),
             conditions=tuple(describe(p) for p in patterns),
+            reading=reading,
+            concludes=tuple(concludes),
         )
         function.rule_info = info
         return Rule(*patterns, salience=info.salience)(function)
@@ -117,6 +128,16 @@ def share_at_least(threshold: float):
     return _named(lambda v: _is_share(v) and v >= threshold, f"at least {threshold:g}")
 
 
+def share_below(threshold: float):
+    return _named(lambda v: _is_share(v) and v < threshold, f"below {threshold:g}")
+
+
+def compare(test, words):
+    """An experta TEST over values bound by the patterns before it, named for the catalogue."""
+    test.__name__ = test.__qualname__ = words
+    return experta.TEST(test)
+
+
 def level_of(score: int, bands: tuple[tuple[int, str], ...]) -> str:
     """The level whose lower bound is the highest one not above ``score``."""
     chosen = bands[0][1]
@@ -154,6 +175,8 @@ def _value(v) -> str:
 def describe(pattern) -> str:
     """A rule's condition as a person would say it: 'tie: alliance is one of ...'."""
     ce = experta.conditionalelement
+    if isinstance(pattern, ce.TEST):
+        return pattern[0].__name__
     if isinstance(pattern, ce.NOT):
         return "no " + " and ".join(re.sub(r"^a ", "", describe(p)) for p in pattern)
     if isinstance(pattern, ce.OR):

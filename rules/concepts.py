@@ -40,14 +40,15 @@ ICD203 = (
 )
 
 # verdicts, from least to most willing to join, with the band of ICD 203 steps each may take
-# (likelihood of joining) and the step it starts from before shifts.
+# (likelihood of joining) and the figure (%) it starts from before the evidence moves it. The
+# figure moves inside the band and never reaches its edges (rules/judgment.py, LK-10).
 VERDICTS = {
-    "conflict": {"band": (0, 1), "base": 0},
-    "declines": {"band": (0, 2), "base": 1},
-    "resists": {"band": (1, 3), "base": 2},
-    "joins-loosely": {"band": (3, 5), "base": 4},
-    "joins-reluctantly": {"band": (3, 5), "base": 4},
-    "joins": {"band": (4, 6), "base": 5},
+    "conflict": {"band": (0, 1), "base": 5},
+    "declines": {"band": (0, 2), "base": 12},
+    "resists": {"band": (1, 3), "base": 30},
+    "joins-loosely": {"band": (3, 5), "base": 75},
+    "joins-reluctantly": {"band": (3, 5), "base": 78},
+    "joins": {"band": (4, 6), "base": 88},
 }
 # the verdicts that are a way of joining (the backtest's "joins"; a member answered otherwise is
 # answered against the coalition file's own list)
@@ -124,6 +125,11 @@ class Factor(Fact):
     """One piece of evidence weighed for a concept: ``points`` towards it, with the reason."""
 
 
+class RestrictedExposure(Fact):
+    """The share of the state's exposure to the target (its industry's exports, or its trade)
+    that the coalition actually restricts (C1)."""
+
+
 class StrangleholdBound(Fact):
     """A base level or a ceiling for the stranglehold, with the reason."""
 
@@ -151,6 +157,11 @@ class StatusAnxiety(Fact):
 
 class SecurityLeverage(Fact):
     """The leader can use the asymmetric dependence as leverage: threatened security cut-off (S4)."""
+
+
+class ThreatFromTarget(Fact):
+    """The leader protects the ally against the coalition's own target: the threat and the
+    coalition point at the same state (S3, S7)."""
 
 
 # ---- derived: mechanism 2, technological stranglehold ------------------------------------------
@@ -199,6 +210,10 @@ class ObjectionToFraming(Fact):
     """An autonomous ally objects to a confrontational framing (dividing the world into camps) (C3)."""
 
 
+class ObjectionToContent(Fact):
+    """The ally has objected, on the record, to what the coalition asks its members to commit to (C3)."""
+
+
 class GovernmentPace(Fact):
     """The sitting government's stance sets the pace of accession, not the outcome (C4)."""
 
@@ -210,6 +225,11 @@ class SoftenedWording(Fact):
 # ---- derived: outcomes -------------------------------------------------------------------------
 class Compulsion(Fact):
     """What compels the state to accept a demanding coalition: a stranglehold or security leverage."""
+
+
+class LittleToSacrifice(Fact):
+    """What the demanding coalition asks costs this ally little: T1's "market and trade
+    sacrifices" are not at stake, so its dependency can carry it, as for a simple one (S1, S2)."""
 
 
 class CoalitionForm(Fact):
@@ -225,7 +245,7 @@ class LikelihoodShift(Fact):
 
 
 class Likelihood(Fact):
-    """The likelihood of joining, as an ICD 203 term with its range."""
+    """The likelihood of joining: a figure inside the verdict's band, its ICD 203 term and range."""
 
 
 class ConfidenceDowngrade(Fact):

@@ -1,20 +1,28 @@
 """Likelihood and confidence of the verdict, in the terms of ICD 203.
 
-Each verdict starts from a step on the ICD 203 scale of likelihood (of joining) and may move
-within its band, never out of it: evidence shifts the likelihood (S1: dependency sets how
-willing an ally is; C2 compensation, C1 retaliation, C4 the government's pace, S7 the
-narrative, S9 status), and the verdict keeps the last word. The shifts do not depend on the
-verdict, so stronger evidence for joining can never lower the likelihood.
+**Likelihood.** The verdict decides the band (a decline is never "likely"); the evidence moves the
+figure inside it. Each piece of evidence that makes joining likelier or less likely adds a shift
+(S1: dependency sets how willing an ally is; C2 compensation, C1 the sacrifice and retaliation,
+C4 the government's pace, S7 the narrative, S9 status, T3 the carrot, O1 the coercive form, S3
+protection against the target itself). The shifts do not depend on the verdict, so stronger
+evidence for joining never lowers the figure, and they move it along a logistic curve that
+approaches the band's edges without reaching them: every shift moves the figure, none saturates.
+The ICD 203 term is the one whose range holds the figure.
 
-Confidence is about the evidence, not the outcome: it starts high and each reason to doubt
-(assumed values, unsourced files, mechanisms pulling in opposite directions) lowers it a step.
+**Confidence** is about the evidence, not the outcome (ICD 203, analytic standard 1: the quality,
+number and independence of sources): it starts high, and each reason to doubt lowers it a step:
+values assumed by default or marked as estimates, files citing few sources or sources from one
+origin, sources older than the evidence, evidence from a later year than the one asked, values
+supposed with --set, and mechanisms pulling in opposite directions.
 """
 
 from __future__ import annotations
 
+import math
+
 from digital_coalitions.compat import experta
 
-from .base import Stage, at_least, one_of, rule
+from .base import Stage, at_least, compare, one_of, rule
 from .concepts import (
     COMPENSATION,
     CONFIDENCE,
@@ -22,11 +30,13 @@ from .concepts import (
     STRANGLEHOLD,
     VERDICTS,
     AutonomyPressure,
+    CoalitionForm,
     CoalitionTrait,
     Compensation,
     Confidence,
     ConfidenceDowngrade,
     Defaulted,
+    Estimated,
     GovernmentPace,
     InterestSacrifice,
     Likelihood,
@@ -35,44 +45,70 @@ from .concepts import (
     Question,
     SecurityDependency,
     SetByHand,
+    SourceOrigins,
+    SourceRecency,
     Sourcing,
     StatusAnxiety,
     Stranglehold,
+    StrangleholdOutweighsMarket,
     TargetRelation,
+    TechnologicalCarrot,
+    ThreatFromTarget,
     Verdict,
 )
-MATCH, NOT = experta.MATCH, experta.NOT
-SHIFT = Stage.LIKELIHOOD + 10
-DOUBT = Stage.CONFIDENCE + 10
+
+MATCH, NOT, OR = experta.MATCH, experta.NOT, experta.OR
+COMPLEX = CoalitionTrait(field="demand", value="complex")
+SLOPE = 0.8  # how far one step of evidence moves the figure along the logistic curve
+FEW_SOURCES, FEW_ORIGINS = 3, 2  # below these a file's sourcing cannot support high confidence
+STALE_YEARS = 3  # sources all older than the evidence by more than this are dated
+
+
+def figure_of(verdict: str, steps: float) -> float:
+    """The likelihood of joining (%) for a verdict moved by ``steps`` of evidence: inside the
+    verdict's band, starting from its base figure, never reaching the band's edges."""
+    low_step, high_step = VERDICTS[verdict]["band"]
+    low, high = ICD203[low_step][1], ICD203[high_step][2]
+    start = (VERDICTS[verdict]["base"] - low) / (high - low)
+    position = 1 / (1 + math.exp(-(math.log(start / (1 - start)) + SLOPE * steps)))
+    return low + (high - low) * position
+
+
+def term_of(figure: float) -> tuple[str, int, int, int]:
+    """The ICD 203 term whose range holds the figure, with its range and step."""
+    for step, (term, low, high) in enumerate(ICD203):
+        if figure < high or step == len(ICD203) - 1:
+            return term, low, high, step
+    raise AssertionError(figure)
 
 
 class JudgmentRules:
     # ---- likelihood shifts (independent of the verdict) -----------------------------------
     @rule("LK-01", "Dependency sets the likelihood",
-          SecurityDependency(level=MATCH.level & one_of("none", "low", "intense")), Verdict(),
-          claims=("S1",), stage=Stage.LIKELIHOOD, rank=10)
+          SecurityDependency(level=MATCH.level & one_of("none", "low", "high", "intense")),
+          Verdict(), claims=("S1",), stage=Stage.LIKELIHOOD, rank=10)
     def dependency_shift(self, level):
-        """Moves the likelihood up a step for intense dependency and down a step for low or none.
+        """Moves the likelihood with the dependency: down for none or low, up for high and intense.
 
         "The higher the dependency, the more willing allies will be to respond to the dominant
         state's digital security narrative and mobilisation" (S1).
         """
-        steps = {"none": -1, "low": -1, "intense": 1}[level]
+        steps = {"none": -1.5, "low": -1, "high": 0.5, "intense": 1}[level]
         self.declare(LikelihoodShift(steps=steps, reason=f"{level} security dependency", claim="S1"))
 
     @rule("LK-02", "Compensation makes joining likelier",
-          Compensation(level=MATCH.level & at_least(COMPENSATION, "partial")), Verdict(),
-          claims=("C2",), stage=Stage.LIKELIHOOD, rank=10)
-    def compensation_shift(self, level):
-        """Moves the likelihood up a step when the leader compensates.
+          Compensation(level=MATCH.level & at_least(COMPENSATION, "partial"), score=MATCH.score),
+          Verdict(), claims=("C2",), stage=Stage.LIKELIHOOD, rank=10)
+    def compensation_shift(self, level, score):
+        """Moves the likelihood up half a step for each kind of compensation offered.
 
         The leader offers compensation "to build and sustain complex digital coalitions" (C2).
         """
-        self.declare(LikelihoodShift(steps=1, reason=f"{level} compensation", claim="C2"))
+        self.declare(LikelihoodShift(steps=0.5 * score, reason=f"{level} compensation",
+                                     claim="C2"))
 
     @rule("LK-03", "Retaliation risk makes joining less likely",
-          CoalitionTrait(field="demand", value="complex"),
-          TargetRelation(field="retaliation_risk", value="high"), Verdict(),
+          COMPLEX, TargetRelation(field="retaliation_risk", value="high"), Verdict(),
           claims=("C1",), stage=Stage.LIKELIHOOD, rank=10)
     def retaliation_shift(self):
         """Moves the likelihood down a step when the target's retaliation is feared.
@@ -82,8 +118,8 @@ class JudgmentRules:
         self.declare(LikelihoodShift(steps=-1, reason="high risk of retaliation", claim="C1"))
 
     @rule("LK-04", "The government's pace",
-          GovernmentPace(pace=MATCH.pace & one_of("accelerates", "slows")), Verdict(), claims=("C4",), stage=Stage.LIKELIHOOD,
-          rank=10)
+          GovernmentPace(pace=MATCH.pace & one_of("accelerates", "slows")), Verdict(),
+          claims=("C4",), stage=Stage.LIKELIHOOD, rank=10)
     def pace_shift(self, pace):
         """Moves the likelihood a step with a pro-leader or autonomist government.
 
@@ -96,8 +132,7 @@ class JudgmentRules:
 
     @rule("LK-05", "The threat narrative lands",
           NarrativeReceptiveness(level=MATCH.level & one_of("receptive", "unreceptive")), Verdict(),
-          claims=("S7",),
-          stage=Stage.LIKELIHOOD, rank=10)
+          claims=("S7",), stage=Stage.LIKELIHOOD, rank=10)
     def narrative_shift(self, level):
         """Moves the likelihood a step for a receptive or unreceptive ally.
 
@@ -110,11 +145,11 @@ class JudgmentRules:
     @rule("LK-06", "Joining gains voice", StatusAnxiety(), Verdict(), claims=("S9",),
           stage=Stage.LIKELIHOOD, rank=10)
     def status_shift(self):
-        """Moves the likelihood up a step for an ally anxious not to lag behind.
+        """Moves the likelihood up half a step for an ally anxious not to lag behind.
 
         "Joining Chip 4 has the potential to enhance South Korea's voice" (S9).
         """
-        self.declare(LikelihoodShift(steps=1, reason="joining gains voice outside the core clubs",
+        self.declare(LikelihoodShift(steps=0.5, reason="joining gains voice outside the core clubs",
                                      claim="S9"))
 
     @rule("LK-07", "Autonomy pulls against it",
@@ -129,19 +164,69 @@ class JudgmentRules:
         self.declare(LikelihoodShift(steps=-1, reason="a doctrine of strategic autonomy",
                                      claim="C3"))
 
+    @rule("LK-08", "The carrot of cutting-edge access",
+          COMPLEX, TechnologicalCarrot(), Verdict(), claims=("T3",), stage=Stage.LIKELIHOOD,
+          rank=10)
+    def carrot_shift(self):
+        """Moves the likelihood up half a step where the leader's technology offers leapfrogging.
+
+        The stranglehold lets the leader offer "opportunities for technological leapfrogging or
+        participation in cutting-edge industrial and supply chains", which "satisfies allies'
+        expectations" (T3): the mainstream view in South Korea saw the upgrading in joining.
+        """
+        self.declare(LikelihoodShift(steps=0.5, reason="the leader's technology is a carrot",
+                                     claim="T3"))
+
+    @rule("LK-09", "Protected against the target itself", ThreatFromTarget(), Verdict(),
+          claims=("S3", "S7"), stage=Stage.LIKELIHOOD, rank=10)
+    def target_threat_shift(self):
+        """Moves the likelihood up a step where the leader protects the ally against the target itself.
+
+        Security cooperation is extended into the digital realm against the threat it protects
+        from (S3); a coalition aimed at that very state answers the ally's own threat
+        perception (S7).
+        """
+        self.declare(LikelihoodShift(steps=1, reason="the coalition is aimed at the state the "
+                                                     "leader protects it against", claim="S3"))
+
+    @rule("LK-11", "A coercive, stringent coalition",
+          CoalitionForm(form="coercive and stringent"), Verdict(), claims=("O1",),
+          stage=Stage.LIKELIHOOD, rank=10)
+    def coercive_shift(self):
+        """Moves the likelihood up half a step where intense dependency meets a decisive hold.
+
+        A coercive, stringent coalition is one members join "even in the face of significant
+        sacrifices of interest" (O1).
+        """
+        self.declare(LikelihoodShift(steps=0.5, reason="a coercive and stringent coalition",
+                                     claim="O1"))
+
+    @rule("LK-12", "The sacrifice weighs against joining",
+          COMPLEX, InterestSacrifice(level=MATCH.level & one_of("moderate", "heavy")),
+          NOT(StrangleholdOutweighsMarket()), Verdict(),
+          claims=("C1", "T5"), stage=Stage.LIKELIHOOD, rank=10)
+    def sacrifice_shift(self, level):
+        """Moves the likelihood down for a moderate or heavy sacrifice, unless the stranglehold outweighs it.
+
+        "The heavier the exposure to the target's market, the more reluctant the ally" (C1);
+        but where the stranglehold bites, "the Chinese market is critical for Japanese and South
+        Korean enterprises; however, technological strangleholds have a greater impact" (T5).
+        """
+        steps = {"moderate": -0.5, "heavy": -1}[level]
+        self.declare(LikelihoodShift(steps=steps, reason=f"a {level} sacrifice", claim="C1"))
+
     @rule("LK-10", "Likelihood of joining", Verdict(value=MATCH.verdict), claims=("S1", "ICD203"),
           stage=Stage.LIKELIHOOD)
     def likelihood(self, verdict):
-        """Concludes the ICD 203 likelihood: the verdict's starting step plus the shifts, kept in its band.
+        """Concludes the likelihood: a figure inside the verdict's band, moved by the shifts, and its ICD 203 term.
 
         The verdict decides the band (a decline is never "likely"); the evidence moves the
-        likelihood inside it (S1).
+        figure inside it (S1), along a curve that never reaches the band's edges.
         """
-        low, high = VERDICTS[verdict]["band"]
-        step = VERDICTS[verdict]["base"] + self.weigh_shifts()
-        step = max(low, min(high, step))
-        term, floor, ceiling = ICD203[step]
-        self.declare(Likelihood(term=term, low=floor, high=ceiling, step=step))
+        figure = figure_of(verdict, self.weigh_shifts())
+        term, low, high, step = term_of(figure)
+        self.declare(Likelihood(term=term, low=low, high=high, step=step,
+                                figure=round(figure, 1)))
 
     # ---- confidence ----------------------------------------------------------------------
     @rule("CF-01", "Assumed rather than known", Question(), Defaulted(),
@@ -167,6 +252,64 @@ class JudgmentRules:
         """
         self.declare(ConfidenceDowngrade(cause="unsourced", steps=1,
                                          reason=f"the {source} file cites no sources"))
+
+    @rule("CF-05", "Few or dependent sources",
+          Sourcing(source=MATCH.source, value=MATCH.cited),
+          SourceOrigins(source=MATCH.source, value=MATCH.origins),
+          compare(lambda cited, origins: 0 < cited < FEW_SOURCES or 0 < origins < FEW_ORIGINS,
+                  f"fewer than {FEW_SOURCES} sources or {FEW_ORIGINS} independent origins"),
+          claims=("ICD203",), stage=Stage.CONFIDENCE, rank=10)
+    def thinly_sourced(self, source, cited, origins):
+        """Lowers confidence a step when a file cites few sources, or sources of one origin only.
+
+        ICD 203 weighs the number and the independence of sources: one line, or many lines
+        from one paper, cannot carry high confidence.
+        """
+        self.declare(ConfidenceDowngrade(
+            cause=f"thin-{source}", steps=1,
+            reason=f"the {source} file cites {cited} source{'s' if cited != 1 else ''} from "
+                   f"{origins} independent origin{'s' if origins != 1 else ''}"))
+
+    @rule("CF-06", "Estimated values", Question(), Estimated(),
+          NOT(ConfidenceDowngrade(cause="estimated")), claims=("ICD203",),
+          stage=Stage.CONFIDENCE, rank=10)
+    def estimated_values(self):
+        """Lowers confidence a step when values the question reads are marked as estimates.
+
+        An estimate is a judgment about the evidence, not a sourced figure (ICD 203).
+        """
+        count = len(self.gather(Estimated))
+        self.declare(ConfidenceDowngrade(
+            cause="estimated", steps=1,
+            reason=f"{count} value{'s' if count != 1 else ''} the answer reads "
+                   f"{'are estimates' if count != 1 else 'is an estimate'}"))
+
+    @rule("CF-07", "Dated sources",
+          Question(year=MATCH.year), SourceRecency(source="state", value=MATCH.latest),
+          compare(lambda year, latest: 0 < latest < year - STALE_YEARS,
+                  f"no source later than {STALE_YEARS} years before the evidence's year"),
+          claims=("ICD203",), stage=Stage.CONFIDENCE, rank=10)
+    def dated_sources(self, year, latest):
+        """Lowers confidence a step when the state file's sources all predate its evidence by years.
+
+        ICD 203 asks whether information is current: evidence for one year resting only on
+        sources years older is dated.
+        """
+        self.declare(ConfidenceDowngrade(
+            cause="dated", steps=1,
+            reason=f"the state file's latest source is of {latest}, its evidence of {year}"))
+
+    @rule("CF-08", "Evidence from a later year", Question(earliest=True), claims=("ICD203",),
+          stage=Stage.CONFIDENCE, rank=10)
+    def later_evidence(self):
+        """Lowers confidence a step when the year asked about is earlier than any evidence.
+
+        The state file's earliest evidence describes a later year than the question: what was
+        different then is not known.
+        """
+        self.declare(ConfidenceDowngrade(
+            cause="later", steps=1,
+            reason="the evidence describes a later year than the one asked about"))
 
     @rule("CF-04", "A what-if, not the evidence", Question(), SetByHand(),
           NOT(ConfidenceDowngrade(cause="what-if")), claims=("ICD203",),
@@ -202,11 +345,19 @@ class JudgmentRules:
     def confidence(self):
         """Concludes the confidence, high less one step per reason to doubt, with its basis.
 
-        Confidence rests on the evidence (complete, sourced) and on whether the mechanisms agree.
+        Confidence rests on the evidence (sourced, independent, current, given rather than
+        assumed or estimated) and on whether the mechanisms agree (ICD 203).
         """
         downgrades = self.gather(ConfidenceDowngrade)
         steps = sum(d["steps"] for d in downgrades)
         level = CONFIDENCE[max(0, len(CONFIDENCE) - 1 - steps)]
-        basis = [d["reason"] for d in downgrades] or [
-            "every value used was given in sourced case files, and the mechanisms agree"]
+        if downgrades:
+            basis = [d["reason"] for d in downgrades]
+        else:
+            cited = {f["source"]: (f["value"], 0) for f in self.gather(Sourcing)}
+            origins = {f["source"]: f["value"] for f in self.gather(SourceOrigins)}
+            basis = ["the state file cites {} sources from {} independent origins and the "
+                     "coalition file {} from {}; every value used is given, none estimated, and "
+                     "the mechanisms agree".format(cited["state"][0], origins["state"],
+                                                  cited["coalition"][0], origins["coalition"])]
         self.declare(Confidence(level=level, basis=tuple(basis)))

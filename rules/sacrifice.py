@@ -2,20 +2,23 @@
 
 A demanding coalition costs its members interests: market share and export profit in the
 target's market, and the fear of the target's retaliation (C1). A declaratory coalition asks
-for no such sacrifice (D3). To build and sustain demanding coalitions the leader compensates:
-externalised concessions of domestic law (subsidies), competitive compromise (market access,
-regulation, carve-outs) and additional security promises (C2).
+for no such sacrifice (D3). What a coalition costs is what it restricts: the share of the
+industry's exports to the target its controls cover (all of it unless the coalition file says
+otherwise), or of the state's trade with the target where the coalition names no industry; the
+equipment from the target's firms it makes the state rip out; the inputs the target could cut off
+in retaliation. To build and sustain demanding coalitions the leader compensates: externalised
+concessions of domestic law (subsidies), competitive compromise (market access, regulation,
+carve-outs) and additional security promises (C2).
 """
 
 from __future__ import annotations
 
 from digital_coalitions.compat import experta
 
-from .base import Stage, at_least, level_of, one_of, rule, share_at_least
+from .base import Stage, at_least, compare, level_of, one_of, rule, share_at_least
 from .concepts import (
     COMPENSATION,
     LEVEL3,
-    SACRIFICE,
     CoalitionTrait,
     Compensation,
     Factor,
@@ -23,16 +26,19 @@ from .concepts import (
     InterestSacrifice,
     Offer,
     Question,
+    RestrictedExposure,
+    SoftenedWording,
     TargetRelation,
     Verdict,
-    SoftenedWording,
 )
 
-MATCH, NOT = experta.MATCH, experta.NOT
+MATCH, NOT, P = experta.MATCH, experta.NOT, experta.P
 
 COMPLEX = CoalitionTrait(field="demand", value="complex")
 SACRIFICE_BANDS = ((0, "none"), (1, "low"), (3, "moderate"), (5, "heavy"))
 COMPENSATION_BANDS = ((0, "none"), (1, "partial"), (2, "substantial"))
+# a share of 10% counts, a quarter counts more, a half or more counts most (South Korea's >60%)
+SHARE_POINTS = ((0.5, 3), (0.25, 2), (0.1, 1))
 OFFERS = {
     "subsidies": ("subsidies: an externalised concession of domestic law", "C2"),
     "regulatory_compromise": ("competitive compromise on market access and regulation", "C2"),
@@ -41,23 +47,54 @@ OFFERS = {
 }
 
 
+def share_points(share: float) -> int:
+    return next((points for floor, points in SHARE_POINTS if share >= floor), 0)
+
+
 class SacrificeRules:
+    # ---- what the coalition restricts ------------------------------------------------------
+    @rule("SC-05", "The exports the coalition restricts",
+          COMPLEX, Industry(field="export_share", value=MATCH.share),
+          CoalitionTrait(field="restricted_share", value=MATCH.restricted),
+          claims=("C1",), stage=Stage.EVIDENCE, rank=5)
+    def restricted_exports(self, share, restricted):
+        """Concludes the share of the industry's exports to the target the coalition restricts.
+
+        Joining costs "market share and export profit" (C1) only where the coalition restricts
+        them: US chip-equipment controls cover the most advanced tools, not the whole trade.
+        """
+        self.declare(RestrictedExposure(of="exports", share=round(share * restricted, 4)))
+
+    @rule("SC-06", "The trade the coalition puts at stake",
+          COMPLEX, Question(domain=None), TargetRelation(field="trade_share", value=MATCH.share),
+          CoalitionTrait(field="restricted_share", value=MATCH.restricted),
+          claims=("C1",), stage=Stage.EVIDENCE, rank=5)
+    def restricted_trade(self, share, restricted):
+        """Concludes the share of the state's trade with the target a domain-free coalition puts at stake.
+
+        Where a demanding coalition names no industry, what it puts at risk is the economic
+        relationship with the target as a whole: "the heavier the exposure to the target's
+        market, the more reluctant the ally" (C1).
+        """
+        self.declare(RestrictedExposure(of="trade", share=round(share * restricted, 4)))
+
+    # ---- weighing the sacrifice -----------------------------------------------------------
     @rule("SC-01", "Exposure to the target's market",
-          COMPLEX, Industry(field="export_share", value=MATCH.share & share_at_least(0.1)),
+          COMPLEX, RestrictedExposure(of=MATCH.of, share=MATCH.share & share_at_least(0.1)),
           claims=("C1",), stage=Stage.EVIDENCE)
-    def export_exposure(self, share):
-        """Weighs the industry's exports to the target: a half or more weighs most.
+    def export_exposure(self, of, share):
+        """Weighs the restricted exposure to the target: a half or more weighs most.
 
         "Given that more than 60% of South Korea's chips were exported to China, South Korea was
         wary of the Chip 4's goal of confronting China" (C1).
         """
-        points = 3 if share >= 0.5 else 2 if share >= 0.25 else 1
-        self.declare(Factor(concept="sacrifice", points=points,
-                            reason=f"{share:.0%} of the industry's exports go to the target",
+        what = "the industry's exports" if of == "exports" else "the state's exports"
+        self.declare(Factor(concept="sacrifice", points=share_points(share),
+                            reason=f"{share:.0%} of {what} to the target are restricted",
                             claim="C1"))
 
     @rule("SC-02", "A heavy industry is exposed",
-          COMPLEX, Industry(field="export_share", value=share_at_least(0.1)),
+          COMPLEX, RestrictedExposure(of="exports", share=share_at_least(0.1)),
           Industry(field="weight", value="high"),
           claims=("C1", "T2"), stage=Stage.EVIDENCE)
     def heavy_industry(self):
@@ -94,6 +131,51 @@ class SacrificeRules:
         """
         self.declare(Factor(concept="sacrifice", points=-1,
                             reason="members may word it as aimed at no one", claim="C5"))
+
+    @rule("SC-07", "Ripping out the target's equipment",
+          COMPLEX, Industry(field="installed_share", value=MATCH.share & share_at_least(0.1)),
+          claims=("C1",), stage=Stage.EVIDENCE)
+    def installed_base(self, share):
+        """Weighs the target's equipment already installed, which excluding its firms means replacing.
+
+        Joining costs "market share and export profit" and more (C1): a ban on the target's
+        vendors makes operators rip out and replace what they installed (the UK's hesitation:
+        Huawei supplied a third of its radio network).
+        """
+        self.declare(Factor(concept="sacrifice", points=share_points(share),
+                            reason=f"{share:.0%} of the installed equipment is the target's",
+                            claim="C1"))
+
+    @rule("SC-08", "The leader's hold over the target's own product",
+          COMPLEX, Industry(field="installed_share", value=share_at_least(0.1)),
+          CoalitionTrait(field="target_product_cut_off", value=MATCH.cut_off & P(
+              lambda v: isinstance(v, int) and not isinstance(v, bool))),
+          Question(year=MATCH.year),
+          compare(lambda cut_off, year: cut_off <= year, "cut off by the year asked about"),
+          claims=("T3", "C1"), stage=Stage.EVIDENCE)
+    def target_cut_off(self, cut_off):
+        """Takes a point off the cost of replacement once the leader has cut the target's product off.
+
+        The stranglehold's stick works on the target too: with the leader's technology denied to
+        the target's firms (the US rules of May and August 2020 on Huawei's chips), their
+        installed kit has no secure future, and replacing it is cheaper than keeping it (T3, C1).
+        """
+        self.declare(Factor(concept="sacrifice", points=-1,
+                            reason=f"the leader cut the target's product off in {cut_off}",
+                            claim="T3"))
+
+    @rule("SC-09", "Inputs the target could cut off",
+          COMPLEX, Industry(field="import_share", value=MATCH.share & share_at_least(0.25)),
+          claims=("C1",), stage=Stage.EVIDENCE)
+    def import_dependence(self, share):
+        """Weighs the critical inputs the industry imports from the target, which retaliation could cut.
+
+        Fear of the target's retaliation adds to the cost of joining (C1); an industry whose
+        inputs come from the target is exposed to it (critical minerals, processed materials).
+        """
+        self.declare(Factor(concept="sacrifice", points=2 if share >= 0.5 else 1,
+                            reason=f"{share:.0%} of its critical inputs come from the target",
+                            claim="C1"))
 
     @rule("SC-10", "Level of interest sacrifice", Question(), COMPLEX,
           claims=("C1", "D3"), stage=Stage.CLASSIFY)
@@ -153,4 +235,4 @@ class SacrificeRules:
         self.declare(SoftenedWording())
 
 
-__all__ = ["SacrificeRules", "COMPENSATION", "SACRIFICE"]
+__all__ = ["SacrificeRules", "COMPENSATION", "SHARE_POINTS", "share_points"]

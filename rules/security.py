@@ -18,6 +18,7 @@ from digital_coalitions.compat import experta
 from .base import Stage, at_least, level_of, one_of, rule, share_at_least
 from .concepts import (
     ATTACHMENT,
+    LEVEL4,
     SECURITY_DEPENDENCY,
     AllianceCommitment,
     Factor,
@@ -29,6 +30,7 @@ from .concepts import (
     SecurityLeverage,
     StatusAnxiety,
     TargetRelation,
+    ThreatFromTarget,
     Tie,
 )
 
@@ -236,6 +238,21 @@ class SecurityRules:
         potential to enhance South Korea's voice" (S9).
         """
         self.declare(StatusAnxiety())
+
+    @rule("SD-33", "Protected against the coalition's own target",
+          Question(target=MATCH.target), Tie(field="alliance", value=ALLIED),
+          Tie(field="existential_threat", value=at_least(LEVEL4, "moderate")),
+          Tie(field="threat_from", value=MATCH.target),
+          claims=("S3", "S7"), stage=Stage.CONCEPT)
+    def threat_from_target(self, target):
+        """Concludes the leader protects this ally against the very state the coalition targets.
+
+        Protection against an existential threat is what makes allies extend security
+        cooperation into the digital realm (S3), and threat perception is the coalition's
+        ideational foundation (S7): where the threat and the coalition point at the same state
+        (Japan and Taiwan against China), joining is part of the ally's own defence.
+        """
+        self.declare(ThreatFromTarget(target=target))
 
     @rule("SD-32", "Security dependency as leverage",
           Pressure(kind="security_cutoff"),

@@ -1,16 +1,30 @@
-"""The verdict: one of six, concluded by a decision list whose order is explicit (``rank``).
+"""The verdict: one decision table over the paper's concepts, read top to bottom.
 
-Each verdict rule fires only while no verdict exists, and the ranks below are the order in
-which the paper's mechanisms are consulted: conflict and the absence of any security basis
-first (T7, S1); an autonomous ally's objection next (C3); then declaratory coalitions, where
-dependency suffices (S5); then demanding ones, where something must compel the sacrifice (T1)
-and the manner of joining follows from sacrifice, autonomy and the government's pace (O1, C1,
-C4), or the coalition is joined loosely (O2; S7 where the ally shares the threat and the cost
-is small) or declined (S8). The last rule of each kind
-catches every remaining case, so every question gets exactly one verdict.
+``DECISION_TABLE`` is the whole verdict layer. Each row is a branch: the concepts it needs, the
+verdict it concludes, the claims behind it, and whether it is the paper's claim or this
+project's reading of it. The first row whose conditions hold decides; precedence is the order of
+the rows and nothing else (each becomes an experta rule whose salience is its row, and every
+verdict rule needs that no verdict exists yet). The table reads as the paper's argument:
+
+1. no security basis at all: coercion brings conflict (T7), otherwise the state stays out (S1, S6);
+2. an autonomous ally's objection to the framing (C3), or to what members commit to (C3);
+3. simple coalitions: dependency suffices (S5); shared values may carry a weakly dependent
+   state loosely (S7, our reading); otherwise it stays out (S1);
+4. demanding coalitions that cost the ally little: dependency carries it (S1, S2, our reading of
+   T1's scope), after the paper's own forms (see 5);
+5. demanding coalitions that cost it: something must compel the sacrifice (T1). First the
+   paper's own forms: a heavy sacrifice held out against while compensation falls far short
+   (C2, O3), bilateral bargaining over a firm (T6), the looser form (O2), ready accession under
+   the stranglehold (O1); then our reading that a costless demand needs no compulsion (S1, S2);
+   then accession at a sacrifice under the stranglehold or leverage (T2, S4), resistance under
+   pressure (S4, S8), or staying out (T1, S8).
+
+``docs/verdicts.md`` is generated from this table (`coalition rules verdicts`).
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from digital_coalitions.compat import experta
 
@@ -28,190 +42,239 @@ from .concepts import (
     FirmLevelStranglehold,
     GovernmentPace,
     InterestSacrifice,
+    LittleToSacrifice,
     NarrativeReceptiveness,
+    ObjectionToContent,
     ObjectionToFraming,
     Pressure,
-    Question,
     SecurityDependency,
+    SecurityLeverage,
     Stranglehold,
-    TechnologicalStick,
-    Tie,
+    ThreatFromTarget,
     Verdict,
 )
 
 AND, NOT, OR = experta.AND, experta.NOT, experta.OR
 SIMPLE = CoalitionTrait(field="demand", value="simple")
 COMPLEX = CoalitionTrait(field="demand", value="complex")
+NO_DEPENDENCY = SecurityDependency(level="none")
+DEPENDENT = SecurityDependency(level=at_least(SECURITY_DEPENDENCY, "moderate"))
+WEAKLY_DEPENDENT = SecurityDependency(level=at_most(SECURITY_DEPENDENCY, "low"))
+RECEPTIVE = NarrativeReceptiveness(level="receptive")
+ANSWERED = NarrativeReceptiveness(level=not_one_of("unreceptive"))  # the narrative has landed
+UNCOMPELLED = NOT(Compulsion())
 UNDECIDED = NOT(Verdict())
+ALLIANCE_BASED = CoalitionTrait(field="organisational_base",
+                                value=one_of("alliances", "partial-alliances"))
+# a stranglehold is "used" when it is significant, or when sanctions are threatened over
+# technology the state does rely on (a threat over nothing it uses is no stranglehold)
+COERCION = OR(Stranglehold(level=at_least(STRANGLEHOLD, "significant")),
+              AND(Pressure(kind="technology_sanctions"),
+                  Stranglehold(level=at_least(STRANGLEHOLD, "limited"))))
 
 
-class VerdictRules:
-    @rule("V-01", "Coercion without dependency brings conflict",
-          COMPLEX, SecurityDependency(level=one_of("none", "low")),
-          Tie(field="alliance", value=one_of("none", "partner", "major-non-treaty-ally")),
-          OR(Stranglehold(level=at_least(STRANGLEHOLD, "significant")),
-             AND(Pressure(kind="technology_sanctions"),
-                 Stranglehold(level=at_least(STRANGLEHOLD, "limited")))),
-          UNDECIDED, claims=("T7",), stage=Stage.VERDICT, rank=90)
-    def conflict(self):
-        """Concludes conflict: a stranglehold used on a state with no security dependency.
+@dataclass(frozen=True)
+class Branch:
+    """One row of the decision table."""
+
+    id: str
+    title: str
+    verdict: str
+    when: tuple  # experta patterns, all of which must hold
+    claims: tuple[str, ...]
+    doc: str  # first line: what it concludes; then why, in the paper's words
+    reading: str = "paper"  # "project" where the row is our reading, not the paper's claim
+
+
+DECISION_TABLE: tuple[Branch, ...] = (
+    # ---- 1. no security basis --------------------------------------------------------------
+    Branch("V-01", "Coercion without dependency brings conflict", "conflict",
+           (COMPLEX, NO_DEPENDENCY, COERCION), ("T7",), """
+        Concludes conflict: a stranglehold used on a state with no security dependency at all.
 
         "Without security dependency, the use of a technological stranglehold will not lead to
-        digital coalitions but may instead lead to intense conflicts" (T7: Japan's 2019 curbs
-        on South Korea). The hold is "used" when it is significant or when sanctions are
-        threatened over technology the state does rely on; a threat with nothing to grip is no
-        stranglehold. The dependency the paper means is alliance-based: a partner without a
-        treaty, weakly dependent, is coerced as if it had none.
-        """
-        self.declare(Verdict(value="conflict"))
+        digital coalitions but may instead lead to intense conflicts" (T7: Japan's 2019 curbs on
+        South Korea). T7 is about a stranglehold used with *no* dependency: a partner with real
+        security ties, however weak, is not in conflict with its protector."""),
+    Branch("V-02", "No security basis", "declines",
+           (NO_DEPENDENCY, ALLIANCE_BASED), ("S1", "S6"), """
+        Concludes the state declines: it has no security dependency, and the coalition rests on alliances.
 
-    @rule("V-02", "No security basis", SecurityDependency(level="none"), UNDECIDED,
-          claims=("S1", "S6"), stage=Stage.VERDICT, rank=80)
-    def no_basis(self):
-        """Concludes the state declines: it has no security dependency to answer the leader's call.
+        Security dependency is the basis of almost all digital coalitions, which "use alliances
+        as their organisational basis" (S6), and decides how likely an ally is to respond (S1)."""),
+    Branch("V-19", "No security basis, no shared outlook", "declines",
+           (NO_DEPENDENCY, NOT(RECEPTIVE)), ("S1", "S6", "S7"), """
+        Concludes the state declines: no security dependency, and it does not share the threat and values.
 
-        Security dependency is the basis of almost all digital coalitions (S6) and decides how
-        likely an ally is to respond (S1).
-        """
-        self.declare(Verdict(value="declines"))
-
-    @rule("V-03", "Autonomy presses for a downgrade",
-          ObjectionToFraming(), NOT(Compulsion()), UNDECIDED,
-          claims=("C3",), stage=Stage.VERDICT, rank=70)
-    def resists(self):
-        """Concludes the state resists: it objects to the coalition as proposed and presses for less.
+        A coalition that reaches beyond its alliance base (S6: "small clubs" that expand) can
+        only draw in a state with no dependency through the ideational foundations, threat
+        perception and shared values (S7); without them there is nothing to answer."""),
+    # ---- 2. objections -----------------------------------------------------------------------
+    Branch("V-03", "Autonomy presses for a downgrade", "resists",
+           (ObjectionToFraming(), DEPENDENT, UNCOMPELLED), ("C3",), """
+        Concludes the ally resists: it objects to the coalition as proposed and presses for less.
 
         The EU objected to "dividing the Internet into different camps" and the Alliance for
-        the Future of the Internet was downgraded to a Declaration (C3). Nothing compels it.
-        """
-        self.declare(Verdict(value="resists"))
+        the Future of the Internet was downgraded to a Declaration (C3): an ally's autonomy can
+        downgrade an initiative its dependency would otherwise carry. Nothing compels it."""),
+    Branch("V-20", "A non-aligned state keeps out of a camp", "declines",
+           (ObjectionToFraming(), UNCOMPELLED), ("C3",), """
+        Concludes a state with a doctrine of autonomy and little dependency stays out of a confrontational coalition.
 
-    @rule("V-04", "Dependency suffices for a declaratory coalition",
-          SIMPLE, SecurityDependency(level=at_least(SECURITY_DEPENDENCY, "moderate")), UNDECIDED,
-          claims=("S5", "S1", "D3"), stage=Stage.VERDICT, rank=60)
-    def joins_simple(self):
-        """Concludes the state joins a simple coalition on the strength of its dependency.
+        Autonomy weighs "internal unity, holistic interests, and international status" (C3);
+        a state that is not the leader's ally has no initiative to downgrade from inside: it
+        stays out of a coalition that divides the world into camps (the paper's "digital
+        non-aligned movement": states that "desire strategic autonomy and not have to choose
+        between the USA and China"). Our reading: C3 is stated for allies.""",
+           reading="project"),
+    Branch("V-14", "An objection to what members commit to", "declines",
+           (ObjectionToContent(), UNCOMPELLED), ("C3", "D3"), """
+        Concludes the state stays out of a coalition whose commitments it has refused on the record.
+
+        Allies weigh "their own security concerns, normative cognitions, bilateral and
+        multilateral considerations, understanding of relevant agendas" (C3); a declaration is
+        its content (D3). Nothing compels it to sign what it has refused."""),
+    # ---- 3. simple coalitions ----------------------------------------------------------------
+    Branch("V-04", "Dependency suffices for a declaratory coalition", "joins",
+           (SIMPLE, DEPENDENT), ("S5", "S1", "D3"), """
+        Concludes the state joins a simple coalition on the strength of its dependency.
 
         "For simple digital coalitions, such as ideology-oriented coalitions, security
-        dependency can be a sufficient element" (S5).
-        """
-        self.declare(Verdict(value="joins"))
+        dependency can be a sufficient element" (S5)."""),
+    Branch("V-05", "Shared values carry a weakly dependent state", "joins",
+           (SIMPLE, RECEPTIVE), ("S7", "S6", "A3"), """
+        Concludes a weakly dependent state that shares the threat and values joins a simple coalition.
 
-    @rule("V-05", "Weak dependency, receptive to the narrative",
-          SIMPLE, SecurityDependency(level="low"), NarrativeReceptiveness(level="receptive"),
-          UNDECIDED, claims=("S1", "S7"), stage=Stage.VERDICT, rank=50)
-    def joins_simple_loosely(self):
-        """Concludes a weakly dependent but receptive state joins a simple coalition loosely.
-
-        Threat perception and shared values make allies receptive (S7) even where dependency,
-        which sets the likelihood (S1), is low.
-        """
-        self.declare(Verdict(value="joins-loosely"))
-
-    @rule("V-06", "Too little dependency for a declaratory coalition", SIMPLE, UNDECIDED,
-          claims=("S1",), stage=Stage.VERDICT, rank=40)
-    def declines_simple(self):
-        """Concludes the state stays out of a simple coalition it has too little dependency to answer.
+        Threat perception and shared values are the ideational foundations of digital
+        coalitions (S7); coalitions expand from the alliance club to partners (S6), drawing in
+        non-traditional allies (A3), and a declaration asks nothing of them they do not already
+        hold. Our reading: the paper ties simple coalitions to dependency (S5) and does not say
+        how far values alone carry.""",
+           reading="project"),
+    Branch("V-06", "Too little dependency for a declaratory coalition", "declines",
+           (SIMPLE,), ("S1",), """
+        Concludes the state stays out of a simple coalition it has too little dependency to answer.
 
         The lower the dependency, the less willing an ally is to respond to the leader's
-        narrative and mobilisation (S1).
-        """
-        self.declare(Verdict(value="declines"))
-
-    @rule("V-07", "Ready accession",
-          COMPLEX, SecurityDependency(level=at_least(SECURITY_DEPENDENCY, "high")), Compulsion(),
-          InterestSacrifice(level=at_most(SACRIFICE, "moderate")), AutonomyPressure(level="low"),
-          GovernmentPace(pace=not_one_of("slows")), UNDECIDED,
-          claims=("O1", "S1", "T2", "T5"), stage=Stage.VERDICT, rank=30)
-    def joins_readily(self):
-        """Concludes the state joins readily: deeply dependent, compelled, with little to lose.
-
-        Japan "acceded submissively and first" to Chip 4, avoiding the losses a US stranglehold
-        could inflict (O1, T2, T5).
-        """
-        self.declare(Verdict(value="joins"))
-
-    @rule("V-13", "Holding out for compensation",
-          COMPLEX, SecurityDependency(level=at_least(SECURITY_DEPENDENCY, "low")),
-          Stranglehold(level=at_least(STRANGLEHOLD, "significant")),
-          InterestSacrifice(level="heavy"), Compensation(level="none"), UNDECIDED,
-          claims=("C1", "C2", "O3"), stage=Stage.VERDICT, rank=35)
-    def holds_out(self):
-        """Concludes the state resists: the hold is strong but a heavy sacrifice goes uncompensated.
+        narrative and mobilisation (S1)."""),
+    # ---- 4. demanding coalitions: the paper's specific forms ---------------------------------
+    Branch("V-13", "Holding out for compensation", "resists",
+           (COMPLEX, Compulsion(source="stranglehold"), InterestSacrifice(level="heavy"),
+            Compensation(level=at_most(COMPENSATION, "partial")), NOT(ThreatFromTarget())),
+           ("C1", "C2", "O3"), """
+        Concludes the state resists: the hold is strong, but the compensation falls far short of a heavy sacrifice.
 
         "To build and sustain complex digital coalitions, the dominant state offers
         compensation" (C2); South Korea, exporting over 60% of its chips to China, resisted
-        under two governments and joined once the USA offered exemptions and an
-        extended-deterrence pledge (C1). Compensation falling far short of the sacrifice puts
-        a coalition at risk (O3).
-        """
-        self.declare(Verdict(value="resists"))
+        under two governments and joined once the USA added exemptions and an
+        extended-deterrence pledge to the subsidies (C1). "Once the US substitutionary temptation
+        falls far short of compensating for the sacrifice of allies' interests", the coalition
+        is at risk (O3). An ally the leader protects against the target itself does not hold out
+        for a price (S3)."""),
+    Branch("V-17", "A hold over a firm: bargaining bilaterally", "joins-loosely",
+           (COMPLEX, FirmLevelStranglehold(), DEPENDENT), ("T6", "S4"), """
+        Concludes the state goes along through bilateral bargaining: the hold grips its firm, not the state.
 
-    @rule("V-11", "Little to lose",
-          COMPLEX, SecurityDependency(level=at_least(SECURITY_DEPENDENCY, "moderate")), Compulsion(),
-          InterestSacrifice(level=at_most(SACRIFICE, "low")), AutonomyPressure(level="low"),
-          GovernmentPace(pace=not_one_of("slows")), UNDECIDED,
-          claims=("S1", "S4", "C1"), stage=Stage.VERDICT, rank=25)
-    def joins_at_little_cost(self):
-        """Concludes a dependent, compelled ally with little to lose and no autonomy agenda joins readily.
+        "ASML ceased exporting EUV lithography to China in accordance with US directives", but
+        "instead of putting the issue … into the TTC framework … the Netherlands is willing to
+        negotiate bilaterally with the USA to minimise the impact of US policy on ASML" (T6)."""),
+    Branch("V-09", "A looser accession", "joins-loosely",
+           (COMPLEX, CoalitionForm(form="looser"), Compensation(level=at_least(COMPENSATION,
+                                                                               "partial")),
+            ANSWERED), ("O2", "C2", "T6"), """
+        Concludes the state joins a looser form, keeping autonomy while the leader makes concessions.
 
-        Denmark and Sweden banned Huawei 5G equipment "in line with US demands" (S1, S4): the
-        leader's call meets a dependent ally, and the demand costs it little (C1).
-        """
-        self.declare(Verdict(value="joins"))
+        The TTC is looser: moderate dependency and malposition, so "the USA has made less use of
+        alliance pressure and has instead tried to discover the intersection of the two sides'
+        policy objectives", making concessions (O2, C2), with an ally that has answered the
+        narrative ("Europe has responded to this US narrative")."""),
+    Branch("V-07", "Ready accession", "joins",
+           (COMPLEX, Compulsion(source="stranglehold"),
+            SecurityDependency(level=at_least(SECURITY_DEPENDENCY, "high")),
+            InterestSacrifice(level=at_most(SACRIFICE, "moderate")), AutonomyPressure(level="low"),
+            GovernmentPace(pace=not_one_of("slows"))), ("O1", "S1", "T2", "T5"), """
+        Concludes the state joins readily: deeply dependent, held by the stranglehold, with little to lose.
 
-    @rule("V-08", "Accession at a sacrifice",
-          COMPLEX, SecurityDependency(level=at_least(SECURITY_DEPENDENCY, "moderate")), Compulsion(),
-          UNDECIDED, claims=("O1", "T2", "T5", "C1", "C4"), stage=Stage.VERDICT, rank=20)
-    def joins_reluctantly(self):
-        """Concludes the state joins reluctantly: compelled, but at a sacrifice or against its autonomy.
+        Japan "acceded submissively and first" to Chip 4, avoiding the losses a US stranglehold
+        could inflict (O1, T2, T5)."""),
+    # ---- 5. demanding coalitions that cost the ally little ------------------------------------
+    Branch("V-15", "A dependent ally follows at little cost", "joins",
+           (COMPLEX, LittleToSacrifice(), DEPENDENT, RECEPTIVE,
+            AutonomyPressure(level=not_one_of("high"))), ("S1", "S2", "S7", "T1"), """
+        Concludes a dependent ally that has accepted the narrative joins readily a demanding coalition that costs it little.
+
+        "Breaking away from a scaled-up digital coalition would seriously impact allies'
+        security dependencies; thus, the allies largely accept the USA's security narrative on
+        China and follow its mobilisation directives" (S1, S2, S7): Denmark and Sweden banned
+        Huawei "in line with US demands". With no market sacrifice at stake, T1 asks nothing
+        more. Our reading of T1's scope.""",
+           reading="project"),
+    Branch("V-16", "An autonomous ally follows at little cost, on its own terms", "joins-loosely",
+           (COMPLEX, LittleToSacrifice(), DEPENDENT, RECEPTIVE), ("S1", "C3"), """
+        Concludes a dependent ally with a doctrine of autonomy joins a costless demand loosely.
+
+        It answers the leader's call (S1) but keeps its own way of doing it (C3): France and
+        Italy do not back the TTC's anti-China edge though they take part.""",
+           reading="project"),
+    Branch("V-12", "A shared threat at little cost", "joins-loosely",
+           (COMPLEX, LittleToSacrifice(), RECEPTIVE), ("S7", "C1"), """
+        Concludes a receptive, weakly dependent state acts on its own terms when the demand costs it little.
+
+        Digital coalitions emerge with "threat perception and overlapping values" (S7); where
+        the demand asks no real sacrifice (C1), a state that shares the threat assessment acts
+        on it through its own processes (Sweden in 2020, a non-aligned partner whose own security
+        service named China a threat). Our reading: the paper has Sweden banning Huawei "in line
+        with US demands" (S1, S4).""",
+           reading="project"),
+    # ---- 6. demanding coalitions that cost it: what compels ---------------------------------
+    Branch("V-08", "Accession at a sacrifice", "joins-reluctantly",
+           (COMPLEX, Compulsion()), ("O1", "T2", "T5", "C1", "C4", "S4"), """
+        Concludes the state joins reluctantly: compelled, but at a sacrifice, under pressure or against its autonomy.
 
         South Korea "was the most reluctant to join", resisting under two governments, and
-        joined last; the stranglehold outweighed the market (O1, T5, C1, C4).
-        """
-        self.declare(Verdict(value="joins-reluctantly"))
+        joined last; the stranglehold outweighed the market (O1, T5, C1, C4). Leverage forces a
+        policy change (S4)."""),
+    Branch("V-18", "Pressure meets complex interests", "resists",
+           (COMPLEX, SecurityLeverage()), ("S4", "S8"), """
+        Concludes the state resists: the leader presses with its dependence, but too much is at stake.
 
-    @rule("V-09", "A looser accession",
-          COMPLEX, SecurityDependency(level=at_least(SECURITY_DEPENDENCY, "low")),
-          Stranglehold(level=at_least(STRANGLEHOLD, "limited")),
-          OR(CoalitionForm(form="looser"), Compensation(level=at_least(COMPENSATION, "partial")),
-             FirmLevelStranglehold(), TechnologicalStick()),
-          UNDECIDED, claims=("O2", "T6", "C2", "T3", "T1"), stage=Stage.VERDICT, rank=10)
-    def joins_loosely(self):
-        """Concludes the state joins a looser form, keeping autonomy and bargaining for concessions.
-
-        The TTC is looser: moderate dependency and malposition, so the USA made concessions and
-        used less pressure (O2, C2); the Netherlands bargained bilaterally over ASML rather than
-        inside the coalition (T6). Something must still grip (T1): compensation does not stand
-        in for a stranglehold where there is none.
-        """
-        self.declare(Verdict(value="joins-loosely"))
-
-    @rule("V-12", "A shared threat at little cost",
-          COMPLEX, SecurityDependency(level=at_least(SECURITY_DEPENDENCY, "low")),
-          NarrativeReceptiveness(level="receptive"), InterestSacrifice(level=at_most(SACRIFICE, "low")),
-          Stranglehold(level=at_least(STRANGLEHOLD, "limited")),
-          UNDECIDED, claims=("S7", "C1"), stage=Stage.VERDICT, rank=5)
-    def joins_on_own_terms(self):
-        """Concludes a receptive ally joins on its own terms when the demand costs it little.
-
-        Digital coalitions "emerge with threat perception and overlapping values" (S7); where
-        the demand asks no real sacrifice (C1), an ally that shares the threat assessment acts
-        on it through its own processes. This is our reading, not the paper's mechanism: the
-        paper has Sweden banning Huawei "in line with US demands" (S1, S4); a weakly dependent
-        non-aligned partner in 2020 is not compelled by either, so we read its ban as acting on
-        its own threat assessment (S7). It needs some technological valve, however limited;
-        without one alliances cannot change its policy (S8: the AIIB).
-        """
-        self.declare(Verdict(value="joins-loosely"))
-
-    @rule("V-10", "Dependency without a stranglehold is not enough", COMPLEX, Question(), UNDECIDED,
-          claims=("T1", "S8"), stage=Stage.VERDICT, rank=0)
-    def declines_complex(self):
-        """Concludes the state declines a demanding coalition nothing compels or compensates.
+        Asymmetric dependence lets the leader threaten a cut-off (S4), but "alliances are not a
+        panacea and cannot easily change policies involving complex interests" (S8): Germany
+        resisted US pressure over Huawei in 2018-2019; the UK hesitated until the ban was cheap.
+        Our reading: the paper does not name the verdict of an ally that is pressed and holds
+        out.""",
+           reading="project"),
+    Branch("V-10", "Dependency without a stranglehold is not enough", "declines",
+           (COMPLEX,), ("T1", "S8"), """
+        Concludes the state declines a demanding coalition nothing compels and that costs it.
 
         Security dependency is insufficient for demanding coalitions (T1); alliances cannot
-        easily change policies involving complex interests — South Korea joined the AIIB
-        despite US opposition (S8).
-        """
-        self.declare(Verdict(value="declines"))
+        easily change policies involving complex interests: South Korea joined the AIIB despite
+        US opposition (S8)."""),
+)
+
+# Rows run from rank 95 down in steps of 5: all inside the verdict stage, the first row highest.
+RANK_TOP, RANK_STEP = 95, 5
+assert RANK_TOP - RANK_STEP * (len(DECISION_TABLE) - 1) >= 0, "the table outgrew its stage"
+
+
+def _branch_rule(branch: Branch, row: int):
+    def concludes(self):
+        self.declare(Verdict(value=branch.verdict))
+
+    concludes.__name__ = concludes.__qualname__ = "branch_" + branch.id.replace("-", "_").lower()
+    concludes.__doc__ = branch.doc
+    concludes.__module__ = __name__
+    return rule(branch.id, branch.title, *branch.when, UNDECIDED, claims=branch.claims,
+                stage=Stage.VERDICT, rank=RANK_TOP - RANK_STEP * row, reading=branch.reading,
+                concludes=(("Verdict", (("value", branch.verdict),)),))(concludes)
+
+
+class VerdictRules:
+    """The decision table as experta rules: one rule per row, ranked by the row's place."""
+
+
+for _row, _branch in enumerate(DECISION_TABLE):
+    setattr(VerdictRules, "branch_" + _branch.id.replace("-", "_").lower(),
+            _branch_rule(_branch, _row))
+del _row, _branch
