@@ -56,7 +56,9 @@ _STATE = {
         },
     },
     "targets": {TARGET: {"threat_perception": "moderate", "retaliation_risk": "low"}},
-    "sources": ["a test fixture"],
+    # three sources of three origins, current: the sourcing is no reason to doubt (CF-05, CF-07)
+    "sources": ["Fixture Survey, 2023: a test fixture", "Fixture Yearbook, 2022: a test fixture",
+                "Fixture Review (2023): a test fixture"],
 }
 
 _COALITION = {
@@ -74,7 +76,8 @@ _COALITION = {
     "offers": {"subsidies": False, "regulatory_compromise": False, "exemptions": False,
                "security_guarantees": False},
     "pressure": {"security_cutoff": False, "technology_sanctions": False},
-    "sources": ["a test fixture"],
+    "sources": ["Fixture Survey, 2023: a test fixture", "Fixture Yearbook, 2022: a test fixture",
+                "Fixture Review (2023): a test fixture"],
 }
 
 
@@ -129,13 +132,17 @@ def load_case(directory, changes: dict | None = None):
 
 
 SET = "--set"  # a key of ``changes`` whose value is a list of --set assignments, applied last
+AS_OF = "--as-of"  # a key of ``changes``: the year asked about (the files' evidence at that year)
 
 
 def ask_case(directory, changes: dict | None = None, engine=None):
     """Will the changed base state join the changed base coalition? The engine's Answer."""
+    from digital_coalitions.question import dated
+
     changes = dict(changes or {})
     assignments = changes.pop(SET, ())
-    state, coalition = load_case(directory, changes)
+    as_of = changes.pop(AS_OF, None)
+    state, coalition = dated(*load_case(directory, changes), as_of)
     if assignments:
         from digital_coalitions.overrides import apply_overrides
 

@@ -15,7 +15,7 @@ then asked of one reused CoalitionEngine.
 from __future__ import annotations
 
 import pytest
-from hypothesis import assume, example, given, note
+from hypothesis import assume, example, given, note, settings
 from hypothesis import strategies as st
 
 import casemaker as cm
@@ -128,8 +128,18 @@ def step(answer) -> int:
     return TERMS.index(answer.likelihood["term"])
 
 
+def figure(answer) -> float:
+    """The likelihood of joining as its figure (%), graded inside the verdict's band."""
+    return answer.likelihood["figure"]
+
+
+# the verdicts in an explicit order, from least to most willing to join
+VERDICT_ORDER = ("conflict", "declines", "resists", "joins-loosely", "joins-reluctantly", "joins")
+assert set(VERDICT_ORDER) == set(VERDICTS)
+
+
 def outline(answer) -> str:
-    return (f"{answer.verdict}, step {step(answer)} ({answer.likelihood['term']}); "
+    return (f"{answer.verdict}, {figure(answer)}% ({answer.likelihood['term']}); "
             f"mechanisms {answer.mechanisms}; fired {answer.rules_fired}")
 
 
@@ -184,58 +194,91 @@ SECURITY_EVIDENCE = [name for name in (f.name for f in schema.field("state", "ti
 assert "in_core_clubs" not in SECURITY_EVIDENCE and "alliance" in SECURITY_EVIDENCE
 
 
-def _raised(f: schema.Field, current):
-    """A strategy for the next value up from ``current``, or None if there is none."""
+def _walk_up(f: schema.Field, current) -> list:
+    """Every value above ``current`` on the field's scale, in order (the walk up it)."""
     if f.type == "word":
-        i = f.words.index(current)
-        return st.just(f.words[i + 1]) if i + 1 < len(f.words) else None
+        return list(f.words[f.words.index(current) + 1:])
     if f.type == "bool":
-        return None if current else st.just(True)
+        return [] if current else [True]
     if f.type == "slugs":  # threat_from: naming the coalition's own target as the threat's source
         current = list(current or ())
-        return None if TARGET in current else st.just(current + [TARGET])
-    if f.type == "share":  # unknown (null) is on no scale; any higher share is a step up
-        if current is None or current >= 1:
-            return None
-        return st.one_of(st.sampled_from([s for s in SHARES if s > current]),
-                         st.floats(current, 1, exclude_min=True))
+        return [] if TARGET in current else [current + [TARGET]]
+    if f.type == "share":  # unknown (null) is on no scale; the thresholds above, then all of it
+        if current is None:
+            return []
+        return [x for x in SHARES if x > current]
     raise AssertionError(f.type)
 
 
+def _any_value(f: schema.Field):
+    if f.type == "word":
+        return st.sampled_from(f.words)
+    if f.type == "bool":
+        return st.booleans()
+    if f.type == "share":
+        return st.sampled_from(SHARES)
+    return st.lists(st.sampled_from((TARGET, LEADER)), unique=True, max_size=2)  # threat_from
+
+
 @st.composite
-def raised_security_evidence(draw):
-    """A case, one security-dependency field of its tie to the leader and a value one step up."""
+def security_walk(draw):
+    """A case whose tie to the leader is drawn across the whole security space (every field
+    written, so that dependency runs from none to intense), and one of its security-dependency
+    fields to walk up its scale."""
     state, coalition = draw(cases)
-    raisable = {}
-    for name in SECURITY_EVIDENCE:
-        up = _raised(schema.field("state", f"ties.*.{name}"), value_at(state, f"{TIE}.{name}"))
-        if up is not None:
-            raisable[name] = up
-    assume(raisable)
-    name = draw(st.sampled_from(sorted(raisable)), label="raised field")
-    return state, coalition, name, draw(raisable[name], label="raised to")
+    tie = {name: draw(_any_value(schema.field("state", f"ties.*.{name}")), label=name)
+           for name in SECURITY_EVIDENCE}
+    state = changed(state, {f"{TIE}.{name}": value for name, value in tie.items()})
+    walkable = [name for name in SECURITY_EVIDENCE
+                if _walk_up(schema.field("state", f"ties.*.{name}"),
+                            value_at(state, f"{TIE}.{name}"))]
+    assume(walkable)
+    return state, coalition, draw(st.sampled_from(sorted(walkable)), label="walked field")
 
 
-# The first counterexample this property found, kept as an explicit example: a state with no
-# tie entry, asked about a coalition with a target and one offer. Raising a tie field wrote the
-# entry and with it the default ``shared_values: low``, which the engine did not read for an
-# absent entry, so LK-05 ("unreceptive") lowered the likelihood although the dependency stayed
-# none. engine/evidence.py now assumes (and reports) the default for an absent entry too.
+# The first counterexample the one-step version of this property found, kept as an explicit
+# example: a state with no tie entry, asked about a coalition with a target and one offer.
+# Raising a tie field wrote the entry and with it the default ``shared_values: low``, which the
+# engine did not read for an absent entry, so LK-05 ("unreceptive") lowered the likelihood
+# although the dependency stayed none. engine/evidence.py now assumes (and reports) the default
+# for an absent entry too.
 NO_TIE_WITH_OFFER = (
     {k: v for k, v in cm.base_state().items() if k in IDENTITY},
     {**{k: v for k, v in cm.base_coalition().items() if k in IDENTITY},
      "target": TARGET, "offers": {"security_guarantees": True}},
-    "abandonment_fear", "moderate")
+    "abandonment_fear")
 
 
-@example(raised=NO_TIE_WITH_OFFER)
-@given(raised=raised_security_evidence())
-def test_s1_raising_security_dependency_evidence_never_lowers_the_likelihood(asker, raised):
-    state, coalition, name, value = raised
+# The pattern issue 10 measured: the looser form (OC-04) once held only at exactly moderate
+# dependency, so an ally in malposition with an offer joined loosely at moderate dependency and
+# declined at high. Walking its existential threat up from low crosses moderate to high.
+LOOSER_AT_MODERATE_ONLY = (
+    cm.apply(cm.base_state(), {f"{TIE}.alliance": "collective-defence",
+                               f"{TIE}.institutionalisation": "high",
+                               f"{TIE}.existential_threat": "low", f"{TIE}.abandonment_fear": "high",
+                               f"{INDUSTRY}.position": "lagging",
+                               EXPORTS: 0.25, f"targets.{TARGET}.retaliation_risk": "moderate"}),
+    cm.apply(cm.base_coalition(), {"offers.subsidies": True}),
+    "existential_threat")
+
+
+@example(walk=NO_TIE_WITH_OFFER)
+@example(walk=LOOSER_AT_MODERATE_ONLY)
+@settings(max_examples=max(120, settings.default.max_examples))  # "over many generated cases"
+@given(walk=security_walk())
+def test_s1_walking_security_dependency_up_never_moves_the_answer_away_from_joining(asker, walk):
+    """S1: with everything else fixed, each step up a security input's scale leaves the verdict
+    (in VERDICT_ORDER) and the likelihood figure where they were or moves them towards joining."""
+    state, coalition, name = walk
+    f = schema.field("state", f"ties.*.{name}")
     before = asker(state, coalition, "before")
-    after = asker(changed(state, {f"{TIE}.{name}": value}), coalition, "after")
-    assert step(after) >= step(before), \
-        f"raising {name} to {value!r}: {outline(before)} -> {outline(after)}"
+    for value in _walk_up(f, value_at(state, f"{TIE}.{name}")):
+        after = asker(changed(state, {f"{TIE}.{name}": value}), coalition, "after")
+        assert VERDICT_ORDER.index(after.verdict) >= VERDICT_ORDER.index(before.verdict), \
+            f"raising {name} to {value!r}: {outline(before)} -> {outline(after)}"
+        assert figure(after) >= figure(before), \
+            f"raising {name} to {value!r}: {outline(before)} -> {outline(after)}"
+        before = after
 
 
 # ---- 3. T1/D3: no stranglehold and no security pressure, no plain `joins` ------------------------
@@ -284,9 +327,10 @@ def test_s5_simple_coalition_high_dependency_low_autonomy_is_joined(asker, case,
     state, coalition = case
     # a high threat and a high fear of abandonment are high attachment (SD-11: 5 points);
     # whether the commitment makes the dependency high is the engine's call, checked below
+    # C3 is the paper's exception: an ally that objected on the record to what the text says
     state = changed(state, {f"{TIE}.alliance": alliance, f"{TIE}.existential_threat": "high",
                             f"{TIE}.abandonment_fear": "high",
-                            "autonomy.strategic_autonomy": "low"})
+                            "autonomy.strategic_autonomy": "low", "autonomy.objects_to": None})
     coalition = changed(coalition, {"demand": "simple", f"{OWN}.demand": None})
     answer = asker(state, coalition)
     dependency = answer.mechanisms["security_dependency"]
@@ -316,7 +360,7 @@ def test_c2_adding_an_offer_never_lowers_the_likelihood(asker, case, data):
                    if how == "to every member" else {f"{OWN}.offers.{offer}": True})
     before = asker(state, coalition, "before")
     after = asker(state, more, "after")
-    assert step(after) >= step(before), \
+    assert figure(after) >= figure(before), \
         f"adding {offer} {how}: {outline(before)} -> {outline(after)}"
 
 
@@ -330,7 +374,7 @@ def test_c1_raising_the_export_share_never_raises_the_likelihood(asker, case, da
                                 st.floats(current, 1, exclude_min=True)), label="raised to")
     before = asker(state, coalition, "before")
     after = asker(changed(state, {EXPORTS: share}), coalition, "after")
-    assert step(after) <= step(before), \
+    assert figure(after) <= figure(before), \
         f"export share {current} -> {share}: {outline(before)} -> {outline(after)}"
 
 

@@ -8,7 +8,7 @@ a near miss of the firing one, the difference is the condition that matters.
 
 import pytest
 
-from casemaker import LEADER, SET, STATE_ID, ask_case
+from casemaker import AS_OF, LEADER, SET, STATE_ID, ask_case
 from digital_coalitions.compat import experta
 from digital_coalitions.engine import MECHANISMS, CoalitionEngine
 from digital_coalitions.rules.base import rule_info
@@ -31,6 +31,12 @@ SANCTIONS = {"coalition.pressure.technology_sanctions": True}
 CUTOFF = {"coalition.pressure.security_cutoff": True}
 SUBSIDIES = {"coalition.offers.subsidies": True}
 AUTONOMOUS = {"autonomy.strategic_autonomy": "high"}
+INSTALLED = f"{INDUSTRY}target_exposure.china.installed_share"
+MODERATE_SACRIFICE = {EXPORTS: 0.25, TARGET + "retaliation_risk": "moderate"}  # 2 + 1 points
+FROM_TARGET = {**MODERATE_DEPENDENCY, TIE + "threat_from": ["china"]}  # existential threat high
+FROM_ELSEWHERE = {**MODERATE_DEPENDENCY, TIE + "threat_from": ["russia"]}
+OBJECTS = {"autonomy.objects_to": ["export-controls"], "coalition.commitments": ["export-controls"]}
+SOFTENED = {"coalition.framing": "softened"}
 
 # The rule has no condition a case file can fail: it classifies or records what every question
 # has (a tie, an autonomy stance, a dependency level, a verdict), so it has no quiet fixture.
@@ -60,6 +66,8 @@ FIXTURES = {
     "SD-31": (MODERATE_DEPENDENCY, {**MODERATE_DEPENDENCY, TIE + "in_core_clubs": True}),
     # the threat of a cut-off only bites on a dependency of at least moderate
     "SD-32": ({**CUTOFF, **MODERATE_DEPENDENCY}, CUTOFF),
+    # the threat must come from the coalition's own target
+    "SD-33": (FROM_TARGET, FROM_ELSEWHERE),
     # ---- technological stranglehold ----------------------------------------------------------
     "ST-01": ({RELIANCE + "level": "low"}, {}),
     # the kind of a reliance that is "none" caps nothing
@@ -91,67 +99,101 @@ FIXTURES = {
     "SC-03": ({TARGET + "retaliation_risk": "moderate"}, {}),
     "SC-04": ({"coalition.framing": "softened", TARGET + "retaliation_risk": "moderate"},
               {"coalition.framing": "softened"}),
+    # the restricted exports are read for every demanding coalition with a domain ...
+    "SC-05": ({}, SIMPLE),
+    # ... the trade only where it names no industry
+    "SC-06": ({"coalition.domain": None}, {}),
+    "SC-07": ({INSTALLED: 0.1}, {INSTALLED: 0.09}),
+    # the cut-off counts from its year: the base state's evidence is of 2023
+    "SC-08": ({INSTALLED: 0.3, "coalition.target_product_cut_off": 2023},
+              {INSTALLED: 0.3, "coalition.target_product_cut_off": 2024}),
+    "SC-09": ({f"{INDUSTRY}target_exposure.china.import_share": 0.25},
+              {f"{INDUSTRY}target_exposure.china.import_share": 0.24}),
     "SC-10": ({}, SIMPLE),
     "SC-11": (SIMPLE, {}),
     # a per_member override withdraws an offer the coalition makes everyone else
     "CP-01": (SUBSIDIES, {**SUBSIDIES, f"coalition.per_member.{STATE_ID}.offers.subsidies": False}),
     "CP-10": ({}, ALWAYS),
-    # only a reluctant member softens its wording: with the same retaliation risk and little
-    # to lose, the ally joins readily (V-11) and says nothing
+    # only a reluctant member softens its wording: with the same retaliation risk, less exposure
+    # and the narrative accepted, the ally follows at little cost (V-15) and says nothing
     "SC-20": ({**MODERATE_DEPENDENCY, **SIGNIFICANT_HOLD, EXPORTS: 0.5,
                TARGET + "retaliation_risk": "moderate"},
-              {**MODERATE_DEPENDENCY, **SIGNIFICANT_HOLD, TARGET + "retaliation_risk": "moderate"}),
+              {**MODERATE_DEPENDENCY, **SIGNIFICANT_HOLD, **RECEPTIVE,
+               TARGET + "retaliation_risk": "moderate"}),
     # ---- autonomy ----------------------------------------------------------------------------
     "AU-01": ({}, ALWAYS),
     "AU-02": (AUTONOMOUS, {**AUTONOMOUS, "coalition.framing": "softened"}),
     "AU-03": ({}, ALWAYS),
+    # an objection counts only to what this coalition asks
+    "AU-04": (OBJECTS, {**OBJECTS, "coalition.commitments": ["data-free-flow"]}),
     # ---- outcomes ----------------------------------------------------------------------------
     # the hold compels only an ally with an alliance-based dependency (T1): low is not enough
     "OC-01": ({**MODERATE_DEPENDENCY, **SIGNIFICANT_HOLD}, SIGNIFICANT_HOLD),
-    # alliances cannot change policies involving heavy interests (S8): 3 + 2 points is heavy
+    # alliances cannot change policies involving complex interests (S8): 2 + 1 points is moderate
     "OC-02": ({**CUTOFF, **MODERATE_DEPENDENCY},
-              {**CUTOFF, **MODERATE_DEPENDENCY, EXPORTS: 0.5, TARGET + "retaliation_risk": "high"}),
+              {**CUTOFF, **MODERATE_DEPENDENCY, **MODERATE_SACRIFICE}),
     # a decisive hold is coercive only over an intensely (not just highly) dependent ally
     "OC-03": ({**INTENSE_DEPENDENCY, RELIANCE + "level": "critical"},
               {**HIGH_DEPENDENCY, RELIANCE + "level": "critical"}),
-    # the form is a conclusion only: no verdict rule reads CoalitionForm, so the firing fixture
-    # still declines (V-10); only an offer or a compulsion makes it join loosely
+    # the form needs a dependent ally; the verdict (V-09) needs an offer too
     "OC-04": ({**MODERATE_DEPENDENCY, INDUSTRY + "position": "lagging"},
               {INDUSTRY + "position": "lagging"}),
-    # ---- verdict: exactly one verdict rule fires; the quiet fixtures show who takes over --------
-    # no dependency without coercion is a plain decline (V-02), not conflict; the firing fixture
-    # has no reliance at all: a threat of sanctions is enough, no stranglehold is needed
+    "OC-05": ({}, MODERATE_SACRIFICE),
+    # a moderate cost is little only against the threat the target itself poses
+    "OC-06": ({**FROM_TARGET, **MODERATE_SACRIFICE}, {**FROM_ELSEWHERE, **MODERATE_SACRIFICE}),
+    # ---- verdict: exactly one row of the decision table fires; each quiet fixture is a near
+    # miss, and the row that takes over is named --------------------------------------------------
     # sanctions over technology the state does not use grip nothing: no stranglehold, no conflict
     "V-01": ({**NO_TIE, **SANCTIONS, RELIANCE + "level": "low"}, {**NO_TIE, **SANCTIONS}),
-    # ... and coercion of a state with no dependency pre-empts the decline (V-01 ranks higher)
-    "V-02": (NO_TIE, {**NO_TIE, **SANCTIONS, RELIANCE + "level": "low"}),  # V-01 takes precedence
+    # outside an alliance-based coalition, no dependency is V-19's question
+    "V-02": (NO_TIE, {**NO_TIE, "coalition.organisational_base": "partnerships"}),
+    # a state with no tie that shares the threat and values goes on to the later rows (V-12)
+    "V-19": ({**NO_TIE, "coalition.organisational_base": "partnerships"},
+             {TIE + "alliance": "none", **RECEPTIVE, TARGET + "threat_perception": "high",
+              "coalition.organisational_base": "partnerships"}),
     # a compelled ally does not resist, objection or not: the hold compels (OC-01) -> V-08
-    "V-03": (AUTONOMOUS, {**AUTONOMOUS, **MODERATE_DEPENDENCY, **SIGNIFICANT_HOLD}),
+    "V-03": ({**AUTONOMOUS, **MODERATE_DEPENDENCY},
+             {**AUTONOMOUS, **MODERATE_DEPENDENCY, **SIGNIFICANT_HOLD}),
+    # an objecting ally (moderate dependency) resists instead (V-03)
+    "V-20": (AUTONOMOUS, {**AUTONOMOUS, **MODERATE_DEPENDENCY}),
+    # a compelled ally signs what it objected to (V-08)
+    "V-14": (OBJECTS, {**OBJECTS, **MODERATE_DEPENDENCY, **SIGNIFICANT_HOLD}),
     "V-04": ({**SIMPLE, **MODERATE_DEPENDENCY}, SIMPLE),
     # receptiveness only matters where dependency is low: at moderate, V-04 takes over
     "V-05": ({**SIMPLE, **RECEPTIVE}, {**SIMPLE, **RECEPTIVE, **MODERATE_DEPENDENCY}),
     "V-06": (SIMPLE, {**SIMPLE, **MODERATE_DEPENDENCY}),
+    # a heavy sacrifice (export share 0.6: 3 points, high retaliation: 2) under a significant
+    # hold with nothing offered: the ally holds out; protected against the target, it does not
+    "V-13": ({**MODERATE_DEPENDENCY, **SIGNIFICANT_HOLD, EXPORTS: 0.6,
+              TARGET + "retaliation_risk": "high"},
+             {**FROM_TARGET, **SIGNIFICANT_HOLD, EXPORTS: 0.6,
+              TARGET + "retaliation_risk": "high"}),
+    # a hold over a niche firm of an ally; a weakly dependent state is not bargaining (V-10)
+    "V-17": ({**MODERATE_DEPENDENCY, INDUSTRY + "position": "niche", RELIANCE + "level": "high"},
+             {INDUSTRY + "position": "niche", RELIANCE + "level": "high"}),
+    # the looser form needs an offer: without one, V-10
+    "V-09": ({**MODERATE_DEPENDENCY, INDUSTRY + "position": "lagging", **SUBSIDIES,
+              **MODERATE_SACRIFICE},
+             {**MODERATE_DEPENDENCY, INDUSTRY + "position": "lagging", **MODERATE_SACRIFICE}),
     # an autonomist government (pace "slows") turns a ready accession into a reluctant one (V-08)
     "V-07": ({**HIGH_DEPENDENCY, **SIGNIFICANT_HOLD},
              {**HIGH_DEPENDENCY, **SIGNIFICANT_HOLD, "autonomy.government_alignment": "autonomist"}),
-    # a moderate sacrifice (export share 0.5) turns "little to lose" into reluctance (V-08)
-    "V-11": ({**MODERATE_DEPENDENCY, **SIGNIFICANT_HOLD},
-             {**MODERATE_DEPENDENCY, **SIGNIFICANT_HOLD, EXPORTS: 0.5}),
-    # V-08 catches every compelled, dependent ally that V-07 and V-11 leave: at little cost V-11
-    # takes it first
+    # with a doctrine of autonomy (and a softened framing, so no objection) it follows loosely
+    "V-15": ({**MODERATE_DEPENDENCY, **RECEPTIVE},
+             {**MODERATE_DEPENDENCY, **RECEPTIVE, **AUTONOMOUS, **SOFTENED}),
+    # an autonomous ally that has not accepted the narrative does not follow (V-10)
+    "V-16": ({**MODERATE_DEPENDENCY, **RECEPTIVE, **AUTONOMOUS, **SOFTENED},
+             {**MODERATE_DEPENDENCY, **AUTONOMOUS, **SOFTENED}),
+    # a moderate sacrifice is not little: V-10
+    "V-12": (RECEPTIVE, {**RECEPTIVE, **MODERATE_SACRIFICE}),
+    # compelled at a sacrifice; compelled at no cost and receptive, the ally follows (V-15)
     "V-08": ({**MODERATE_DEPENDENCY, **SIGNIFICANT_HOLD, EXPORTS: 0.5},
-             {**MODERATE_DEPENDENCY, **SIGNIFICANT_HOLD}),
-    # an offer turns a decline into a looser accession where some hold exists, never without (T1)
-    "V-09": ({**SUBSIDIES, RELIANCE + "level": "low"}, SUBSIDIES),
-    # a heavy sacrifice (export share 0.6: 3 points, high retaliation: 2) under a significant
-    # hold, with nothing offered: the ally holds out; one offer and it joins reluctantly (V-08)
-    "V-13": ({**MODERATE_DEPENDENCY, **SIGNIFICANT_HOLD, EXPORTS: 0.6,
-              TARGET + "retaliation_risk": "high"},
-             {**MODERATE_DEPENDENCY, **SIGNIFICANT_HOLD, EXPORTS: 0.6,
-              TARGET + "retaliation_risk": "high", **SUBSIDIES}),
-    # a receptive ally still needs some technological valve (T1, S8): without one, V-10
-    "V-12": ({**RECEPTIVE, RELIANCE + "level": "low"}, RECEPTIVE),
-    "V-10": (SUBSIDIES, {**SUBSIDIES, RELIANCE + "level": "low"}),  # compensation alone grips nothing
+             {**MODERATE_DEPENDENCY, **SIGNIFICANT_HOLD, **RECEPTIVE}),
+    # pressed at a moderate cost, the ally resists; at little cost the lever compels (V-08)
+    "V-18": ({**CUTOFF, **MODERATE_DEPENDENCY, **MODERATE_SACRIFICE},
+             {**CUTOFF, **MODERATE_DEPENDENCY}),
+    # compensation alone grips nothing; a receptive state at little cost acts on its own (V-12)
+    "V-10": (SUBSIDIES, {**SUBSIDIES, **RECEPTIVE}),
     # ---- likelihood and confidence -----------------------------------------------------------
     # LK-01, LK-04 and LK-05 fire even when they shift nothing (moderate dependency, a neutral
     # government, mixed receptiveness): rules_fired lists them regardless
@@ -163,6 +205,13 @@ FIXTURES = {
     "LK-05": (RECEPTIVE, {}),  # the base is mixed: no shift
     "LK-06": (MODERATE_DEPENDENCY, {**MODERATE_DEPENDENCY, TIE + "in_core_clubs": True}),
     "LK-07": (AUTONOMOUS, {"autonomy.strategic_autonomy": "moderate"}),
+    # the carrot counts for a demanding coalition only
+    "LK-08": ({RELIANCE + "level": "low"}, {RELIANCE + "level": "low", **SIMPLE}),
+    "LK-09": (FROM_TARGET, FROM_ELSEWHERE),
+    "LK-11": ({**INTENSE_DEPENDENCY, RELIANCE + "level": "critical"},
+              {**HIGH_DEPENDENCY, RELIANCE + "level": "critical"}),
+    # where the stranglehold outweighs the market (T5), the sacrifice moves nothing
+    "LK-12": (MODERATE_SACRIFICE, {**MODERATE_SACRIFICE, **SIGNIFICANT_HOLD}),
     "LK-10": ({}, ALWAYS),
     # the same value written in the file is evidence; set with --set it is a supposition
     "CF-04": ({SET: ["autonomy.government_alignment=pro-leader"]},
@@ -172,6 +221,15 @@ FIXTURES = {
     # 3 (export share) + 2 (high retaliation) is heavy; 3 + 1 (moderate) is not
     "CF-03": ({**SIGNIFICANT_HOLD, EXPORTS: 0.5, TARGET + "retaliation_risk": "high"},
               {**SIGNIFICANT_HOLD, EXPORTS: 0.5, TARGET + "retaliation_risk": "moderate"}),
+    # one source line cannot buy high confidence; nor can three lines from one origin
+    "CF-05": ({"sources": ["Liu 2024, one line"]},
+              {"sources": ["Liu 2024, a", "SIPRI, 2023: b", "Reuters, 2023: c"]}),
+    # only an estimate the question reads counts
+    "CF-06": ({"estimated": [TIE + "alliance"]}, {"estimated": ["summary"]}),
+    # the base's evidence is of 2023: sources all of 2019 or earlier are dated
+    "CF-07": ({"sources": ["A, 2015", "B, 2018", "C, 2019"]},
+              {"sources": ["A, 2015", "B, 2018", "C, 2020"]}),
+    "CF-08": ({AS_OF: 2000}, {AS_OF: 2030}),
     "CF-10": ({}, ALWAYS),
 }
 
