@@ -1,7 +1,9 @@
 """Which rules and claims the case files exercise: every state asked about every coalition.
 
-A pairing is skipped when the state leads the coalition or is its target (the question does
-not arise). The question rules are counted per pairing: how many pairings fire each (and
+A pairing is skipped when the state leads the coalition, is its target, or is a state the
+coalition is not open to (the question does not arise). Rules marked as this project's reading
+of the paper, rather than a claim it makes (``reading="project"``), are counted apart, so that a
+reader sees how much of what fires is ours. The question rules are counted per pairing: how many pairings fire each (and
 which). The outlook rules reason over all of a coalition's answers at once
 (``digital_coalitions.outlook``), so they are counted per coalition, from the same answers.
 Then: the rules nothing fires, the claims of theory.md (``rules/claims.py``) no rule encodes,
@@ -21,6 +23,7 @@ from .answer import ask
 from .compat import experta
 from .engine import MECHANISMS, RULES, CoalitionEngine
 from .loader import load_dir
+from .question import role_of
 from .render import environment
 
 
@@ -52,6 +55,13 @@ class Coverage:
         encoded = {c for info in RULES.values() for c in info.claims}
         return [c for c in CLAIMS if c in encoded and c not in exercised]
 
+    def project_readings(self) -> dict:
+        """The rules that are this project's reading of the paper, and the pairings they decide."""
+        ours = [r for r in ordered_rules() if RULES[r].reading == "project"]
+        fired = [r for r in ours if self.fired_in.get(r) or self.outlook_in.get(r)]
+        return {"rules": ours, "fired": fired,
+                "pairings": sum(len(self.fired_in.get(r, [])) for r in ours)}
+
     def to_dict(self) -> dict:
         question = question_rules()
         rules = []
@@ -74,6 +84,7 @@ class Coverage:
             "claims_total": len(CLAIMS),
             "unencoded_claims": self.unencoded_claims,
             "unexercised_claims": self.unexercised_claims,
+            "project_readings": self.project_readings(),
             "verdicts": dict(sorted(self.verdicts.items())),
         }
 
@@ -102,7 +113,7 @@ def run_coverage(directory) -> Coverage:
     for state_id in sorted(base.states):
         for coalition_id in sorted(base.coalitions):
             coalition = base.coalitions[coalition_id]
-            if state_id in (coalition.data["leader"], coalition.data.get("target")):
+            if role_of(base.states[state_id], coalition)[0] not in ("member", "candidate"):
                 coverage.skipped.append((state_id, coalition_id))
                 continue
             answer = ask(base.states[state_id], coalition, engine)

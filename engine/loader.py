@@ -122,7 +122,8 @@ class CaseFile:
         else:
             before = [y for y in years if y <= asked]
             chosen, earliest = (before[-1], False) if before else (years[0], True)
-        case = self.years.get(chosen, self)
+        # this file's own year is itself: a case changed with --set keeps its changes
+        case = self if chosen == self.year else self.years.get(chosen, self)
         return replace(case, dating=Dating(asked, chosen, years, earliest))
 
 

@@ -15,7 +15,7 @@ from digital_coalitions.coverage import question_rules, run_coverage
 from digital_coalitions.engine import RULES
 from digital_coalitions.loader import load_dir
 from digital_coalitions.outlook import outlook
-from digital_coalitions.question import shipped_cases
+from digital_coalitions.question import role_of, shipped_cases
 from digital_coalitions.rules.claims import CLAIMS
 
 COALITION = str(Path(sys.executable).with_name("coalition"))
@@ -34,14 +34,23 @@ def small_cases(tmp_path):
     coalitions = ("chip4", "ttc")
     for folder in ("states", "coalitions"):
         (tmp_path / folder).mkdir()
-    for name in states + ("united-states", "china"):
+    for name in states + ("united-states", "china", "north-korea", "russia"):
         text = (shipped_cases() / "states" / f"{name}.yaml").read_text()
         (tmp_path / "states" / f"{name}.yaml").write_text(text)
     for name in coalitions:
         data = yaml.safe_load((shipped_cases() / "coalitions" / f"{name}.yaml").read_text())
         present = set(states) | {"united-states", "china"}
-        data["members"] = [m for m in data.get("members", []) if m in present]
-        data["per_member"] = {k: v for k, v in (data.get("per_member") or {}).items() if k in present}
+
+        def pruned(part):  # the main evidence or a history year: only the states present
+            for key in ("members", "open_to"):
+                if key in part:
+                    part[key] = [m for m in part[key] if m in present]
+            if "per_member" in part:
+                part["per_member"] = {k: v for k, v in part["per_member"].items() if k in present}
+
+        pruned(data)
+        for year in (data.get("history") or {}).values():
+            pruned(year)
         (tmp_path / "coalitions" / f"{name}.yaml").write_text(yaml.safe_dump(data, sort_keys=False))
     return tmp_path
 
@@ -51,7 +60,7 @@ def test_every_pairing_is_asked_except_leader_and_target(shipped):
     asked = set(shipped.pairings)
     for state in base.states:
         for cid, coalition in base.coalitions.items():
-            involved = state in (coalition.data["leader"], coalition.data.get("target"))
+            involved = role_of(base.states[state], coalition)[0] not in ("member", "candidate")
             assert ((state, cid) in asked) != involved
             assert ((state, cid) in shipped.skipped) == involved
     assert len(asked) + len(shipped.skipped) == len(base.states) * len(base.coalitions)
@@ -100,13 +109,16 @@ def test_rules_coverage_command(small_cases):
                              "--format", "json"], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
-    # 5 states x 2 coalitions, less the US (leader of both) and China (target of both)
-    assert data["pairings"] == 6 and len(data["skipped"]) == 4 and data["coalitions"] == 2
+    # 7 states x 2 coalitions, less the US (leader of both), China (target of both) and those
+    # a coalition is not open to: Chip 4 only to Japan and Korea here, the TTC only to the EU
+    assert data["pairings"] == 3 and len(data["skipped"]) == 11 and data["coalitions"] == 2
+    assert data["project_readings"]["rules"] and "V-15" in data["project_readings"]["rules"]
     assert {"south-korea chip4", "japan chip4"} <= set(
         next(r for r in data["rules"] if r["id"] == "SD-21")["fired_in"])
     text = subprocess.run([COALITION, "rules", "coverage", "--cases", str(small_cases)],
                           capture_output=True, text=True).stdout
-    assert "6 state × coalition pairings asked" in text
+    assert "3 state × coalition pairings asked" in text
+    assert "This project's readings of the paper" in text
     assert f"Rules fired at least once: {data['rules_fired']} of {data['rules_total']}." in text
     assert f"Rules never fired ({len(data['never_fired'])})" in text
     assert "Claims of theory.md encoded by no rule" in text

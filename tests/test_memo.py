@@ -146,8 +146,9 @@ def test_a_script_in_a_case_summary_comes_out_inert(hostile_cases):
 
 
 def test_map_labels_are_escaped(hostile_cases, tmp_path):
-    out = tmp_path / "chip4.svg"
-    result = subprocess.run([COALITION, "map", "chip4", "--cases", str(hostile_cases),
+    # a coalition open to every state, so that the hostile name is on the map with the others
+    out = tmp_path / "huawei.svg"
+    result = subprocess.run([COALITION, "map", "huawei-5g-exclusion", "--cases", str(hostile_cases),
                              "-o", str(out)], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     import xml.etree.ElementTree as ET

@@ -246,7 +246,7 @@ def test_verify_catches_an_edited_rule(tmp_path, package_copy):
     assert coalition("trace", "verify", str(out)).returncode == 0
     verdicts = package / "rules" / "verdict.py"
     source = verdicts.read_text()
-    edited = re.sub(r'(@rule\("V-\d\d", ")', r"\1Edited: ", source, count=1)
+    edited = re.sub(r'(Branch\("V-\d\d", ")', r"\1Edited: ", source, count=1)
     assert edited != source
     verdicts.write_text(edited)
     result = coalition("trace", "verify", str(out))
@@ -346,10 +346,12 @@ def korea_2019(folder: Path):
     """South Korea and Chip 4 as they might have stood under the Moon government (2019-style)."""
     folder.mkdir()
     state = yaml.safe_load((SHIPPED / "states" / "south-korea.yaml").read_text())
+    state.pop("history", None)  # a one-year file, written by hand as an analyst might
     state["as_of"] = 2019
     state["autonomy"]["government_alignment"] = "autonomist"
     state["targets"]["china"]["threat_perception"] = "low"
     coalition = yaml.safe_load((SHIPPED / "coalitions" / "chip4.yaml").read_text())
+    coalition.pop("history", None)
     coalition["offers"]["subsidies"] = False  # no CHIPS Act yet
     del coalition["per_member"]  # no security guarantees, no exemptions
     (folder / "south-korea.yaml").write_text(yaml.safe_dump(state, sort_keys=False))
