@@ -130,7 +130,12 @@ def load_decisions(path, base) -> list[Decision]:
 
 # ---- scoring ----------------------------------------------------------------------------------
 def probability(answer: Answer) -> float:
-    """The likelihood of joining as a probability: the midpoint of its ICD 203 range."""
+    """The likelihood of joining as a probability: the answer's figure."""
+    return answer.likelihood["figure"] / 100
+
+
+def band_midpoint(answer: Answer) -> float:
+    """The likelihood of joining as the midpoint of its ICD 203 range (issue 9's measure)."""
     low, high = answer.likelihood["range"]
     return (low + high) / 200
 
@@ -205,10 +210,12 @@ class Score:
         joins = self._count(lambda s: s.join_right)
         exact = self._count(lambda s: s.exact)
         brier = sum((probability(s.answer) - s.decision.joins) ** 2 for s in self.scored)
+        banded = sum((band_midpoint(s.answer) - s.decision.joins) ** 2 for s in self.scored)
         return {"decisions": n, "stays_out": self._count(lambda s: not s.decision.joins),
                 "join_agreement": {"right": joins, "share": _share(joins, n)},
                 "exact_agreement": {"right": exact, "share": _share(exact, n)},
-                "brier": round(brier / n, 4) if n else None}
+                "brier": round(brier / n, 4) if n else None,
+                "brier_band_midpoint": round(banded / n, 4) if n else None}
 
     def confusion(self) -> dict:
         """Documented verdict (rows) × answered verdict (columns), counts."""

@@ -41,14 +41,18 @@ ICD203 = (
 
 # verdicts, from least to most willing to join, with the band of ICD 203 steps each may take
 # (likelihood of joining) and the figure (%) it starts from before the evidence moves it. The
-# figure moves inside the band and never reaches its edges (rules/judgment.py, LK-10).
+# figure moves inside the band and never reaches its edges (rules/judgment.py, LK-10). The base
+# figures of declines, resists and joins were fitted to the backtest's tuning set, where each
+# verdict was answered at least ten times (bench/calibrate.py: minimum Brier score; the holdout
+# took no part); conflict, joins-loosely and joins-reluctantly, answered too rarely to fit, keep
+# their stated priors.
 VERDICTS = {
     "conflict": {"band": (0, 1), "base": 5},
-    "declines": {"band": (0, 2), "base": 12},
-    "resists": {"band": (1, 3), "base": 30},
+    "declines": {"band": (0, 2), "base": 36},
+    "resists": {"band": (1, 3), "base": 54},
     "joins-loosely": {"band": (3, 5), "base": 75},
     "joins-reluctantly": {"band": (3, 5), "base": 78},
-    "joins": {"band": (4, 6), "base": 88},
+    "joins": {"band": (4, 6), "base": 97},
 }
 # the verdicts that are a way of joining (the backtest's "joins"; a member answered otherwise is
 # answered against the coalition file's own list)

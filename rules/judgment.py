@@ -59,7 +59,7 @@ from .concepts import (
 
 MATCH, NOT, OR = experta.MATCH, experta.NOT, experta.OR
 COMPLEX = CoalitionTrait(field="demand", value="complex")
-SLOPE = 0.8  # how far one step of evidence moves the figure along the logistic curve
+SLOPE = 0.5  # how far one step of evidence moves the figure (fitted with VERDICTS: bench/calibrate.py)
 FEW_SOURCES, FEW_ORIGINS = 3, 2  # below these a file's sourcing cannot support high confidence
 STALE_YEARS = 3  # sources all older than the evidence by more than this are dated
 

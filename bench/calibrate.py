@@ -1,0 +1,70 @@
+"""Fit the likelihood's calibration on the backtest's tuning set (never the holdout).
+
+The rules decide the verdict; the likelihood places it inside the verdict's ICD 203 band at
+the verdict's base figure, moved by the evidence's shifts along a logistic curve of one slope
+(rules/judgment.py). This script chooses the six base figures and the slope that minimise the
+Brier score over the tuning set, and prints them with the fit before and after. The values it
+finds are copied by hand into rules/concepts.py (VERDICTS) and rules/judgment.py (SLOPE), so that
+the rule base stays a plain reading of the paper plus these stated numbers.
+
+    .venv/bin/python bench/calibrate.py
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+
+from digital_coalitions.backtest import backtest, default_decisions, load_decisions
+from digital_coalitions.question import Resolver, shipped_cases
+from digital_coalitions.rules import judgment
+from digital_coalitions.rules.concepts import ICD203, VERDICTS
+
+
+def figure(verdict, steps, base, slope):
+    low_step, high_step = VERDICTS[verdict]["band"]
+    low, high = ICD203[low_step][1], ICD203[high_step][2]
+    start = min(max((base - low) / (high - low), 1e-3), 1 - 1e-3)
+    z = math.log(start / (1 - start)) + slope * steps
+    return (low + (high - low) / (1 + math.exp(-z))) / 100
+
+
+def main():
+    base = Resolver(shipped_cases()).base
+    path = default_decisions(base.directory)
+    result = backtest(load_decisions(path, base), base, path)
+    rows = []
+    for s in result.part("tuning").scored:
+        steps = sum(f["steps"] for f in s.answer.facts.values()
+                    if type(f).__name__ == "LikelihoodShift")
+        rows.append((s.verdict, steps, float(s.decision.joins)))
+
+    def brier(bases, slope):
+        return sum((figure(v, x, bases[v], slope) - y) ** 2 for v, x, y in rows) / len(rows)
+
+    now = {v: VERDICTS[v]["base"] for v in VERDICTS}
+    print(f"tuning decisions: {len(rows)}; Brier now {brier(now, judgment.SLOPE):.4f} "
+          f"(slope {judgment.SLOPE}, bases {now})")
+    for v in VERDICTS:
+        ys = [y for verdict, _, y in rows if verdict == v]
+        if ys:
+            print(f"  {v:18} {len(ys):3} answered, joined {sum(ys) / len(ys):.0%}")
+    best = (brier(now, judgment.SLOPE), judgment.SLOPE, dict(now))
+    for slope in (0.2, 0.3, 0.4, 0.5, 0.6, 0.8):
+        bases = dict(now)
+        for _ in range(3):  # coordinate descent over each verdict's base, inside its band
+            for v in VERDICTS:
+                low, high = ICD203[VERDICTS[v]["band"][0]][1], ICD203[VERDICTS[v]["band"][1]][2]
+                candidates = [low + (high - low) * k / 40 for k in range(1, 40)]
+                bases[v] = min(candidates, key=lambda b: brier({**bases, v: b}, slope))
+        score = brier(bases, slope)
+        print(f"slope {slope}: Brier {score:.4f}  bases " +
+              ", ".join(f"{v} {b:.1f}" for v, b in bases.items()))
+        if score < best[0]:
+            best = (score, slope, dict(bases))
+    print(f"best: Brier {best[0]:.4f}, slope {best[1]}, bases " +
+          ", ".join(f"{v} {round(b)}" for v, b in best[2].items()))
+
+
+if __name__ == "__main__":
+    main()
