@@ -25,6 +25,7 @@ def rule_record(info) -> dict:
         "concludes": info.summary,
         "why": info.doc.split("\n", 1)[1].strip() if "\n" in info.doc else "",
         "conditions": list(info.conditions),
+        "reading": info.reading,
     }
 
 
@@ -39,6 +40,28 @@ def render_catalogue(fmt: str = "text") -> str:
     template = "rules.md.j2" if fmt == "markdown" else "rules.txt.j2"
     return environment().get_template(template).render(
         rules=records, claims={k: claim_text(k) for r in records for k in r["claims"]})
+
+
+def decision_table() -> list[dict]:
+    """The verdict layer's decision table, row by row, from rules/verdict.py."""
+    from digital_coalitions.rules.verdict import DECISION_TABLE
+
+    rows = []
+    for row, branch in enumerate(DECISION_TABLE, start=1):
+        record = rule_record(RULES[branch.id])
+        # the conditions in words, without the "no verdict" every row shares
+        record["when"] = [c for c in record["conditions"] if c != "no verdict"]
+        rows.append({"row": row, "verdict": branch.verdict, **record})
+    return rows
+
+
+def render_decision_table(fmt: str = "text") -> str:
+    rows = decision_table()
+    if fmt == "json":
+        return json.dumps({"decision_table": rows}, indent=2, ensure_ascii=False) + "\n"
+    name = "verdicts.md.j2" if fmt == "markdown" else "verdicts.txt.j2"
+    return environment().get_template(name).render(
+        rows=rows, claims={k: claim_text(k) for r in rows for k in r["claims"]})
 
 
 def render_rule(rule_id: str, cases=None) -> str | None:

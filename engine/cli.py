@@ -117,6 +117,7 @@ def rules(ctx, fmt):
 from . import cli_audit  # noqa: E402  (audit; its `show` replaces rules_show to add the cases)
 main.add_command(cli_audit.trace); main.add_command(cli_audit.why)  # noqa: E702
 rules.add_command(cli_audit.coverage); rules.add_command(cli_audit.rule_show)  # noqa: E702
+rules.add_command(cli_audit.verdicts)
 from . import cli_analysis  # noqa: E402  (analysis: memo, whatif, flips, matrix, map, outlook)
 for _command in cli_analysis.COMMANDS: main.add_command(_command)  # noqa: E701
 

@@ -172,6 +172,16 @@ def coverage(cases, fmt):
     click.echo(render_coverage(run_coverage(case_directory(cases)), fmt), nl=False)
 
 
+@click.command("verdicts")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text",
+              show_default=True)
+def verdicts(fmt):
+    """The decision table of the verdict, row by row: the first row that holds decides."""
+    from .catalogue import render_decision_table
+
+    click.echo(render_decision_table(fmt), nl=False)
+
+
 @click.command("show")
 @click.argument("rule_id")
 @cases_option

@@ -178,7 +178,7 @@ def describe(pattern) -> str:
     if isinstance(pattern, ce.TEST):
         return pattern[0].__name__
     if isinstance(pattern, ce.NOT):
-        return "no " + " and ".join(re.sub(r"^a ", "", describe(p)) for p in pattern)
+        return "no " + " and ".join(re.sub(r"^an? ", "", describe(p)) for p in pattern)
     if isinstance(pattern, ce.OR):
         return "either " + " or ".join(describe(p) for p in pattern)
     if isinstance(pattern, ce.AND):
@@ -188,6 +188,7 @@ def describe(pattern) -> str:
     if "field" in fields and "value" in fields:
         return f"{name}: {fields['field']} is {_value(fields['value'])}"
     if not fields:
-        return f"a {name}" if name != "question" else "the question"
+        article = "an" if name[:1] in "aeiou" else "a"
+        return f"{article} {name}" if name != "question" else "the question"
     told = ", ".join(f"{k.replace('_', ' ')} {_value(v)}" for k, v in fields.items())
     return f"{name} with {told}"

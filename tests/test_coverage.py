@@ -142,6 +142,22 @@ def test_rules_show_lists_the_cases_where_the_rule_fires(small_cases):
     assert missing.returncode == 2 and missing.stderr.startswith("error: unknown rule 'ZZ-99'")
 
 
+def test_docs_verdicts_md_is_the_decision_table():
+    from digital_coalitions.catalogue import render_decision_table
+    from digital_coalitions.rules.verdict import DECISION_TABLE
+
+    committed = (ROOT / "docs" / "verdicts.md").read_text()
+    assert committed == render_decision_table("markdown"), \
+        "docs/verdicts.md is out of date: run `coalition rules verdicts --format markdown > docs/verdicts.md`"
+    # every verdict rule is a row, in the order of its salience
+    rows = [b.id for b in DECISION_TABLE]
+    verdict_rules = sorted((r for r in RULES.values() if r.stage.name == "VERDICT"),
+                           key=lambda r: -r.salience)
+    assert rows == [r.id for r in verdict_rules]
+    text = subprocess.run([COALITION, "rules", "verdicts"], capture_output=True, text=True).stdout
+    assert text.splitlines()[3].strip().startswith("1. V-01")
+
+
 def test_docs_rules_md_is_current():
     committed = ROOT / "docs" / "rules.md"
     assert committed.read_text() == render_catalogue("markdown"), \
