@@ -25,6 +25,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 
 from digital_coalitions.rules import security
+from digital_coalitions.rules.sacrifice import SHARE_POINTS
 from digital_coalitions.rules.concepts import ICD203, VERDICTS, Evidence
 
 from . import schema as S
@@ -40,7 +41,10 @@ TERMS = tuple(term for term, _, _ in ICD203)
 # (exports to the target: 10% counts, 25% counts more, half or more counts most)
 SHARE_THRESHOLDS = {
     "arms_import_share": (security.ARMS_SHARE,),
-    "export_share": (0.1, 0.25, 0.5),
+    "export_share": tuple(sorted(floor for floor, _ in SHARE_POINTS)),
+    "installed_share": tuple(sorted(floor for floor, _ in SHARE_POINTS)),  # SC-07
+    "import_share": (0.25, 0.5),  # SC-09
+    "trade_share": tuple(sorted(floor for floor, _ in SHARE_POINTS)),  # SC-06 with SC-01
 }
 BELOW = 0.01  # a share moved below a threshold lands this far under it
 TIE_WORDS = ("alliance", "institutionalisation", "existential_threat", "joint_exercises",
@@ -276,13 +280,17 @@ def candidate_changes(state, coalition) -> list[Change]:
             out += _ordinal(state, "state", f"{path}.kind", reliance.get("kind"))
             out += _flag("state", f"{path}.substitutable", reliance.get("substitutable"))
         if target:
-            share = _get(industry, f"target_exposure.{target}.export_share")
-            out += _share("state", f"{base}.target_exposure.{target}.export_share", share,
-                          SHARE_THRESHOLDS["export_share"])
+            for name in ("export_share", "installed_share", "import_share"):
+                share = _get(industry, f"target_exposure.{target}.{name}")
+                out += _share("state", f"{base}.target_exposure.{target}.{name}", share,
+                              SHARE_THRESHOLDS[name])
     if target:
         relation = (s.get("targets") or {}).get(target) or {}
         for name in ("threat_perception", "retaliation_risk"):
             out += _ordinal(state, "state", f"targets.{target}.{name}", relation.get(name, "low"))
+        if not domain:  # the trade a domain-free coalition puts at stake
+            out += _share("state", f"targets.{target}.trade_share", relation.get("trade_share"),
+                          SHARE_THRESHOLDS["trade_share"])
     for name in ("demand", "framing"):
         out += _ordinal(coalition, "coalition", name, c.get(name))
     own = (c.get("per_member") or {}).get(state.id) or {}

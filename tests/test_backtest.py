@@ -18,8 +18,8 @@ COALITION = str(Path(sys.executable).with_name("coalition"))
 
 # The figures the README reports for the final rules (a ratchet, not a target: agreement may
 # rise, never fall below these without the README and this line changing together).
-FLOOR = {"all": {"join": 0.79, "exact": 0.77}, "tuning": {"join": 0.80, "exact": 0.80},
-         "holdout": {"join": 0.75, "exact": 0.69}}
+FLOOR = {"all": {"join": 0.79, "exact": 0.76}, "tuning": {"join": 0.80, "exact": 0.80},
+         "holdout": {"join": 0.75, "exact": 0.67}}
 
 
 def run(*args):
