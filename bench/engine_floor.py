@@ -17,9 +17,9 @@ Korea / Chip 4 question:
   translation of the same rules into deftemplates and defrules, via clipspy).
 
 The slice is the security-dependency evidence and classification (SD-01..SD-08, SD-10, SD-11,
-SD-20, SD-21), the stranglehold (ST-01..ST-07, ST-10) and the verdict list's precedence for V-01,
-V-02, V-07, V-08 and V-10, with the rules those verdicts read (SD-32, SC-01..SC-04, SC-10, SC-11,
-AU-01, AU-03, OC-01, OC-02): without them V-07 and V-08 could never fire. Before timing, the
+SD-20, SD-21), the stranglehold (ST-01..ST-07, ST-10) and the decision table's precedence for
+V-01, V-02, V-07, V-08 and V-10, with the rules those rows read (SD-32, SC-01..SC-11, AU-01,
+AU-03, OC-01, OC-02): without them V-07 and V-08 could never fire. Before timing, the
 script checks on every shipped pairing that CLIPS reaches the same levels as our engine
 (commitment, attachment, security dependency, stranglehold, sacrifice) and the same verdict and
 number of firings as our slice; it stops if they differ.
@@ -63,9 +63,9 @@ SLICE = (
     # stranglehold: bounds and level
     "ST-01", "ST-02", "ST-03", "ST-04", "ST-05", "ST-06", "ST-07", "ST-10",
     # what V-07 and V-08 read: leverage, sacrifice, autonomy, pace, compulsion
-    "SD-32", "SC-01", "SC-02", "SC-03", "SC-04", "SC-10", "SC-11", "AU-01", "AU-03",
-    "OC-01", "OC-02",
-    # the verdict list, in its precedence
+    "SD-32", "SC-01", "SC-02", "SC-03", "SC-04", "SC-05", "SC-06", "SC-07", "SC-08", "SC-09",
+    "SC-10", "SC-11", "AU-01", "AU-03", "OC-01", "OC-02",
+    # rows of the decision table, in its precedence
     "V-01", "V-02", "V-07", "V-08", "V-10",
 )
 
@@ -114,7 +114,7 @@ def _salience(rule_id: str) -> str:
 ALLIED = _words(security.ALLIANCE_POINTS)  # the words SD-01's ALLIED accepts
 SOME_RELIANCE = _at_least(c.RELIANCE, "low")
 EVIDENCE_TEMPLATES = {  # experta class -> CLIPS template: the same slots
-    c.Question: ("state", "coalition", "leader", "target", "domain"),
+    c.Question: ("state", "coalition", "leader", "target", "domain", "year", "earliest"),
     c.CoalitionTrait: ("field", "value", "source", "path"),
     c.Tie: ("field", "value", "source", "path"),
     c.Autonomy: ("field", "value", "source", "path"),
@@ -124,11 +124,15 @@ EVIDENCE_TEMPLATES = {  # experta class -> CLIPS template: the same slots
     c.Offer: ("kind", "source", "path"),
     c.Pressure: ("kind", "source", "path"),
     c.Sourcing: ("source", "value", "path"),
+    c.SourceOrigins: ("source", "value", "path"),
+    c.SourceRecency: ("source", "value", "path"),
     c.Defaulted: ("case", "path"),
+    c.Estimated: ("case", "path"),
 }
 DERIVED_TEMPLATES = {
     "factor": ("concept", "points", "reason", "claim"),
     "stranglehold-bound": ("bound", "level", "reason", "claim"),
+    "restricted-exposure": ("of", "share"),
     "alliance-commitment": ("level", "score"),
     "security-attachment": ("level", "score"),
     "security-dependency": ("level",),
@@ -174,11 +178,18 @@ DEFFUNCTIONS = [
          (bind ?sum 0)
          (do-for-all-facts ((?f factor)) (eq ?f:concept ?concept) (bind ?sum (+ ?sum ?f:points)))
          ?sum)""",
+    # sacrifice.share_points: 3 for a half or more, 2 for a quarter, 1 for a tenth
+    "(deffunction share-points (?share) "
+    + "".join(f"(if (>= ?share {floor}) then (return {points})) "
+              for floor, points in sacrifice.SHARE_POINTS) + "0)",
     # security.DEPENDENCY[commitment][attachment]
     "(deffunction dependency (?commitment ?attachment) (lookup (sym-cat ?commitment / ?attachment) "
     + " ".join(f"{com}/{att} {level}" for com, row in security.DEPENDENCY.items()
                for att, level in row.items()) + "))",
 ]
+
+
+POINTS = "share-points"
 
 
 def _defrules() -> list[str]:
@@ -267,14 +278,19 @@ def _defrules() -> list[str]:
                   "  (bind ?level (min ?level (member$ ?b:level ?scale)))) "
                   "(assert (stranglehold (level (nth$ ?level ?scale))))"),
         # ---- sacrifice (rules/sacrifice.py) ----
-        "SC-01": (f"{complex_} (industry (field export_share) "
-                  "(value ?share&:(numberp ?share)&:(>= ?share 0.1)))",
-                  factor("sacrifice", "(if (>= ?share 0.5) then 3 else (if (>= ?share 0.25) "
-                                      "then 2 else 1))",
-                         '(str-cat (integer (round (* ?share 100))) '
-                         '"% of the industry\'s exports go to the target")', "C1")),
-        "SC-02": (f"{complex_} (industry (field export_share) "
-                  "(value ?share&:(numberp ?share)&:(>= ?share 0.1))) "
+        "SC-05": (f"{complex_} (industry (field export_share) (value ?share)) "
+                  "(coalition-trait (field restricted_share) (value ?restricted))",
+                  "(assert (restricted-exposure (of exports) "
+                  "(share (/ (round (* ?share ?restricted 10000)) 10000))))"),
+        "SC-06": (f"{complex_} (question (domain nil)) (target-relation (field trade_share) "
+                  "(value ?share)) (coalition-trait (field restricted_share) (value ?restricted))",
+                  "(assert (restricted-exposure (of trade) "
+                  "(share (/ (round (* ?share ?restricted 10000)) 10000))))"),
+        "SC-01": (f"{complex_} (restricted-exposure (of ?of) "
+                  "(share ?share&:(numberp ?share)&:(>= ?share 0.1)))",
+                  factor("sacrifice", f"({POINTS} ?share)", '"restricted exposure"', "C1")),
+        "SC-02": (f"{complex_} (restricted-exposure (of exports) "
+                  "(share ?share&:(numberp ?share)&:(>= ?share 0.1))) "
                   "(industry (field weight) (value high))",
                   factor("sacrifice", 1, '"the exposed industry weighs heavily in the economy"',
                          "C1")),
@@ -285,6 +301,17 @@ def _defrules() -> list[str]:
         "SC-04": (f"{complex_} (coalition-trait (field framing) (value softened)) "
                   "(target-relation (field retaliation_risk) (value moderate|high))",
                   factor("sacrifice", -1, '"members may word it as aimed at no one"', "C5")),
+        "SC-07": (f"{complex_} (industry (field installed_share) "
+                  "(value ?share&:(numberp ?share)&:(>= ?share 0.1)))",
+                  factor("sacrifice", f"({POINTS} ?share)", '"installed equipment"', "C1")),
+        "SC-08": (f"{complex_} (industry (field installed_share) "
+                  "(value ?share&:(numberp ?share)&:(>= ?share 0.1))) "
+                  "(coalition-trait (field target_product_cut_off) (value ?cut&:(integerp ?cut))) "
+                  "(question (year ?year&:(<= ?cut ?year)))",
+                  factor("sacrifice", -1, '"the target\'s product cut off"', "T3")),
+        "SC-09": (f"{complex_} (industry (field import_share) "
+                  "(value ?share&:(numberp ?share)&:(>= ?share 0.25)))",
+                  factor("sacrifice", "(if (>= ?share 0.5) then 2 else 1)", '"inputs"', "C1")),
         "SC-10": (f"(question) {complex_}",
                   "(bind ?score (weigh sacrifice)) (assert (interest-sacrifice "
                   f"(level (level-of ?score {_bands(sacrifice.SACRIFICE_BANDS)})) (score ?score)))"),
@@ -301,25 +328,25 @@ def _defrules() -> list[str]:
                   f"(security-dependency (level {_at_least(c.SECURITY_DEPENDENCY, 'moderate')}))",
                   "(assert (compulsion (source stranglehold)))"),
         "OC-02": (f"{complex_} (security-leverage) "
-                  f"(interest-sacrifice (level {_at_most(c.SACRIFICE, 'moderate')})) "
-                  "(industry (field position))",
+                  f"(interest-sacrifice (level {_at_most(c.SACRIFICE, 'low')}))",
                   '(assert (compulsion (source "security leverage")))'),
         # ---- the verdict list (rules/verdict.py), by salience = precedence ----
-        "V-01": (f"{complex_} (security-dependency (level none|low)) "
-                 "(tie (field alliance) (value none|partner|major-non-treaty-ally)) "
+        "V-01": (f"{complex_} (security-dependency (level none)) "
                  f"(or (stranglehold (level {_at_least(c.STRANGLEHOLD, 'significant')})) "
                  f"    (and (pressure (kind technology_sanctions)) "
                  f"         (stranglehold (level {_at_least(c.STRANGLEHOLD, 'limited')})))) "
                  f"{undecided}",
                  "(assert (verdict (value conflict)))"),
-        "V-02": (f"(security-dependency (level none)) {undecided}",
+        "V-02": ("(security-dependency (level none)) "
+                 "(coalition-trait (field organisational_base) (value alliances|partial-alliances)) "
+                 f"{undecided}",
                  "(assert (verdict (value declines)))"),
         "V-07": (f"{complex_} (security-dependency (level {_at_least(c.SECURITY_DEPENDENCY, 'high')})) "
-                 f"(compulsion) (interest-sacrifice (level {_at_most(c.SACRIFICE, 'moderate')})) "
+                 f"(compulsion (source stranglehold)) "
+                 f"(interest-sacrifice (level {_at_most(c.SACRIFICE, 'moderate')})) "
                  f"(autonomy-pressure (level low)) (government-pace (pace ~slows)) {undecided}",
                  "(assert (verdict (value joins)))"),
-        "V-08": (f"{complex_} (security-dependency "
-                 f"(level {_at_least(c.SECURITY_DEPENDENCY, 'moderate')})) (compulsion) {undecided}",
+        "V-08": (f"{complex_} (compulsion) {undecided}",
                  "(assert (verdict (value joins-reluctantly)))"),
         "V-10": (f"{complex_} (question) {undecided}", "(assert (verdict (value declines)))"),
     }

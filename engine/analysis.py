@@ -99,7 +99,8 @@ class WhatIf:
         moved = towards(self.before.verdict, self.after.verdict)
         if moved != "no change":
             return moved
-        delta = step_of(self.after) - step_of(self.before)
+        # the likelihood's figure, graded inside the band: it moves where the term may not
+        delta = self.after.likelihood["figure"] - self.before.likelihood["figure"]
         return ("towards joining" if delta > 0 else "away from joining" if delta < 0
                 else "no change")
 
@@ -127,7 +128,8 @@ def whatif(state, coalition, assignments, engine: CoalitionEngine | None = None)
         if getattr(before, key) != getattr(after, key):
             changed[key] = (getattr(before, key), getattr(after, key))
     if before.likelihood != after.likelihood:
-        changed["likelihood"] = (before.likelihood["term"], after.likelihood["term"])
+        changed["likelihood"] = tuple(f"{a['term']} ({a['figure']}%)"
+                                      for a in (before.likelihood, after.likelihood))
     if before.confidence["level"] != after.confidence["level"]:
         changed["confidence"] = (before.confidence["level"], after.confidence["level"])
     fired_before, fired_after = set(before.rules_fired), set(after.rules_fired)
@@ -303,8 +305,13 @@ def candidate_changes(state, coalition) -> list[Change]:
 
 # derived facts that only carry points or bounds towards a concept; a change that moves only
 # these (and no concept's level) is below every threshold on its own
-WEIGHING = frozenset({"Factor", "StrangleholdBound", "LikelihoodShift", "ConfidenceDowngrade"})
-NOT_DERIVED = frozenset({"Question", "Defaulted", "InitialFact"})
+WEIGHING = frozenset({"Factor", "StrangleholdBound", "LikelihoodShift", "ConfidenceDowngrade",
+                      "RestrictedExposure"})
+# ... and what is not the reasoning at all: the question, the bookkeeping of a what-if (every
+# --set marks itself and lowers the confidence, CF-04), and the likelihood, whose step is
+# compared on its own (its figure moves with almost any change)
+NOT_DERIVED = frozenset({"Question", "Defaulted", "InitialFact", "SetByHand", "Confidence",
+                         "Likelihood"})
 
 
 def reasoning(answer: Answer) -> frozenset:

@@ -28,6 +28,7 @@ from __future__ import annotations
 import codecs
 import datetime
 import difflib
+import functools
 import hashlib
 import math
 import os
@@ -843,8 +844,10 @@ def _merge(main: dict, year: dict) -> dict:
     return out
 
 
-def _history_years(tree: dict, data: dict, kind: str, ctx: _Ctx) -> dict[int, tuple]:
-    """Each history year's evidence, validated as a whole file: {year: (data, ctx)}."""
+def _history_years(tree: dict, data: dict, kind: str, ctx: _Ctx) -> dict:
+    """Each history year's evidence: {year: a function giving (data, ctx)}. The year's own
+    fields were checked when the history was (every problem is reported at load); merging them
+    over the main evidence, already checked too, is left until the year is asked about."""
     written = data.pop("history", None) or {}
     if not written:
         return {}
@@ -860,18 +863,50 @@ def _history_years(tree: dict, data: dict, kind: str, ctx: _Ctx) -> dict[int, tu
             ctx.add(("history", key), f"{year} is the year of the main evidence",
                     "a year other than the file's own (write that year's values in the main fields)")
             continue
-        merged = _merge({k: v for k, v in tree.items() if k != "history"}, entry)
-        merged["as_of"] = year if kind == "state" else merged.get("as_of")
-        year_ctx = _Ctx(ctx.file)
-        prefix = ("history", key)
-        year_ctx.lines = {p: n for p, n in ctx.lines.items() if p[:1] != ("history",)}
-        year_ctx.lines.update({p[2:]: n for p, n in ctx.lines.items() if p[:2] == prefix})
-        fields = tuple(f for f in S.fields(kind) if f.name != "history")
-        year_data = _check_fields(fields, merged, (), year_ctx, True, kind)
-        if kind == "coalition" and year_data.get("as_of") is None:
-            year_data["as_of"] = year  # the year this evidence describes
-        out[year] = (year_data, year_ctx)
+        out[year] = functools.partial(_year_evidence, tree, entry, key, year, kind, ctx)
     return out
+
+
+def _year_evidence(tree: dict, entry: dict, key: str, year: int, kind: str, ctx: _Ctx):
+    """One history year written over the main evidence, checked as a whole file: (data, ctx)."""
+    merged = _merge({k: v for k, v in tree.items() if k != "history"}, entry)
+    merged["as_of"] = year if kind == "state" else merged.get("as_of")
+    year_ctx = _Ctx(ctx.file)
+    prefix = ("history", key)
+    year_ctx.lines = {p: n for p, n in ctx.lines.items() if p[:1] != ("history",)}
+    year_ctx.lines.update({p[2:]: n for p, n in ctx.lines.items() if p[:2] == prefix})
+    fields = tuple(f for f in S.fields(kind) if f.name != "history")
+    year_data = _check_fields(fields, merged, (), year_ctx, True, kind)
+    if year_ctx.problems:  # cannot happen: both parts were checked; never hand out a hole
+        raise CaseError(year_ctx.messages())
+    if kind == "coalition" and year_data.get("as_of") is None:
+        year_data["as_of"] = year  # the year this evidence describes
+    return year_data, year_ctx
+
+
+class _Years(Mapping):
+    """A file's evidence by year: the main year's case, and each history year's, built when
+    first asked for (a question reads one year of two files)."""
+
+    def __init__(self, loaded, main: CaseFile):
+        self._loaded, self._built = loaded, {main.year: main}
+        self._years = sorted({main.year, *loaded.years})
+
+    def __getitem__(self, year):
+        if year not in self._built:
+            if year not in self._loaded.years:
+                raise KeyError(year)
+            data, ctx = self._loaded.years[year]()
+            case = _case(self._loaded, data, ctx)
+            object.__setattr__(case, "years", self)  # each year knows the others
+            self._built[year] = case
+        return self._built[year]
+
+    def __iter__(self):
+        return iter(self._years)
+
+    def __len__(self):
+        return len(self._years)
 
 
 def _validate(tree: dict, kind: str, path: pathlib.Path, ctx: _Ctx) -> dict:
@@ -922,18 +957,13 @@ class _Loaded:
     sha256: str = ""
     extra: list = dc_field(default_factory=list)
 
-    years: dict = dc_field(default_factory=dict)  # history year -> (data, ctx)
+    years: dict = dc_field(default_factory=dict)  # history year -> function giving (data, ctx)
     written_years: dict = dc_field(default_factory=dict)  # history year text -> fields as written
 
     def case(self) -> CaseFile:
         main = _case(self, self.data, self.ctx)
-        if not self.years:
-            return main
-        years = {year: _case(self, data, ctx) for year, (data, ctx) in self.years.items()}
-        years[main.year] = main
-        ordered = MappingProxyType(dict(sorted(years.items())))
-        for year, case in ordered.items():
-            object.__setattr__(case, "years", ordered)  # each year knows the others
+        if self.years:
+            object.__setattr__(main, "years", _Years(self, main))
         return main
 
 

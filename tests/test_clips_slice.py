@@ -23,13 +23,13 @@ _spec.loader.exec_module(floor)
 
 # every verdict the slice can give, by each route, and both ends of the scales
 QUESTIONS = [
-    ("japan", "chip4"),  # intense, decisive: joins (V-07)
+    ("japan", "chip4"),  # intense, decisive, compelled by the stranglehold: joins (V-07)
     ("south-korea", "chip4"),  # intense, decisive, heavy sacrifice: joins-reluctantly (V-08)
-    ("germany", "huawei-5g-exclusion"),  # compelled by security leverage (SD-32, OC-02): V-08
+    ("germany", "huawei-5g-exclusion"),  # installed base and cut-off year (SC-07, SC-08)
     ("south-korea", "japan-2019-curbs"),  # no tie, a hold used in anger: conflict (V-01)
-    ("eu", "ttc"),  # moderate dependency, malposition, nothing compels: declines (V-10)
-    ("india", "chip4"),  # a weakly dependent partner under sanctions: conflict (V-01)
-    ("eu", "dfi"),  # a simple coalition: the slice's verdict list gives none
+    ("eu", "ttc"),  # moderate dependency, malposition: the slice's rows give declines (V-10)
+    ("south-korea", "aiib-opposition"),  # no domain: the trade at stake (SC-06)
+    ("eu", "dfi"),  # a simple coalition: the slice's rows give none
 ]
 
 

@@ -243,3 +243,13 @@ def test_a_member_answered_as_staying_out_is_flagged_everywhere(cases):
     assert "member answered as staying out" in svg
     memo = run("memo", "uk", "five-eyes", "--cases", str(cases), "--date", "2024-01-01").stdout
     assert "five-eyes.yaml lists United Kingdom as a member, but the rules answer it" in memo
+
+
+def test_estimated_names_fields_of_the_file(tmp_path):
+    path = tmp_path / "x.yaml"
+    path.write_text("id: x\nname: X\nas_of: 2023\nestimated: [tie.alliance, ties.united-states.alliance]\n")
+    with pytest.raises(CaseError) as caught:
+        load_file(path)
+    assert caught.value.problems == [
+        f"{path}:4: estimated[0]: 'tie.alliance' is not a field of a state file; expected the "
+        "dotted path of a value, as in --set (e.g. ties.united-states.arms_import_share)"]
