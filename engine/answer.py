@@ -125,6 +125,9 @@ def evidence_dating(state, coalition) -> dict:
         "state": year,
         "state_years": list(dating.years if dating else state.evidence_years),
         "coalition": coalition.dating.year if coalition.dating else coalition.year,
+        "coalition_earliest_used": bool(coalition.dating and coalition.dating.earliest
+                                        and coalition.dating.years),
+        "coalition_status": coalition.data.get("status"),
         "earliest_used": bool(dating and dating.earliest),
         "proposal": founded is not None and (asked if asked is not None else year) < founded,
         "founded": founded,

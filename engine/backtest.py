@@ -30,7 +30,7 @@ from . import schema as S
 from .answer import Answer, ask
 from .engine import CoalitionEngine
 from .loader import CaseError, load_entries, suggest_id
-from .question import dated, role_of
+from .question import cases_flag, dated, role_of
 
 DECISIONS_FILE = "decisions.yaml"  # beside states/ and coalitions/ in a case directory
 PARTS = ("all", "tuning", "holdout")
@@ -177,7 +177,8 @@ class Scored:
     @property
     def why_command(self) -> str:
         d = self.decision
-        return f"coalition why {d.state} {d.coalition} {d.accept[0]} --as-of {d.as_of}"
+        return (f"coalition why {d.state} {d.coalition} {d.accept[0]} --as-of {d.as_of}"
+                + cases_flag(self.answer.state))
 
     def to_dict(self) -> dict:
         return {**self.decision.to_dict(), "holdout": self.decision.holdout,

@@ -10,6 +10,7 @@ from __future__ import annotations
 import difflib
 import os
 import re
+import shlex
 from importlib.resources import files
 from pathlib import Path
 
@@ -86,6 +87,17 @@ class Resolver:
     def pair(self, words: tuple[str, ...]):
         state_ref, coalition_ref = split_question(words)
         return self.find(state_ref, "state"), self.find(coalition_ref, "coalition")
+
+
+def cases_flag(case) -> str:
+    """' --cases DIR' where a case file is not one of the shipped cases, so that a command line
+    printed for a reader to replay asks the same case directory."""
+    directory = Path(case.path).parent.parent
+    try:
+        shipped = shipped_cases().resolve()
+    except OSError:
+        shipped = shipped_cases()
+    return "" if directory == shipped else f" --cases {shlex.quote(str(directory))}"
 
 
 # ---- when: the year of the evidence ------------------------------------------------------------

@@ -9,6 +9,7 @@ from pathlib import Path
 import jinja2
 
 from .engine import RULES
+from .question import cases_flag
 
 
 def environment(templates: Path | None = None) -> jinja2.Environment:
@@ -19,6 +20,7 @@ def environment(templates: Path | None = None) -> jinja2.Environment:
     env = jinja2.Environment(loader=jinja2.ChoiceLoader(loaders), undefined=jinja2.StrictUndefined,
                              trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
     env.globals["rules"] = RULES
+    env.globals["cases_flag"] = cases_flag  # printed commands replay the same case directory
     return env
 
 

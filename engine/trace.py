@@ -80,6 +80,13 @@ def line_of(case, path: str) -> int:
     return 1
 
 
+def _written(case, path: str) -> bool:
+    """Whether the file (or a --set) gives the value at ``path``, or a section holding it."""
+    bare = re.sub(r"\[\d+\]$", "", path)
+    return path in case.lines or bare in case.lines or any(
+        o.path == bare for o in getattr(case, "overrides", ()))
+
+
 def fact_record(answer, fact_id: int) -> dict:
     """One fact: id, type, fields and, for a value read from a case file, where it came from."""
     fact = answer.facts[fact_id]
@@ -95,6 +102,9 @@ def fact_record(answer, fact_id: int) -> dict:
         case = answer.state if kind == "state" else answer.coalition
         record["from"] = {"file": str(case.path), "path": path, "line": line_of(case, path),
                           "assumed": f"{kind}:{path}" in answer.defaults}
+        if not _written(case, path) and not record["from"]["assumed"]:
+            # a field added to the contract, absent here: read with its neutral default
+            record["from"]["unwritten"] = True
         if any(o.path == path or path.startswith(o.path + ".")
                for o in getattr(case, "overrides", ())):
             record["from"]["set"] = True  # changed with --set: not the file's value
@@ -452,6 +462,8 @@ def diff(a: dict, b: dict) -> dict:
         {"a": a["assignments"], "b": b["assignments"]}
     result["rule_base"] = None if a["rule_base"]["sha256"] == b["rule_base"]["sha256"] else \
         {"a": a["rule_base"]["sha256"], "b": b["rule_base"]["sha256"]}
+    result["evidence_year"] = None if a["evidence_year"] == b["evidence_year"] else \
+        {"a": a["evidence_year"], "b": b["evidence_year"]}
     result["tool"] = None if a["tool"] == b["tool"] else \
         {"a": a["tool"].get("version"), "b": b["tool"].get("version")}
 
@@ -531,6 +543,8 @@ def where(fact: dict) -> str:
         return ""
     if origin.get("set"):
         return f"--set, not {Path(origin['file']).name}:{origin['line']}"
+    if origin.get("unwritten"):
+        return f"not in {Path(origin['file']).name}: the default that changes nothing"
     assumed = ", assumed" if origin.get("assumed") else ""
     return f"{Path(origin['file']).name}:{origin['line']}{assumed}"
 
