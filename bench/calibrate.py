@@ -12,7 +12,6 @@ the rule base stays a plain reading of the paper plus these stated numbers.
 
 from __future__ import annotations
 
-import itertools
 import math
 
 from digital_coalitions.backtest import backtest, default_decisions, load_decisions

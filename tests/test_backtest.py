@@ -11,7 +11,6 @@ import pytest
 
 from digital_coalitions.backtest import PAPER_CASES, backtest, default_decisions, load_decisions
 from digital_coalitions.loader import CaseError
-from digital_coalitions.question import shipped_cases
 from digital_coalitions.rules.concepts import JOINING
 
 COALITION = str(Path(sys.executable).with_name("coalition"))

@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from digital_coalitions.loader import CaseError, load_dir, load_file
-from digital_coalitions.question import dated, shipped_cases
+from digital_coalitions.question import shipped_cases
 
 COALITION = str(Path(sys.executable).with_name("coalition"))
 
