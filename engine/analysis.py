@@ -32,7 +32,7 @@ from . import schema as S
 from .answer import Answer, ask, verdict_only
 from .engine import CoalitionEngine
 from .overrides import apply_overrides, overrides_of, show_value
-from .question import dated, role_of
+from .question import ASKED, dated, role_of
 
 # verdicts from least to most willing to join (rules/concepts.py VERDICTS is in that order)
 VERDICT_ORDER = tuple(VERDICTS)
@@ -67,9 +67,6 @@ def towards(before: str, after: str) -> str:
 
 
 # ---- who is asked about a coalition ------------------------------------------------------------
-ASKED = ("member", "candidate")  # the roles a question is asked of; the others have no choice
-
-
 def roles(coalition, states) -> dict[str, str]:
     """Each state's role for a coalition: leader, target, not-eligible, member or candidate."""
     return {sid: role_of(states[sid], coalition)[0] for sid in sorted(states)}

@@ -30,7 +30,7 @@ from . import schema as S
 from .answer import Answer, ask
 from .engine import CoalitionEngine
 from .loader import CaseError, load_entries, suggest_id
-from .question import cases_flag, dated, role_of
+from .question import ASKED, cases_flag, dated, role_of
 
 DECISIONS_FILE = "decisions.yaml"  # beside states/ and coalitions/ in a case directory
 PARTS = ("all", "tuning", "holdout")
@@ -111,7 +111,7 @@ def load_decisions(path, base) -> list[Decision]:
         if state is not None and coalition is not None and "as_of" in entry:
             s, c = dated(state, coalition, entry["as_of"])
             role, reason = role_of(s, c)
-            if role not in ("member", "candidate"):
+            if role not in ASKED:
                 ctx.add((i, "state"), f"no choice to score: {reason}",
                         "a state the coalition could be joined by")
             key = (entry["state"], entry["coalition"], entry["as_of"])

@@ -23,7 +23,7 @@ from .answer import ask
 from .compat import experta
 from .engine import MECHANISMS, RULES, CoalitionEngine
 from .loader import load_dir
-from .question import role_of
+from .question import ASKED, role_of
 from .render import environment
 
 
@@ -113,7 +113,7 @@ def run_coverage(directory) -> Coverage:
     for state_id in sorted(base.states):
         for coalition_id in sorted(base.coalitions):
             coalition = base.coalitions[coalition_id]
-            if role_of(base.states[state_id], coalition)[0] not in ("member", "candidate"):
+            if role_of(base.states[state_id], coalition)[0] not in ASKED:
                 coverage.skipped.append((state_id, coalition_id))
                 continue
             answer = ask(base.states[state_id], coalition, engine)

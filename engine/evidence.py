@@ -10,6 +10,7 @@ every other absent value takes its documented default and is reported as assumed
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -157,12 +158,10 @@ def question_evidence(state, coalition):
     facts += [SetByHand(case=kind, path=o.path) for kind, case in (("state", state),
               ("coalition", coalition)) for o in getattr(case, "overrides", ())]
     for kind, data in (("state", s), ("coalition", c)):
-        cited = list(data.get("sources") or [])
-        facts.append(Sourcing(source=kind, value=len(cited), path="sources"))
-        facts.append(SourceOrigins(source=kind, value=len({origin(t) for t in cited}),
-                                   path="sources"))
-        years = [int(y) for t in cited for y in YEAR.findall(t)]
-        facts.append(SourceRecency(source=kind, value=max(years, default=0), path="sources"))
+        cited, origins, latest = source_counts(tuple(data.get("sources") or ()))
+        facts.append(Sourcing(source=kind, value=cited, path="sources"))
+        facts.append(SourceOrigins(source=kind, value=origins, path="sources"))
+        facts.append(SourceRecency(source=kind, value=latest, path="sources"))
     read = {re.sub(r"\[\d+\]$", "", f["path"]) for f in facts
             if isinstance(f, (Tie, Autonomy, Industry, Reliance, TargetRelation))}
     facts += [Estimated(case="state", path=p) for p in sorted(set(s.get("estimated") or ()))
@@ -170,6 +169,14 @@ def question_evidence(state, coalition):
     assumed = sorted(set(assumed), key=str)
     facts += [Defaulted(case=a.case, path=a.path) for a in assumed]
     return facts, assumed
+
+
+@functools.lru_cache(maxsize=256)
+def source_counts(cited: tuple[str, ...]) -> tuple[int, int, int]:
+    """A file's sources: how many, how many independent origins, the latest year they cite (0 if
+    none). The same for every question about the file, so worked out once (flips asks hundreds)."""
+    years = [int(y) for text in cited for y in YEAR.findall(text)]
+    return len(cited), len({origin(text) for text in cited}), max(years, default=0)
 
 
 def origin(source: str) -> str:

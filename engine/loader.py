@@ -104,9 +104,7 @@ class CaseFile:
     @property
     def year(self) -> int | None:
         """The year this evidence describes (a coalition's main year is as_of, else founded)."""
-        if self.kind == "state":
-            return self.data["as_of"]
-        return self.data.get("as_of") or self.data.get("founded")
+        return _main_year(self.kind, self.data)
 
     @property
     def evidence_years(self) -> tuple[int, ...]:
@@ -844,6 +842,14 @@ def _merge(main: dict, year: dict) -> dict:
     return out
 
 
+def _main_year(kind: str, data: dict) -> int | None:
+    """The year a file's main evidence describes: a state's as_of; a coalition's as_of, else
+    its founded."""
+    if kind == "state":
+        return data.get("as_of")
+    return data.get("as_of") or data.get("founded")
+
+
 def _history_years(tree: dict, data: dict, kind: str, ctx: _Ctx) -> dict:
     """Each history year's evidence: {year: a function giving (data, ctx)}. The year's own
     fields were checked when the history was (every problem is reported at load); merging them
@@ -851,7 +857,7 @@ def _history_years(tree: dict, data: dict, kind: str, ctx: _Ctx) -> dict:
     written = data.pop("history", None) or {}
     if not written:
         return {}
-    main_year = data.get("as_of") if kind == "state" else (data.get("as_of") or data.get("founded"))
+    main_year = _main_year(kind, data)
     if main_year is None:
         ctx.add(("history",), "a coalition with a history needs the year of its main evidence",
                 "as_of or founded written in the file")

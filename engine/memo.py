@@ -29,6 +29,7 @@ from digital_coalitions.rules.concepts import ICD203
 
 from . import schema as S
 from .analysis import Flips, flips as find_flips, roles
+from .question import ASKED
 from .answer import Answer, ask
 from .engine import RULES, CoalitionEngine
 from .outlook import Outlook, outlook as coalition_outlook
@@ -224,7 +225,7 @@ def build_memo(state, coalition, states: dict, engine: CoalitionEngine | None = 
     answer = ask(state, coalition, engine)
     states = {**states, state.id: state}
     role_of = roles(coalition, states)
-    known = {state.id: answer} if role_of.get(state.id) in ("member", "candidate") else {}
+    known = {state.id: answer} if role_of.get(state.id) in ASKED else {}
     found = {}
 
     def meanwhile():  # this process asks the members and compiles while the workers search

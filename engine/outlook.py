@@ -17,11 +17,11 @@ from digital_coalitions.rules import outlook as ol
 from digital_coalitions.rules.base import rule_info
 from digital_coalitions.rules.concepts import ICD203
 
-from .analysis import ASKED, roles
+from .analysis import roles
 from .answer import Answer, ask
 from .compat import experta
 from .engine import RULES, CoalitionEngine
-from .question import dated
+from .question import ASKED, dated
 from .rete import TypedReteMatcher
 
 TERMS = tuple(term for term, _, _ in ICD203)

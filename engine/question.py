@@ -113,6 +113,9 @@ def dated(state, coalition, as_of: int | None = None):
 
 
 # ---- who: leaders, targets and states a coalition is not open to ---------------------------------
+ASKED = ("member", "candidate")  # the roles a question is asked of; the others have no choice
+
+
 class NotACandidate(Exception):
     """A question about a state that has a role in the coalition, or no place in it: no forecast."""
 
@@ -149,6 +152,6 @@ def role_of(state, coalition) -> tuple[str, str]:
 def candidate(state, coalition) -> str:
     """The role of a state that can be asked about (member or candidate), else NotACandidate."""
     role, reason = role_of(state, coalition)
-    if role not in ("member", "candidate"):
+    if role not in ASKED:
         raise NotACandidate(role, reason, state, coalition)
     return role
