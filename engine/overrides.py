@@ -129,7 +129,7 @@ class _Problem(Exception):
     """One bad assignment, as the loader would word it, with --set for the file and line."""
 
     def __init__(self, where: str, what: str, expected: str):
-        super().__init__(f"--set: {where}: {L._clean(what)}; expected {L._clean(expected)}")
+        super().__init__(f"--set: {L._clean(where)}: {L._clean(what)}; expected {L._clean(expected)}")
 
 
 class _SetContext(L._Ctx):

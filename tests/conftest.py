@@ -3,10 +3,11 @@
 ``base`` (the shipped case base) and ``engine`` (one CoalitionEngine, reset per question) are
 built once per test module.
 
-``ci`` (the default) keeps ``pytest -q`` fast: few examples, no deadline (one example writes,
-loads and asks two case files, ~0.1 s), and derandomised, so that no run, in CI or on a new
-user's machine, fails on an example no one has seen before. Run the same tests much harder, and
-randomly, with ``HYPOTHESIS_PROFILE=thorough pytest tests/test_properties.py``.
+``ci`` (the default, with or without ``CI`` set) keeps ``pytest -q`` fast: few examples, no
+deadline (one example writes, loads and asks two case files, ~0.1 s), derandomised and without
+an example database, so that every run, in CI or on a new user's machine, tries the same
+examples: none fails on an example no one has seen before, or on one an earlier run found and
+saved. Run the same tests much harder, and randomly, with ``HYPOTHESIS_PROFILE=thorough pytest tests/test_properties.py``.
 Tests that set their own ``@settings`` (the loader's fuzzers) keep them.
 """
 
@@ -30,7 +31,7 @@ def engine():
 
 
 settings.register_profile(
-    "ci", max_examples=15, deadline=None, derandomize=True,
+    "ci", max_examples=15, deadline=None, derandomize=True, database=None,
     suppress_health_check=[HealthCheck.too_slow], print_blob=True)
 settings.register_profile(
     "thorough", max_examples=400, deadline=None,

@@ -2,6 +2,7 @@
 
 import copy
 import hashlib
+import os
 import re
 import subprocess
 import sys
@@ -179,7 +180,7 @@ def test_ask_and_memo_take_set():
 
 
 # ---- fuzz: whatever is typed after --set, the answer is new case files or one-line problems ----
-from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import HealthCheck, example, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
 PATH_PARTS = st.sampled_from(["ties", "united-states", "alliance", "industries", "semiconductors",
@@ -201,6 +202,7 @@ ONE_LINE = re.compile(r"^.+: .+; expected .+$")
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(ASSIGNMENTS, min_size=1, max_size=3))
+@example(["0\n0="])  # once found by the fuzzer: a line break in the path split the message
 def test_any_assignment_gives_case_files_or_one_line_problems(korea, assignments):
     state, coalition = korea
     try:
@@ -211,6 +213,21 @@ def test_any_assignment_gives_case_files_or_one_line_problems(korea, assignments
             assert "\n" not in problem and ONE_LINE.match(problem), problem
     else:
         assert new_state.id == state.id and new_coalition.id == coalition.id
+
+
+def test_a_line_break_in_the_path_is_escaped_not_printed(korea):
+    state, coalition = korea
+    assert problems(state, coalition, "0\n0=x")[0].startswith("--set: 0\\n0: unknown field; expected")
+
+
+def test_the_default_hypothesis_profile_is_repeatable_without_ci():
+    """A new user's run (no CI, no profile chosen) tries the examples CI tries, and saves none."""
+    env = {k: v for k, v in os.environ.items() if k not in ("CI", "HYPOTHESIS_PROFILE")}
+    code = ("import conftest; from hypothesis import settings; d = settings.default; "
+            "print(d.derandomize, d.database)")
+    out = subprocess.run([sys.executable, "-c", code], cwd=Path(__file__).parent, env=env,
+                         capture_output=True, text=True, check=True).stdout.split()
+    assert out == ["True", "None"]
 
 
 def test_an_escape_beyond_unicode_is_one_problem_line(korea):
