@@ -20,7 +20,7 @@ from digital_coalitions.rules.concepts import ICD203
 from .analysis import roles
 from .answer import Answer, ask
 from .compat import experta
-from .engine import RULES, CoalitionEngine
+from .engine import RULES, CoalitionEngine, RepeatableStrategy
 from .question import ASKED, dated
 from .rete import TypedReteMatcher
 
@@ -31,6 +31,8 @@ class OutlookEngine(ol.OutlookRules, experta.KnowledgeEngine):
     """The outlook rules as one engine, noting which rule asserted each conclusion."""
 
     __matcher__ = TypedReteMatcher
+
+    __strategy__ = RepeatableStrategy  # the same firing order, and findings, in every process
 
     def __init__(self):
         super().__init__()
