@@ -7,6 +7,7 @@ module is imported inside functions because cli.py imports this module while it 
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
@@ -14,6 +15,7 @@ import sys
 from pathlib import Path
 
 import click
+import jinja2
 
 from .output import write_output
 from .cli_common import UsageProblem, as_of_option, cases_option, question_files, set_option
@@ -34,12 +36,50 @@ def _environment(templates):
     return svg_environment(templates)
 
 
-def _template_error(error, templates) -> Exception:
-    where = f" in {templates}" if templates else ""
-    name = getattr(error, "name", None) or getattr(error, "filename", None) or "a template"
-    line = f":{error.lineno}" if getattr(error, "lineno", None) else ""
-    what = " ".join(str(getattr(error, "message", None) or error).split())
-    return UsageProblem(f"{name}{line}{where}: {what}; expected a valid Jinja template")
+def _house_frame(error, templates) -> tuple[str, int] | None:
+    """(template, line) of the innermost frame of ``error`` that ran in a house-style template.
+
+    Jinja rewrites a rendering error's traceback so that template code appears as frames of the
+    template file, at the template's line."""
+    if templates is None:
+        return None
+    root = Path(templates).resolve()
+    found, tb = None, error.__traceback__
+    while tb is not None:
+        path = Path(tb.tb_frame.f_code.co_filename)
+        if path.suffix == ".j2" and path.resolve().parent == root:
+            found = (path.name, tb.tb_lineno)
+        tb = tb.tb_next
+    return found
+
+
+@contextlib.contextmanager
+def house_style(templates):
+    """Any error a template raises as one line naming the template and line: a syntax error, a
+    sandbox refusal (``cycler.__init__``), or an error while rendering a house style
+    (``{{ 1/0 }}``, runaway recursion). Other errors of the shipped templates stay bugs."""
+    try:
+        yield
+    except Exception as error:
+        frame = _house_frame(error, templates)
+        if isinstance(error, jinja2.TemplateNotFound) and frame:
+            (name, line), expected = frame, "templates that exist here or among the shipped ones"
+            what = f"the template {error.name!r} is not found"
+        elif isinstance(error, jinja2.TemplateError):
+            name = getattr(error, "name", None) or getattr(error, "filename", None)
+            line = getattr(error, "lineno", None)
+            if not name and frame:
+                name, line = frame
+            what, expected = getattr(error, "message", None) or error, "a valid Jinja template"
+        elif frame is not None:
+            (name, line), expected = frame, "a template that renders"
+            what = f"the template failed while rendering ({type(error).__name__}: {error})"
+        else:
+            raise
+        where = f" in {templates}" if templates else ""
+        what = " ".join(str(what).split())[:200].rstrip(".") or "no message"
+        raise UsageProblem(f"{name or 'a template'}{f':{line}' if line else ''}{where}: {what}; "
+                           f"expected {expected}") from None
 
 
 # ---- writing output ------------------------------------------------------------------------------
@@ -77,7 +117,6 @@ def emit(text: str, output, protected=()) -> None:
 @as_of_option
 def memo(question, cases, assignments, fmt, output, templates, date, as_of):
     """A briefing memo (ICD 203 style) on one question: judgments, alternatives, outlook, trace."""
-    import jinja2
 
     from .memo import build_memo, icd203_problems, render_memo
 
@@ -85,12 +124,10 @@ def memo(question, cases, assignments, fmt, output, templates, date, as_of):
     state, coalition = question_files(question, cases, assignments, resolver, as_of)
     _environment(templates)
     base = resolver.base
-    try:
+    with house_style(templates):
         built = build_memo(state, coalition, dict(base.states), date=date, templates=templates,
                            argv=sys.argv[1:], assignments=assignments, fmt=fmt)
         text = render_memo(built, "html" if fmt == "html" else "markdown", templates)
-    except jinja2.TemplateError as error:  # a house style's template, most likely
-        raise _template_error(error, templates) from None
     for problem in icd203_problems(text, html_text=fmt == "html"):
         click.echo(f"warning: ICD 203: {problem}", err=True)
     emit(text, output, protected_files(cases, state, coalition))
@@ -198,8 +235,6 @@ def matrix_csv(result) -> str:
 @as_of_option
 def map_command(coalition_name, cases, output, templates, highlight, as_of):
     """An SVG map: states by security dependency (x) and stranglehold (y), coloured by verdict."""
-    import jinja2
-
     from .analysis import answer_all, roles
     from .svgmap import render_map
 
@@ -210,11 +245,9 @@ def map_command(coalition_name, cases, output, templates, highlight, as_of):
     states = dict(resolver.base.states)
     answers = answer_all(coalition, states, as_of=as_of)
     names = {sid: s.data["name"] for sid, s in states.items()}
-    try:
+    with house_style(templates):
         svg = render_map(coalition, answers, roles(coalition, states), subject=subject,
                          templates=templates, names=names)
-    except jinja2.TemplateError as error:
-        raise _template_error(error, templates) from None
     emit(svg, output, protected_files(cases, coalition))
 
 

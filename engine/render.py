@@ -7,17 +7,22 @@ from importlib.resources import files
 from pathlib import Path
 
 import jinja2
+from jinja2.sandbox import SandboxedEnvironment
 
 from .engine import RULES
 from .question import cases_flag
 
 
 def environment(templates: Path | None = None) -> jinja2.Environment:
-    """Templates from ``templates`` first (a house style), then the shipped ones."""
+    """Templates from ``templates`` first (a house style), then the shipped ones.
+
+    Sandboxed: a house style is someone else's file, and an ordinary Environment lets a template
+    reach Python (``cycler.__init__.__globals__.os``) and run commands. The shipped templates
+    render in the same sandbox; it costs them nothing measurable (bench/run.py, README)."""
     loaders = [jinja2.FileSystemLoader(str(files("digital_coalitions.templates")))]
     if templates is not None:
         loaders.insert(0, jinja2.FileSystemLoader(str(templates)))
-    env = jinja2.Environment(loader=jinja2.ChoiceLoader(loaders), undefined=jinja2.StrictUndefined,
+    env = SandboxedEnvironment(loader=jinja2.ChoiceLoader(loaders), undefined=jinja2.StrictUndefined,
                              trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
     env.globals["rules"] = RULES
     env.globals["cases_flag"] = cases_flag  # printed commands replay the same case directory

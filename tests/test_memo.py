@@ -201,3 +201,51 @@ def test_a_broken_house_template_is_one_error_line(tmp_path):
     assert result.returncode == 2 and result.stdout == ""
     (line,) = result.stderr.strip().splitlines()
     assert line.startswith("error: memo.md.j2:1") and "expected a valid Jinja template" in line
+
+
+# ---- a house style is someone else's file: sandboxed, and its errors are one line ---------------
+ESCAPES = [  # the known ways out of an ordinary Jinja environment, each trying to run a command
+    "{{ cycler.__init__.__globals__.os.popen('touch MARKER').read() }}",
+    "{{ joiner.__init__.__globals__.os.popen('touch MARKER').read() }}",
+    "{{ namespace.__init__.__globals__.os.popen('touch MARKER').read() }}",
+    "{{ lipsum.__globals__['os'].popen('touch MARKER').read() }}",
+    "{{ self.__init__.__globals__.__builtins__.__import__('os').popen('touch MARKER').read() }}",
+    "{{ ''.__class__.__mro__[1].__subclasses__() }}",
+    "{{ '{0.__class__.__mro__}'.format('') }}",
+    "{{ state.__class__.__init__.__globals__ }}",
+]
+
+
+@pytest.mark.parametrize("template", ESCAPES)
+def test_a_house_template_cannot_reach_python(tmp_path, template):
+    house = tmp_path / "house"
+    house.mkdir()
+    (house / "memo.md.j2").write_text("# {{ state.name }}\n" + template + "\n")
+    result = subprocess.run([COALITION, "memo", "eu", "ttc", "--templates", str(house)],
+                            capture_output=True, text=True, cwd=tmp_path)
+    assert not (tmp_path / "MARKER").exists(), "the template ran a command"
+    assert result.returncode == 2 and result.stdout == ""
+    (line,) = result.stderr.strip().splitlines()
+    assert line.startswith("error: memo.md.j2:2 in ") and "unsafe" in line, line
+
+
+@pytest.mark.parametrize("command,name,template,what", [
+    ("memo", "memo.md.j2", "{{ 1/0 }}", "(ZeroDivisionError: division by zero); expected a "
+                                         "template that renders"),
+    ("memo", "memo.md.j2", "{% macro f(n) %}{{ f(n + 1) }}{% endmacro %}{{ f(0) }}",
+     "(RecursionError: maximum recursion depth exceeded"),
+    ("memo", "memo.md.j2", "{% include 'nowhere.j2' %}", "the template 'nowhere.j2' is not found"),
+    ("map", "map.svg.j2", "{{ 1/0 }}", "(ZeroDivisionError: division by zero)"),
+])
+def test_a_house_template_that_fails_while_rendering_is_one_line(tmp_path, command, name,
+                                                                   template, what):
+    house = tmp_path / "house"
+    house.mkdir()
+    (house / name).write_text("first line\n" + template + "\n")
+    question = ["eu", "ttc"] if command == "memo" else ["chip4"]
+    output = tmp_path / "out.txt"
+    result = subprocess.run([COALITION, command, *question, "--templates", str(house),
+                             "-o", str(output)], capture_output=True, text=True)
+    assert result.returncode == 2 and not output.exists()
+    (line,) = result.stderr.strip().splitlines()
+    assert line.startswith(f"error: {name}:2 in {house}: ") and what in line, line
