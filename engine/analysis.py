@@ -21,6 +21,7 @@ from __future__ import annotations
 import itertools
 import multiprocessing
 import os
+import signal
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 
@@ -371,6 +372,14 @@ def outcome_of(answer: Answer) -> Outcome:
 _POOL_ASKER: _Asker | None = None  # the question a forked worker asks (set before the fork)
 
 
+def _quiet_worker():
+    # Ctrl-C reaches every process of the terminal's group: the parent stops the search (and
+    # click says "Aborted!"); a worker that also raised KeyboardInterrupt printed its traceback.
+    # The worker was forked with SIGINT blocked (see _Runner.map), so none arrives before this.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+
+
 def _pool_ask(changes) -> Outcome:
     return _POOL_ASKER(changes)
 
@@ -391,9 +400,9 @@ class _Runner:
     def __enter__(self):
         return self
 
-    def __exit__(self, *exc):
-        if self.pool is not None:
-            self.pool.shutdown()
+    def __exit__(self, kind, error, tb):
+        if self.pool is not None:  # interrupted or failed: drop the questions not yet asked
+            self.pool.shutdown(cancel_futures=kind is not None)
         global _POOL_ASKER
         _POOL_ASKER = None
 
@@ -410,12 +419,18 @@ class _Runner:
             global _POOL_ASKER
             # forked workers inherit the question and the compiled rules; only changes travel
             _POOL_ASKER = _Asker(self.asker.state, self.asker.coalition, self.asker.engine)
-            self.pool = ProcessPoolExecutor(self.workers,
+            self.pool = ProcessPoolExecutor(self.workers, initializer=_quiet_worker,
                                             mp_context=multiprocessing.get_context("fork"))
         self.asker.asked += len(tasks)
         chunk = max(1, len(tasks) // (self.workers * 4))
-        pending = self.pool.map(_pool_verdict if verdicts else _pool_ask, tasks,
-                                chunksize=chunk)  # submitted at once
+        # submitted at once; the first submission forks the workers, and a Ctrl-C in that moment
+        # waits, blocked, until they ignore it (then it interrupts this process alone)
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+        try:
+            pending = self.pool.map(_pool_verdict if verdicts else _pool_ask, tasks,
+                                    chunksize=chunk)
+        finally:
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
         if meanwhile is not None:
             meanwhile()
         return list(pending)

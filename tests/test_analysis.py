@@ -324,3 +324,45 @@ def test_the_faster_matcher_fires_exactly_what_experta_fires(base):
         assert quick.unfired == slow.unfired
     # every activation, with its bindings (experta hands them over in set order: compared sorted)
     assert sorted(fast.strategy.seen) == sorted(reference.strategy.seen)
+
+
+# ---- Ctrl-C during a search: "Aborted!", never a worker's traceback ------------------------------
+def test_the_search_workers_leave_ctrl_c_to_the_parent(base, engine):
+    import signal
+
+    from digital_coalitions.analysis import POOL_THRESHOLD, _Asker, _Runner
+
+    state, coalition = base.states["south-korea"], base.coalitions["chip4"]
+    with _Runner(_Asker(state, coalition, engine), workers=2) as runner:
+        if runner.workers < 2:
+            pytest.skip("one core: the search runs in this process")
+        runner.map([()] * POOL_THRESHOLD, verdicts=True)  # forks the workers
+        assert runner.pool.submit(signal.getsignal, signal.SIGINT).result() == signal.SIG_IGN
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # this process: untouched
+    assert signal.SIGINT not in signal.pthread_sigmask(signal.SIG_BLOCK, set())
+
+
+def _children(pid: int) -> list[str]:
+    try:
+        return Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        return []
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="reads /proc to find the workers")
+def test_ctrl_c_during_flips_aborts_without_a_traceback():
+    import os
+    import signal
+    import time
+
+    for _ in range(3):  # as a terminal does it: SIGINT to the whole process group, mid-search
+        process = subprocess.Popen([COALITION, "flips", "south-korea", "chip4"],
+                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                   start_new_session=True)
+        while process.poll() is None and not _children(process.pid):
+            time.sleep(0.01)
+        os.killpg(process.pid, signal.SIGINT)
+        out, err = process.communicate(timeout=120)
+        if process.returncode == 0:
+            continue  # the search ended before the signal: nothing to check
+        assert process.returncode == 1 and err.decode().strip() == "Aborted!", err.decode()
