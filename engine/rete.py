@@ -5,8 +5,9 @@ remove work that cannot change a match, each checked against experta's own match
 ``test_the_faster_matcher_fires_exactly_what_experta_fires`` (tests/test_analysis.py):
 
 * the bus hands a fact only to the branches that test for its type (``_TypedBus``);
-* a token is built without re-checking its arguments, and copied only where a node changes it
-  (experta copies it at every node it enters, before testing it);
+* a token is built without re-checking its arguments (``LeanToken``, made only by these nodes;
+  experta's ``Token`` is not touched), and copied only where a node changes it (experta copies
+  it at every node it enters, before testing it);
 * the nodes skip their debug logging (experta's ``watch`` is not used by this engine);
 * a step of the run looks only at the rules whose conflict set changed.
 """
@@ -14,6 +15,7 @@ remove work that cannot change a match, each checked against experta's own match
 from __future__ import annotations
 
 from collections.abc import Mapping
+from contextlib import suppress
 from operator import attrgetter
 
 from .compat import experta
@@ -21,23 +23,26 @@ from .compat import experta
 _nodes = experta.matchers.rete.nodes
 
 
-# experta's Token checks its arguments on every creation and every copy (an isinstance test per
-# fact, and one against collections.abc.Mapping, which is slow); a token is copied at each node
-# it enters, so the checks cost a fifth of an inference. Only experta's own network makes tokens,
-# always from facts and dicts: the same tokens are built without the checks.
-_Token = experta.matchers.rete.token.Token
+class LeanToken(experta.matchers.rete.token.Token):
+    """experta's Token, built and copied without re-checking its arguments.
+
+    experta's Token checks its arguments on every creation and every copy (an isinstance test per
+    fact, and one against collections.abc.Mapping, which is slow); a token is copied at each node
+    it enters, so the checks cost a fifth of an inference. Only this network's nodes make these
+    tokens, always from facts and dicts; experta's own Token is left as it is, for everyone else.
+    """
+
+    __slots__ = ()
+
+    def __new__(cls, tag, data, context=None):
+        facts = {data} if isinstance(data, experta.Fact) else set(data)
+        return tuple.__new__(cls, (tag, facts, {} if context is None else context))
+
+    def copy(self):
+        return tuple.__new__(type(self), (self.tag, self.data.copy(), self.context.copy()))
 
 
-def _token_new(cls, tag, data, context=None):
-    facts = {data} if isinstance(data, experta.Fact) else set(data)
-    return tuple.__new__(cls, (tag, facts, {} if context is None else context))
-
-
-def _token_copy(self):
-    return tuple.__new__(type(self), (self.tag, self.data.copy(), self.context.copy()))
-
-
-_Token.__new__, _Token.copy = _token_new, _token_copy
+_VALID, _INVALID = LeanToken.TagType.VALID, LeanToken.TagType.INVALID
 
 
 class _TypedBus(experta.matchers.rete.nodes.BusNode):
@@ -63,12 +68,12 @@ class _TypedBus(experta.matchers.rete.nodes.BusNode):
         return route
 
     def add(self, fact):
-        token = experta.matchers.rete.token.Token.valid(fact)
+        token = LeanToken(_VALID, fact)
         for child in self._route(type(fact)):
             child.callback(token)
 
     def remove(self, fact):
-        token = experta.matchers.rete.token.Token.invalid(fact)
+        token = LeanToken(_INVALID, fact)
         for child in self._route(type(fact)):
             child.callback(token)
 
@@ -101,19 +106,62 @@ class _Tester(_nodes.FeatureTesterNode):
 
 
 class _Join(_nodes.OrdinaryMatchNode):
-    """experta's join without the debug log on entry."""
+    """experta's join, making lean tokens, without the debug logs.
+
+    The same steps as experta's ``OrdinaryMatchNode.__activation``: remember the token on its
+    side, then join it with every match remembered on the other."""
+
+    def activate_left(self, token):
+        self._join(token.copy(), self.left_memory, self.right_memory, left=True)
+
+    def activate_right(self, token):
+        self._join(token.copy(), self.right_memory, self.left_memory, left=False)
+
+    def _join(self, token, memory, others, left):
+        if token.is_valid():
+            memory.append(token.to_info())
+        else:
+            with suppress(ValueError):
+                memory.remove(token.to_info())
+        for other_data, other_context in others:
+            other_context = dict(other_context)
+            if not (self.matcher(token.context, other_context) if left
+                    else self.matcher(other_context, token.context)):
+                continue
+            context = {k: v for k, v in token.context.items() if isinstance(k, str)}
+            context.update((k, v) for k, v in other_context.items() if not isinstance(k, tuple))
+            joined = LeanToken(token.tag, token.data | other_data, context)
+            for child in self.children:
+                child.callback(joined)
+
+
+class _Not(_nodes.NotNode):
+    """experta's negation, making lean tokens, without the debug logs.
+
+    The left side is experta's own; the right side takes the same steps as experta's
+    right activation of ``NotNode``, building its tokens as lean ones."""
 
     def activate_left(self, token):
         return self._activate_left(token.copy())
 
     def activate_right(self, token):
-        return self._activate_right(token.copy())
-
-
-class _Not(_nodes.NotNode):
-    """experta's negation without the debug log on entry."""
-
-    activate_left, activate_right = _Join.activate_left, _Join.activate_right
+        token = token.copy()
+        if token.is_valid():
+            self.right_memory.append(token.to_info())
+            step = 1
+        else:
+            step = -1
+            self.right_memory.remove(token.to_info())
+        for left in self.left_memory:
+            if self.matcher(dict(left.context), token.context):
+                self.left_memory[left] += step
+                count = self.left_memory[left]
+                if (count == 0 and step == -1) or (count == 1 and step == 1):
+                    # the first match blocks the left token; the last to go frees it again
+                    changed = LeanToken(_VALID if step == -1 else _INVALID, left.data,
+                                        dict(left.context))
+                    for child in self.children:
+                        child.callback(changed)
 
 
 class _Terminal(_nodes.ConflictSetNode):
