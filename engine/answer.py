@@ -154,7 +154,7 @@ def ask(state, coalition, engine: CoalitionEngine | None = None) -> Answer:
     engine = engine or CoalitionEngine()
     assumed = _run(state, coalition, engine)
     memory = {fid: fact for fid, fact in engine.facts.items()}
-    asserted_by = {fid: f for f in engine.firings for fid in f.asserted}
+    asserted_by = engine.asserted_by()
 
     def first(kind):
         return next((f for f in memory.values() if type(f) is kind), None)

@@ -1,7 +1,8 @@
 """One engine from the mechanism modules, recording every firing as it happens.
 
 The rule modules in ``rules/`` are experta mixins; ``CoalitionEngine`` combines them. Its
-``run`` is experta's own loop with one addition: each firing is recorded (rule, the facts it
+``run`` (in ``RecordingEngine``, the base it shares with the outlook's engine) is experta's own
+loop with one addition: each firing is recorded (rule, the facts it
 matched, the facts it consulted by accumulation, the facts it asserted), and so are the
 activations that were on the agenda but never fired. The trace is this record, not a
 reconstruction. The Rete network it matches with is experta's, made cheaper in ``rete.py``.
@@ -77,8 +78,11 @@ class RepeatableStrategy(experta.strategies.DepthStrategy):
         return (activation.rule.salience, facts, _Descending(rule_info(activation.rule).id))
 
 
-class CoalitionEngine(*MECHANISMS, experta.KnowledgeEngine):
-    """The rule base of Liu 2024 as one forward-chaining engine."""
+class RecordingEngine(experta.KnowledgeEngine):
+    """experta's engine on the project's matcher and repeatable strategy, recording each firing.
+
+    The base of both engines (the question's and the outlook's): one run loop, one firing order
+    in every process, one record of what each rule matched, consulted and asserted."""
 
     __matcher__ = TypedReteMatcher
 
@@ -106,13 +110,6 @@ class CoalitionEngine(*MECHANISMS, experta.KnowledgeEngine):
         if self._current is not None:
             self._current.consulted.extend(f["__factid__"] for f in found)
         return found
-
-    def weigh(self, concept: str) -> int:
-        # only this concept's factors are noted as consulted: the trace cites them as the reasons
-        return sum(f["points"] for f in self.gather(Factor, lambda f: f["concept"] == concept))
-
-    def weigh_shifts(self) -> int:
-        return sum(f["steps"] for f in self.gather(LikelihoodShift))
 
     # ---- recording -----------------------------------------------------------------------
     def declare(self, *facts):
@@ -162,6 +159,21 @@ class CoalitionEngine(*MECHANISMS, experta.KnowledgeEngine):
         # in a canonical order: experta hands additions over in set order, which varies by process
         self.unfired = sorted((seen[k] for k in seen if k not in fired),
                               key=lambda u: (-RULES[u[0]].salience, u[0], u[1]))
+
+    def asserted_by(self) -> dict[int, Firing]:
+        """The firing that asserted each derived fact, by fact id."""
+        return {fid: firing for firing in self.firings for fid in firing.asserted}
+
+
+class CoalitionEngine(*MECHANISMS, RecordingEngine):
+    """The rule base of Liu 2024 as one forward-chaining engine."""
+
+    def weigh(self, concept: str) -> int:
+        # only this concept's factors are noted as consulted: the trace cites them as the reasons
+        return sum(f["points"] for f in self.gather(Factor, lambda f: f["concept"] == concept))
+
+    def weigh_shifts(self) -> int:
+        return sum(f["steps"] for f in self.gather(LikelihoodShift))
 
 
 def _ids(activation) -> list[int]:

@@ -14,59 +14,18 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from digital_coalitions.rules import outlook as ol
-from digital_coalitions.rules.base import rule_info
 from digital_coalitions.rules.concepts import ICD203
 
 from .analysis import roles
 from .answer import Answer, ask
-from .compat import experta
-from .engine import RULES, CoalitionEngine, RepeatableStrategy
+from .engine import RULES, CoalitionEngine, RecordingEngine
 from .question import ASKED, dated
-from .rete import TypedReteMatcher
 
 TERMS = tuple(term for term, _, _ in ICD203)
 
 
-class OutlookEngine(ol.OutlookRules, experta.KnowledgeEngine):
-    """The outlook rules as one engine, noting which rule asserted each conclusion."""
-
-    __matcher__ = TypedReteMatcher
-
-    __strategy__ = RepeatableStrategy  # the same firing order, and findings, in every process
-
-    def __init__(self):
-        super().__init__()
-        self.asserted_by: dict[int, str] = {}
-        self.rules_fired: list[str] = []
-        self._current: str | None = None
-
-    def gather(self, fact_type):
-        return [f for f in self.facts.values() if isinstance(f, fact_type)]
-
-    def declare(self, *facts):
-        declared = super().declare(*facts)
-        if self._current is not None and declared is not None:
-            self.asserted_by[declared["__factid__"]] = self._current
-        return declared
-
-    def run(self, steps=float("inf")):
-        """experta's run loop, noting the rule of each firing."""
-        self.running = True
-        while steps > 0 and self.running:
-            added, removed = self.get_activations()
-            self.strategy.update_agenda(self.agenda, added, removed)
-            activation = self.agenda.get_next()
-            if activation is None:
-                break
-            steps -= 1
-            self._current = rule_info(activation.rule).id
-            self.rules_fired.append(self._current)
-            try:
-                activation.rule(self, **{k: v for k, v in activation.context.items()
-                                         if not k.startswith("__")})
-            finally:
-                self._current = None
-        self.running = False
+class OutlookEngine(ol.OutlookRules, RecordingEngine):
+    """The outlook rules as one engine, recording which rule asserted each conclusion."""
 
 
 @dataclass
@@ -191,11 +150,11 @@ def outlook(coalition, states, engine: CoalitionEngine | None = None,
     rules.reset()
     rules.declare(*facts)
     rules.run()
+    asserted_by = rules.asserted_by()
     findings = []
     for fid, fact in sorted(rules.facts.items()):
-        rule_id = rules.asserted_by.get(fid)
-        if rule_id is None:
+        if fid not in asserted_by:
             continue
         values = {k: v for k, v in fact.items() if not str(k).startswith("__")}
-        findings.append(Finding(type(fact).__name__, values, rule_id))
-    return Outlook(coalition, role_of, known, findings, rules.rules_fired)
+        findings.append(Finding(type(fact).__name__, values, asserted_by[fid].rule))
+    return Outlook(coalition, role_of, known, findings, [f.rule for f in rules.firings])
