@@ -14,7 +14,7 @@ import click
 
 from . import trace as traces
 from .cli_common import UsageProblem, as_of_option, cases_option, question_files
-from .output import write_output
+from .output import protected_files, write_output
 
 BAD_INPUT, DIVERGED = 2, 1
 
@@ -61,7 +61,7 @@ def record(question, cases, assignments, output, fmt, as_of):
     data = traces.trace_record(ask(state, coalition), assignments=list(assignments),
                                argv=command_line(question, cases, assignments, output, as_of))
     if output:
-        write_output(output, traces.dumps(data), protected=(state.path, coalition.path))
+        write_output(output, traces.dumps(data), protected_files(cases, state, coalition))
         click.echo(f"trace of \"{data['question']}\" written to {output} "
                    f"({len(data['firings'])} steps, verdict {data['verdict']})")
     elif fmt == "text":
