@@ -269,3 +269,25 @@ def test_o_to_a_pipe_whose_reader_stopped_ends_as_quietly_as_standard_output(tmp
     interrupt_writes(monkeypatch, lambda: os.close(reader), half=False)
     with pytest.raises(BrokenPipeError):  # which click ends quietly, with exit 1
         write_output(fifo, "nobody reads this")
+
+
+# ---- standard output ----------------------------------------------------------------------------
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full")
+@pytest.mark.parametrize("args", [["list"], ["memo", "south-korea", "chip4"], ["--help"]])
+def test_a_full_standard_output_is_one_line_and_exit_2(args):
+    with open("/dev/full", "w") as full:
+        result = run(*args, stdout=full)
+    line = one_line_error(result)
+    assert line == ("error: standard output: cannot be written (No space left on device); "
+                    "expected a writable standard output")
+
+
+@pytest.mark.parametrize("args", [["list"], ["trace", "south-korea", "chip4"]])
+def test_a_closed_pipe_on_standard_output_ends_quietly(args):
+    reading, writing = os.pipe()
+    os.close(reading)  # as `| head` does once it has its lines
+    try:
+        result = run(*args, stdout=writing)
+    finally:
+        os.close(writing)
+    assert result.returncode == 1 and result.stderr == ""
