@@ -27,11 +27,13 @@ from pathlib import Path
 from . import __version__
 from .engine import RULES
 from .loader import CaseError, load_file
+from .reading import ReadProblem, read_bounded
 from .render import environment
+from .schema import MAX_FILE_BYTES
 
 FORMAT = "digital-coalitions-trace"
 FORMAT_VERSION = 2  # 2: the evidence year (evidence_year), for --as-of and case histories
-MAX_TRACE_BYTES = 32 * 1024 * 1024
+MAX_TRACE_BYTES = 32 * 1024 * 1024  # a trace of the shipped cases is under 100 KB
 EXPECTED = "a trace written by `coalition trace STATE COALITION -o FILE`"
 
 # fact fields that name where a derived fact's value is, in the order a reader wants them
@@ -214,16 +216,9 @@ def load_trace(path) -> dict:
         return TraceError([f"{where}: {what}; expected {expected}"])
 
     try:
-        file = Path(path)
-        if file.is_dir():
-            raise bad("is a directory")
-        if file.stat().st_size > MAX_TRACE_BYTES:
-            raise bad(f"is larger than {MAX_TRACE_BYTES // (1024 * 1024)} MB")
-        raw = file.read_bytes()
-    except FileNotFoundError:
-        raise bad("no such file") from None
-    except OSError as error:
-        raise bad(f"cannot be read ({error.strerror or type(error).__name__})") from None
+        raw = read_bounded(path, MAX_TRACE_BYTES)
+    except ReadProblem as problem:
+        raise bad(problem.what) from None
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
@@ -321,7 +316,8 @@ class Verification:
 
 
 def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    """The hash of a recorded input, read as the loader would read it: at most 1 MiB."""
+    return hashlib.sha256(read_bounded(path, MAX_FILE_BYTES)).hexdigest()
 
 
 def _short(value: str) -> str:
@@ -354,12 +350,12 @@ def verify(record: dict) -> Verification:
         path = Path(item["path"])
         try:
             now = _sha256(path)
-        except FileNotFoundError:
-            return Verification(False, "input", f"input file missing: {path} (the {item['kind']} "
-                                f"file the trace was recorded from)", steps)
-        except OSError as error:
-            return Verification(False, "input", f"input file unreadable: {path} "
-                                f"({error.strerror or type(error).__name__})", steps)
+        except ReadProblem as problem:
+            if problem.missing:
+                return Verification(False, "input", f"input file missing: {path} (the "
+                                    f"{item['kind']} file the trace was recorded from)", steps)
+            return Verification(False, "input", f"input file unreadable: {path} ({problem.what})",
+                                steps)
         if now != item["sha256"]:
             return Verification(False, "input", f"input file changed: {path} (sha256 "
                                 f"{_short(item['sha256'])} recorded, {_short(now)} now)", steps)

@@ -19,10 +19,12 @@ import pytest
 from click.testing import CliRunner
 
 from digital_coalitions import output
+from digital_coalitions import trace as traces
 from digital_coalitions.cli import main
 from digital_coalitions.cli_common import UsageProblem
 from digital_coalitions.output import write_output
 from digital_coalitions.question import shipped_cases
+from digital_coalitions.reading import ReadProblem, read_bounded
 
 COALITION = str(Path(sys.executable).with_name("coalition"))
 GUARD = 300  # seconds: a hang fails the test instead of stalling the suite; not a speed test
@@ -291,3 +293,74 @@ def test_a_closed_pipe_on_standard_output_ends_quietly(args):
     finally:
         os.close(writing)
     assert result.returncode == 1 and result.stderr == ""
+
+
+# ---- reading: bounded, regular files only ----------------------------------------------------
+@pytest.mark.parametrize("device", ["/dev/zero", "/dev/urandom"])
+@pytest.mark.parametrize("command", ["show", "verify"])
+def test_a_device_given_as_a_trace_is_refused_unread(device, command):
+    if not os.path.exists(device):
+        pytest.skip(f"needs {device}")
+    one_line_error(run("trace", command, device),
+                   f"error: {device}: is not a regular file (a device, pipe or socket); expected "
+                   "a trace written by")
+
+
+def test_a_named_pipe_given_as_a_trace_is_refused_without_waiting_for_a_writer(tmp_path):
+    fifo = tmp_path / "t.trace.json"
+    os.mkfifo(fifo)
+    for command in ("show", "verify", "diff"):
+        args = [str(fifo)] * (2 if command == "diff" else 1)
+        one_line_error(run("trace", command, *args), "t.trace.json: is not a regular file")
+
+
+def test_reads_are_bounded_by_the_bytes_read_not_the_size_the_file_gives():
+    status = Path("/proc/self/status")
+    if not status.exists() or os.stat(status).st_size != 0:
+        pytest.skip("needs Linux's /proc, whose files say they are empty")
+    with pytest.raises(ReadProblem, match="is larger than 100 bytes"):
+        read_bounded(status, 100)
+    assert b"Name:" in read_bounded(status, 1024 * 1024)
+
+
+def test_a_trace_over_the_limit_is_refused(tmp_path, monkeypatch):
+    big = tmp_path / "big.json"
+    big.write_text(" " * 2048)
+    monkeypatch.setattr(traces, "MAX_TRACE_BYTES", 1024)
+    with pytest.raises(traces.TraceError, match=r"big.json: is larger than 1024 bytes; expected a "
+                                                r"trace"):
+        traces.load_trace(big)
+
+
+def forged(tmp_path, **changes) -> Path:
+    """A genuine trace edited, with its digest recomputed as a forger would."""
+    record = tmp_path / "real.trace.json"
+    assert invoke("trace", "south-korea", "chip4", "-o", str(record)).exit_code == 0
+    data = json.loads(record.read_text())
+    for key, change in changes.items():
+        change(data) if callable(change) else data.__setitem__(key, change)
+    data["digest"] = traces.digest(data)
+    out = tmp_path / "forged.trace.json"
+    out.write_text(traces.dumps(data))
+    return out
+
+
+@pytest.mark.parametrize("device", ["/dev/zero"])
+def test_verify_refuses_a_recorded_input_that_is_a_device(tmp_path, device):
+    def point_the_state_at_the_device(data):
+        data["inputs"][0]["path"] = device
+
+    out = forged(tmp_path, inputs=point_the_state_at_the_device)
+    result = run("trace", "verify", str(out))
+    assert result.returncode == 1, result.stderr
+    assert result.stderr.startswith(f"diverged: input file unreadable: {device} (is not a regular "
+                                    "file (a device, pipe or socket))")
+
+
+def test_verify_reads_a_recorded_input_no_further_than_the_loader_would(tmp_path, monkeypatch):
+    data = json.loads(forged(tmp_path).read_text())
+    monkeypatch.setattr(traces, "MAX_FILE_BYTES", 100)  # the shipped case files are larger
+    result = traces.verify(data)
+    assert result.divergence == "input"
+    assert result.message.startswith("input file unreadable: ") and \
+        result.message.endswith("south-korea.yaml (is larger than 100 bytes)")
