@@ -19,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import shlex
 import sys
 from dataclasses import dataclass
 from importlib.resources import files
@@ -207,8 +208,11 @@ TOP_KEYS = {"format": str, "format_version": int, "tool": dict, "rule_base": dic
             "unfired": list, "digest": str}
 
 
-def load_trace(path) -> dict:
-    """Read and check a trace file; every problem is one line naming the file and what is wrong."""
+def load_trace(path, check_digest: bool = True) -> dict:
+    """Read and check a trace file; every problem is one line naming the file and what is wrong.
+
+    ``check_digest=False`` (for ``trace show``, which says whether it matches) lets a trace
+    whose digest does not match its content through; its shape is checked all the same."""
     display = str(path)
 
     def bad(what, expected=EXPECTED, line=None):
@@ -235,11 +239,15 @@ def load_trace(path) -> dict:
         raise bad("is nested too deeply to be a trace") from None
     if isinstance(data, dict) and "format" not in data and isinstance(data.get("trace"), dict):
         data = data["trace"]  # the output of `coalition ask … --format json --trace`
-    check_record(data, bad)
+    check_record(data, bad, check_digest)
     return data
 
 
-def check_record(data, bad) -> None:
+def digest_matches(record: dict) -> bool:
+    return record["digest"] == digest(record)
+
+
+def check_record(data, bad, check_digest: bool = True) -> None:
     """Raise ``bad(...)`` unless ``data`` has the shape of a trace of this format version."""
     if not isinstance(data, dict):
         raise bad(f"holds a JSON {type(data).__name__}, not an object")
@@ -281,7 +289,7 @@ def check_record(data, bad) -> None:
             not isinstance(data["confidence"].get("level"), str) or \
             not (isinstance(span, list) and len(span) == 2):
         raise bad("likelihood.term, likelihood.range or confidence.level is missing")
-    if data["digest"] != digest(data):
+    if check_digest and not digest_matches(data):
         raise bad("was altered after it was written (its digest does not match its content)",
                   "an unedited trace; re-record it with `coalition trace`")
 
@@ -633,8 +641,12 @@ def view(record: dict) -> dict:
             "name": lambda p: Path(p).name, "likelihood": _likelihood(record)}
 
 
-def render_record_text(record: dict) -> str:
-    return environment().get_template("trace.txt.j2").render(**view(record))
+def render_record_text(record: dict, shown_from=None) -> str:
+    """The readable trace; ``shown_from`` (the file ``trace show`` read) adds whether the digest
+    matches and that nothing more was checked."""
+    return environment().get_template("trace.txt.j2").render(
+        **view(record), shown=shlex.quote(str(shown_from)) if shown_from else None,
+        digest_matches=digest_matches(record))
 
 
 def render_trace_text(answer, argv=None) -> str:

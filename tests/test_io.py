@@ -364,3 +364,30 @@ def test_verify_reads_a_recorded_input_no_further_than_the_loader_would(tmp_path
     assert result.divergence == "input"
     assert result.message.startswith("input file unreadable: ") and \
         result.message.endswith("south-korea.yaml (is larger than 100 bytes)")
+
+
+# ---- trace show says what it checked -----------------------------------------------------------
+def test_show_says_the_digest_matches_and_that_it_does_not_verify(tmp_path):
+    out = forged(tmp_path, verdict="joins")  # a forger who recomputed the digest
+    result = invoke("trace", "show", str(out))
+    assert result.exit_code == 0, result.output
+    assert "(matches the content)" in result.stdout
+    assert "  verified:   no: `trace show` only prints the file, and whoever edits a trace can " \
+           "recompute\n              its digest; `coalition trace verify " in result.stdout
+
+
+def test_show_prints_an_edited_trace_with_a_warning_and_exit_1(tmp_path):
+    out = forged(tmp_path)
+    data = json.loads(out.read_text())
+    data["verdict"] = "joins"  # the digest left as it was
+    out.write_text(traces.dumps(data))
+    result = invoke("trace", "show", str(out))
+    assert result.exit_code == 1
+    assert "(DOES NOT MATCH the content: the file was edited after it was written)" in result.stdout
+    assert result.stderr == (f"warning: {out}: was altered after it was written (its digest does "
+                             "not match its content); shown unverified\n")
+    json_result = invoke("trace", "show", str(out), "--format", "json")
+    assert json_result.exit_code == 1 and json.loads(json_result.stdout)["verdict"] == "joins"
+    # verify and diff still refuse it
+    one_line_error(invoke("trace", "verify", str(out)), "altered")
+    one_line_error(invoke("trace", "diff", str(out), str(out)), "altered")
