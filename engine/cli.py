@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 
 import click
@@ -21,6 +22,23 @@ BAD_INPUT = 2
 class Program(click.Group):
     """Turns every kind of bad input into one-line errors on stderr and exit status 2."""
 
+    def main(self, *args, **kwargs):
+        try:
+            return super().main(*args, **kwargs)  # click itself ends quietly on a broken pipe
+        except OSError as error:
+            if error.filename is not None:
+                raise
+            # an OSError naming no file comes from writing an open stream: standard output
+            # (every file the commands open is named in their errors, or made a UsageProblem)
+            _quiet_stdout()
+            try:
+                click.echo(f"error: standard output: cannot be written "
+                           f"({error.strerror or type(error).__name__}); expected a writable "
+                           "standard output", err=True)
+            except OSError:
+                pass
+            sys.exit(BAD_INPUT)
+
     def invoke(self, ctx):
         try:
             return super().invoke(ctx)
@@ -30,6 +48,16 @@ class Program(click.Group):
             ctx.exit(BAD_INPUT)
         except NotACandidate as role:  # an answer, not an error: there is no forecast to make
             click.echo(render_role(role), nl=False)
+
+
+def _quiet_stdout() -> None:
+    """Point standard output at /dev/null, so that Python's flush on exit fails no second time."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):  # no descriptor (a test runner's stream)
+        pass
 
 
 format_option = click.option("--format", "fmt", type=click.Choice(["text", "json"]),

@@ -17,7 +17,7 @@ from pathlib import Path
 import click
 import jinja2
 
-from .output import write_output
+from .output import protected_files, write_output
 from .cli_common import UsageProblem, as_of_option, cases_option, question_files, set_option
 from .question import Resolver, case_directory
 
@@ -83,19 +83,6 @@ def house_style(templates):
 
 
 # ---- writing output ------------------------------------------------------------------------------
-def protected_files(cases, *inputs) -> set[Path]:
-    """Files -o must never replace: the case files of the directory and the question's inputs."""
-    found = set()
-    directory = case_directory(cases)
-    for sub in ("states", "coalitions"):
-        folder = directory / sub
-        if folder.is_dir():
-            found.update(p.resolve() for p in folder.iterdir())
-    found.update(Path(case.path).resolve() for case in inputs)
-    return found
-
-
-
 def emit(text: str, output, protected=()) -> None:
     if output:
         write_output(output, text, protected)

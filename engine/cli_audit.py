@@ -14,7 +14,7 @@ import click
 
 from . import trace as traces
 from .cli_common import UsageProblem, as_of_option, cases_option, question_files
-from .output import write_output
+from .output import protected_files, write_output
 
 BAD_INPUT, DIVERGED = 2, 1
 
@@ -61,7 +61,7 @@ def record(question, cases, assignments, output, fmt, as_of):
     data = traces.trace_record(ask(state, coalition), assignments=list(assignments),
                                argv=command_line(question, cases, assignments, output, as_of))
     if output:
-        write_output(output, traces.dumps(data), protected=(state.path, coalition.path))
+        write_output(output, traces.dumps(data), protected_files(cases, state, coalition))
         click.echo(f"trace of \"{data['question']}\" written to {output} "
                    f"({len(data['firings'])} steps, verdict {data['verdict']})")
     elif fmt == "text":
@@ -87,9 +87,15 @@ def command_line(question, cases, assignments, output, as_of=None) -> list[str]:
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               show_default=True)
 def show(file, fmt):
-    """Print a trace file readably (numbered steps in the paper's words)."""
-    data = traces.load_trace(file)
-    click.echo(traces.render_record_text(data) if fmt == "text" else traces.dumps(data), nl=False)
+    """Print a trace file readably (numbered steps in the paper's words). Show does not verify:
+    it says whether the digest matches (exit 0 if it does, 1 if not); `trace verify` re-runs."""
+    data = traces.load_trace(file, check_digest=False)
+    click.echo(traces.render_record_text(data, shown_from=file) if fmt == "text"
+               else traces.dumps(data), nl=False)
+    if not traces.digest_matches(data):
+        click.echo(f"warning: {file}: was altered after it was written (its digest does not match "
+                   "its content); shown unverified", err=True)
+        sys.exit(DIVERGED)
 
 
 @trace.command("verify")

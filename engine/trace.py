@@ -19,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import shlex
 import sys
 from dataclasses import dataclass
 from importlib.resources import files
@@ -27,11 +28,13 @@ from pathlib import Path
 from . import __version__
 from .engine import RULES
 from .loader import CaseError, load_file
+from .reading import ReadProblem, read_bounded
 from .render import environment
+from .schema import MAX_FILE_BYTES
 
 FORMAT = "digital-coalitions-trace"
 FORMAT_VERSION = 2  # 2: the evidence year (evidence_year), for --as-of and case histories
-MAX_TRACE_BYTES = 32 * 1024 * 1024
+MAX_TRACE_BYTES = 32 * 1024 * 1024  # a trace of the shipped cases is under 100 KB
 EXPECTED = "a trace written by `coalition trace STATE COALITION -o FILE`"
 
 # fact fields that name where a derived fact's value is, in the order a reader wants them
@@ -205,8 +208,11 @@ TOP_KEYS = {"format": str, "format_version": int, "tool": dict, "rule_base": dic
             "unfired": list, "digest": str}
 
 
-def load_trace(path) -> dict:
-    """Read and check a trace file; every problem is one line naming the file and what is wrong."""
+def load_trace(path, check_digest: bool = True) -> dict:
+    """Read and check a trace file; every problem is one line naming the file and what is wrong.
+
+    ``check_digest=False`` (for ``trace show``, which says whether it matches) lets a trace
+    whose digest does not match its content through; its shape is checked all the same."""
     display = str(path)
 
     def bad(what, expected=EXPECTED, line=None):
@@ -214,16 +220,9 @@ def load_trace(path) -> dict:
         return TraceError([f"{where}: {what}; expected {expected}"])
 
     try:
-        file = Path(path)
-        if file.is_dir():
-            raise bad("is a directory")
-        if file.stat().st_size > MAX_TRACE_BYTES:
-            raise bad(f"is larger than {MAX_TRACE_BYTES // (1024 * 1024)} MB")
-        raw = file.read_bytes()
-    except FileNotFoundError:
-        raise bad("no such file") from None
-    except OSError as error:
-        raise bad(f"cannot be read ({error.strerror or type(error).__name__})") from None
+        raw = read_bounded(path, MAX_TRACE_BYTES)
+    except ReadProblem as problem:
+        raise bad(problem.what) from None
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
@@ -240,11 +239,15 @@ def load_trace(path) -> dict:
         raise bad("is nested too deeply to be a trace") from None
     if isinstance(data, dict) and "format" not in data and isinstance(data.get("trace"), dict):
         data = data["trace"]  # the output of `coalition ask … --format json --trace`
-    check_record(data, bad)
+    check_record(data, bad, check_digest)
     return data
 
 
-def check_record(data, bad) -> None:
+def digest_matches(record: dict) -> bool:
+    return record["digest"] == digest(record)
+
+
+def check_record(data, bad, check_digest: bool = True) -> None:
     """Raise ``bad(...)`` unless ``data`` has the shape of a trace of this format version."""
     if not isinstance(data, dict):
         raise bad(f"holds a JSON {type(data).__name__}, not an object")
@@ -286,7 +289,7 @@ def check_record(data, bad) -> None:
             not isinstance(data["confidence"].get("level"), str) or \
             not (isinstance(span, list) and len(span) == 2):
         raise bad("likelihood.term, likelihood.range or confidence.level is missing")
-    if data["digest"] != digest(data):
+    if check_digest and not digest_matches(data):
         raise bad("was altered after it was written (its digest does not match its content)",
                   "an unedited trace; re-record it with `coalition trace`")
 
@@ -321,7 +324,8 @@ class Verification:
 
 
 def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    """The hash of a recorded input, read as the loader would read it: at most 1 MiB."""
+    return hashlib.sha256(read_bounded(path, MAX_FILE_BYTES)).hexdigest()
 
 
 def _short(value: str) -> str:
@@ -354,12 +358,12 @@ def verify(record: dict) -> Verification:
         path = Path(item["path"])
         try:
             now = _sha256(path)
-        except FileNotFoundError:
-            return Verification(False, "input", f"input file missing: {path} (the {item['kind']} "
-                                f"file the trace was recorded from)", steps)
-        except OSError as error:
-            return Verification(False, "input", f"input file unreadable: {path} "
-                                f"({error.strerror or type(error).__name__})", steps)
+        except ReadProblem as problem:
+            if problem.missing:
+                return Verification(False, "input", f"input file missing: {path} (the "
+                                    f"{item['kind']} file the trace was recorded from)", steps)
+            return Verification(False, "input", f"input file unreadable: {path} ({problem.what})",
+                                steps)
         if now != item["sha256"]:
             return Verification(False, "input", f"input file changed: {path} (sha256 "
                                 f"{_short(item['sha256'])} recorded, {_short(now)} now)", steps)
@@ -637,8 +641,12 @@ def view(record: dict) -> dict:
             "name": lambda p: Path(p).name, "likelihood": _likelihood(record)}
 
 
-def render_record_text(record: dict) -> str:
-    return environment().get_template("trace.txt.j2").render(**view(record))
+def render_record_text(record: dict, shown_from=None) -> str:
+    """The readable trace; ``shown_from`` (the file ``trace show`` read) adds whether the digest
+    matches and that nothing more was checked."""
+    return environment().get_template("trace.txt.j2").render(
+        **view(record), shown=shlex.quote(str(shown_from)) if shown_from else None,
+        digest_matches=digest_matches(record))
 
 
 def render_trace_text(answer, argv=None) -> str:
