@@ -92,13 +92,15 @@ def list_cases(cases, fmt):
                                "coalitions": coalitions}, indent=2))
         return
     click.echo(f"Cases in {base.directory}\n\nStates:")
+    wide = max((len(s["id"]) for s in states), default=0)  # ids as wide as the longest
     for s in sorted(states, key=lambda s: s["id"]):
         aliases = f"  (also: {', '.join(s['aliases'])})" if s["aliases"] else ""
-        click.echo(f"  {s['id']:<18} {s['name']}, as of {s['as_of']}{aliases}")
+        click.echo(f"  {s['id']:<{wide}}  {s['name']}, as of {s['as_of']}{aliases}")
     click.echo("\nCoalitions:")
+    wide = max((len(c["id"]) for c in coalitions), default=0)
     for c in sorted(coalitions, key=lambda c: c["id"]):
         aim = f" against {c['target']}" if c["target"] else ""
-        click.echo(f"  {c['id']:<22} {c['name']} — led by {c['leader']}{aim}; "
+        click.echo(f"  {c['id']:<{wide}}  {c['name']} — led by {c['leader']}{aim}; "
                    f"{c['demand']}, {c['status']}")
 
 

@@ -119,3 +119,9 @@ def test_list_shows_states_and_coalitions():
     assert "south-korea" in result.stdout and "chip4" in result.stdout
     listed = json.loads(run("list", "--format", "json").stdout)
     assert {s["id"] for s in listed["states"]} >= {"japan", "eu", "united-states", "china"}
+    # the names start in one column, past the longest id (united-arab-emirates once ran into it)
+    rows = [line for line in result.stdout.split("Coalitions:")[0].splitlines()
+            if line.startswith("  ")]
+    starts = {line.index(s["name"] + ",") for line in rows for s in listed["states"]
+              if line.split()[0] == s["id"]}
+    assert len(rows) == len(listed["states"]) and len(starts) == 1
