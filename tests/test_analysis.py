@@ -3,6 +3,7 @@
 import csv
 import io
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -184,6 +185,14 @@ def test_flips_and_whatif_commands():
     # without a decisive hold nothing compels the heavy sacrifice: T1, not a looser accession
     assert "joins-reluctantly" in what.stdout and "declines" in what.stdout
     assert "Evidence that changed" in what.stdout  # the trace diff
+    # values as the case files write them (true, null, a list as words), never as Python prints them
+    assert "compulsion: stranglehold → none" in what.stdout
+    assert "stranglehold_outweighs_market: true → false" in what.stdout
+    assert not re.search(r"\bNone\b|\bTrue\b|\bFalse\b|\['", what.stdout), what.stdout
+    null = run("whatif", "south-korea", "chip4", "--set", "ties.united-states.arms_import_share=null",
+               "--set", "ties.united-states.extended_deterrence=false").stdout
+    assert "ties.united-states.arms_import_share: 0.72 → null" in null
+    assert "ties.united-states.extended_deterrence: true → false" in null
     assert run("whatif", "south-korea", "chip4").returncode == 2
 
 
