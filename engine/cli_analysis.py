@@ -8,8 +8,10 @@ module is imported inside functions because cli.py imports this module while it 
 from __future__ import annotations
 
 import csv
+import datetime
 import io
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -17,7 +19,7 @@ import click
 
 from .output import write_output
 from .cli_common import UsageProblem, as_of_option, cases_option, question_files, set_option
-from .question import Resolver, case_directory
+from .question import Resolver, case_directory, quoted
 
 output_option = click.option("-o", "--output", metavar="FILE",
                              help="Write to FILE (atomically) instead of standard output.")
@@ -65,6 +67,20 @@ def emit(text: str, output, protected=()) -> None:
 
 
 # ---- memo ------------------------------------------------------------------------------------------
+def memo_date(value: str | None) -> str | None:
+    """--date as a calendar date, YYYY-MM-DD: it heads the memo, so a line break or markup in it
+    would break the heading."""
+    if value is None:
+        return None
+    if re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
+        try:
+            return datetime.date.fromisoformat(value).isoformat()
+        except ValueError:
+            pass
+    raise UsageProblem(f"--date: {quoted(value)} is not a date; expected a date written "
+                       "YYYY-MM-DD, e.g. 2024-01-01")
+
+
 @click.command()
 @click.argument("question", nargs=-1, required=True)
 @cases_option
@@ -73,7 +89,8 @@ def emit(text: str, output, protected=()) -> None:
               show_default=True)
 @output_option
 @templates_option
-@click.option("--date", metavar="YYYY-MM-DD", help="The memo's date (default: today).")
+@click.option("--date", metavar="YYYY-MM-DD", callback=lambda ctx, param, value: memo_date(value),
+              help="The memo's date (default: today).")
 @as_of_option
 def memo(question, cases, assignments, fmt, output, templates, date, as_of):
     """A briefing memo (ICD 203 style) on one question: judgments, alternatives, outlook, trace."""

@@ -14,6 +14,7 @@ import click
 
 from . import trace as traces
 from .cli_common import UsageProblem, as_of_option, cases_option, question_files
+from .loader import CaseError
 from .output import write_output
 
 BAD_INPUT, DIVERGED = 2, 1
@@ -139,17 +140,15 @@ def why(words, cases, assignments, fmt, as_of):
     Concepts: the mechanisms of `coalition ask --format json`, verdict, likelihood, confidence.
     """
     from .answer import ask
+    from .question import Resolver, case_directory
     from .why import ConceptError, explain, render_why_text
 
-    if words[0].lower().startswith("will ") or words[0].lower() == "will":
-        question, concept = words[:-1], words[-1]  # "Will South Korea join Chip 4?" CONCEPT
-    else:
-        # a concept of two words ("security dependency") may arrive as two arguments
-        question, concept = words[:2], " ".join(words[2:])
-    if len(words) < 2 or not concept or not question:
+    resolver = Resolver(case_directory(cases))
+    question, concept = question_and_concept(words, resolver) if len(words) > 1 else ((), "")
+    if not concept or not question:
         raise UsageProblem("expected STATE COALITION CONCEPT, e.g. `coalition why south-korea chip4 "
                        "stranglehold`")
-    state, coalition = question_files(question, cases, assignments, as_of=as_of)
+    state, coalition = question_files(question, cases, assignments, resolver, as_of)
     try:
         result = explain(ask(state, coalition), concept)
     except ConceptError as error:
@@ -158,6 +157,27 @@ def why(words, cases, assignments, fmt, as_of):
         click.echo(json.dumps(result, indent=2, ensure_ascii=False, default=str))
     else:
         click.echo(render_why_text(result), nl=False)
+
+
+def question_and_concept(words, resolver) -> tuple[tuple, str]:
+    """`why`'s arguments: the question as `ask` reads it, then a concept of one or two words."""
+    from .question import QuestionError, STARTS_A_SENTENCE
+    from .why import CONCEPTS, concept_name
+
+    ends = next((i for i, word in enumerate(words) if word.rstrip().endswith("?")), None)
+    if ends is not None:  # "Will South Korea join Chip 4?" security dependency
+        return words[:ends + 1], " ".join(words[ends + 1:])
+    if STARTS_A_SENTENCE.match(words[0]):
+        return words[:-1], words[-1]
+    try:  # two names, then the concept ("security dependency" may arrive as two arguments)
+        resolver.pair(words[:2])
+        return words[:2], " ".join(words[2:])
+    except (QuestionError, CaseError):
+        if len(words) < 4:
+            raise
+    # unquoted names ("south korea chip4 stranglehold"): the concept is the last word or two
+    two = len(words) > 4 and concept_name(" ".join(words[-2:])) in CONCEPTS
+    return (words[:-2], " ".join(words[-2:])) if two else (words[:-1], words[-1])
 
 
 @click.command("coverage")
@@ -190,9 +210,9 @@ def rule_show(rule_id, cases):
     from .catalogue import render_rule
     from .coverage import run_coverage
     from .engine import RULES
-    from .question import case_directory
+    from .question import case_directory, quoted
 
     wanted = rule_id.strip().upper()
     if wanted not in RULES:
-        raise UsageProblem(f"unknown rule {rule_id!r}; expected one of {', '.join(sorted(RULES))}")
+        raise UsageProblem(f"unknown rule {quoted(rule_id)}; expected one of {', '.join(sorted(RULES))}")
     click.echo(render_rule(wanted, cases=run_coverage(case_directory(cases))), nl=False)
