@@ -8,6 +8,7 @@ import sys
 import click
 
 from . import __version__
+from . import completion as complete
 from .answer import ask as ask_engine
 from .catalogue import render_catalogue
 from .loader import CaseError
@@ -43,7 +44,7 @@ def main():
 
 
 @main.command()
-@click.argument("question", nargs=-1, required=True)
+@click.argument("question", nargs=-1, required=True, shell_complete=complete.question)
 @cases_option
 @format_option
 @set_option

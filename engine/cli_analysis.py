@@ -17,6 +17,7 @@ from pathlib import Path
 
 import click
 
+from . import completion as complete
 from .output import write_output
 from .cli_common import UsageProblem, as_of_option, cases_option, question_files, set_option
 from .question import Resolver, case_directory, quoted
@@ -82,7 +83,7 @@ def memo_date(value: str | None) -> str | None:
 
 
 @click.command()
-@click.argument("question", nargs=-1, required=True)
+@click.argument("question", nargs=-1, required=True, shell_complete=complete.question)
 @cases_option
 @set_option
 @click.option("--format", "fmt", type=click.Choice(["markdown", "html"]), default="markdown",
@@ -115,7 +116,7 @@ def memo(question, cases, assignments, fmt, output, templates, date, as_of):
 
 # ---- what-if -----------------------------------------------------------------------------------------
 @click.command()
-@click.argument("question", nargs=-1, required=True)
+@click.argument("question", nargs=-1, required=True, shell_complete=complete.question)
 @cases_option
 @set_option
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
@@ -146,7 +147,7 @@ def whatif(question, cases, assignments, fmt, as_of):
 
 # ---- flips ----------------------------------------------------------------------------------------
 @click.command()
-@click.argument("question", nargs=-1, required=True)
+@click.argument("question", nargs=-1, required=True, shell_complete=complete.question)
 @cases_option
 @set_option
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
@@ -207,11 +208,12 @@ def matrix_csv(result) -> str:
 
 # ---- map --------------------------------------------------------------------------------------------
 @click.command("map")
-@click.argument("coalition_name", metavar="COALITION")
+@click.argument("coalition_name", metavar="COALITION", shell_complete=complete.coalitions)
 @cases_option
 @output_option
 @templates_option
-@click.option("--highlight", metavar="STATE", help="Ring one state on the map.")
+@click.option("--highlight", metavar="STATE", help="Ring one state on the map.",
+              shell_complete=complete.states)
 @as_of_option
 def map_command(coalition_name, cases, output, templates, highlight, as_of):
     """An SVG map: states by security dependency (x) and stranglehold (y), coloured by verdict."""
@@ -237,7 +239,7 @@ def map_command(coalition_name, cases, output, templates, highlight, as_of):
 
 # ---- outlook ---------------------------------------------------------------------------------------
 @click.command()
-@click.argument("coalition_name", metavar="COALITION")
+@click.argument("coalition_name", metavar="COALITION", shell_complete=complete.coalitions)
 @cases_option
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               show_default=True)
@@ -258,7 +260,7 @@ def outlook(coalition_name, cases, fmt, as_of):
 
 # ---- timeline ------------------------------------------------------------------------------------
 @click.command()
-@click.argument("question", nargs=-1, required=True)
+@click.argument("question", nargs=-1, required=True, shell_complete=complete.question)
 @cases_option
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               show_default=True)

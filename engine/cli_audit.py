@@ -12,6 +12,7 @@ import sys
 
 import click
 
+from . import completion as complete
 from . import trace as traces
 from .cli_common import UsageProblem, as_of_option, cases_option, question_files
 from .loader import CaseError
@@ -30,6 +31,10 @@ class DefaultGroup(click.Group):
             args = [self.default_command, *args]
         return super().parse_args(ctx, args)
 
+    def shell_complete(self, ctx, incomplete):
+        """`coalition trace <TAB>`: the subcommands, and the states the default command takes."""
+        return super().shell_complete(ctx, incomplete) + complete.states(ctx, None, incomplete)
+
     def format_usage(self, ctx, formatter):
         formatter.write_usage(ctx.command_path, "STATE COALITION [-o FILE] | show|verify|diff ...")
 
@@ -47,7 +52,7 @@ def trace():
 
 
 @trace.command("record")
-@click.argument("question", nargs=-1, required=True)
+@click.argument("question", nargs=-1, required=True, shell_complete=complete.question)
 @cases_option
 @click.option("--set", "assignments", multiple=True, metavar="PATH=VALUE",
               help="Change one value of the evidence before asking (repeatable); recorded in the trace.")
@@ -123,7 +128,7 @@ def diff(first, second, fmt):
 
 
 @click.command()
-@click.argument("words", nargs=-1, required=True)
+@click.argument("words", nargs=-1, required=True, shell_complete=complete.why_words)
 @cases_option
 @click.option("--set", "assignments", multiple=True, metavar="PATH=VALUE",
               help="Change one value of the evidence before asking (repeatable).")
@@ -203,7 +208,7 @@ def verdicts(fmt):
 
 
 @click.command("show")
-@click.argument("rule_id")
+@click.argument("rule_id", shell_complete=complete.rule_ids)
 @cases_option
 def rule_show(rule_id, cases):
     """One rule: what it concludes, why, its conditions, its claims and the cases where it fires."""

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from digital_coalitions.engine import RULES
 from digital_coalitions.question import Resolver, shipped_cases
 
 COALITION = str(Path(sys.executable).with_name("coalition"))
@@ -206,3 +207,48 @@ def test_a_100_kb_question_is_cut_in_its_one_line_error(question):
                             timeout=120)
     line = one_line_error(result)
     assert len(line) < 1000 and "…' (" in line and " characters)" in line, line[:300]
+
+
+# ---- shell completion (issue 11, item 20) ------------------------------------------------------
+def completions(line: str, env=None) -> list[str]:
+    """What `coalition` offers at the end of ``line`` (bash's protocol, through click's API)."""
+    from click.testing import CliRunner
+
+    from digital_coalitions.cli import main
+
+    words = line.split() + ([""] if line.endswith(" ") else [])
+    result = CliRunner().invoke(main, prog_name="coalition", env={
+        **(env or {}), "_COALITION_COMPLETE": "bash_complete", "COMP_WORDS": " ".join(words),
+        "COMP_CWORD": str(len(words) - 1)})
+    assert result.exit_code == 0, result.output
+    return [item.split(",", 1)[1] for item in result.output.splitlines() if item]
+
+
+@pytest.mark.parametrize("line, offered", [
+    ("coalition ask sou", ["south-africa", "south-korea"]),
+    ("coalition ask south-korea chip", ["chip-export-controls", "chip4"]),
+    ("coalition ask south-korea chip4 ", []),
+    ("coalition memo JA", ["japan"]),
+    ("coalition why south-korea chip4 secu", ["security_attachment", "security_dependency",
+                                              "security_leverage"]),
+    ("coalition why japan chip4 joins-r", ["joins-reluctantly"]),
+    ("coalition rules show v-1", sorted(r for r in RULES if r.startswith("V-1"))),
+    ("coalition trace sh", ["show"]),
+    ("coalition trace sou", ["south-africa", "south-korea"]),
+    ("coalition trace south-korea tt", ["ttc"]),
+    ("coalition map chip4 --highlight tai", ["taiwan"]),
+    ("coalition outlook five", ["five-eyes"]),
+])
+def test_completion_offers_states_coalitions_concepts_and_rules(line, offered):
+    assert completions(line) == offered
+
+
+def test_completion_reads_the_case_directory_typed_before_it(tmp_path):
+    (tmp_path / "states").mkdir()
+    (tmp_path / "coalitions").mkdir()
+    (tmp_path / "states" / "atlantis.yaml").write_text("id: atlantis\nname: Atlantis\nas_of: 2023\n")
+    assert completions(f"coalition ask --cases {tmp_path} atl") == ["atlantis"]
+    assert completions("coalition ask atl") == []
+    assert completions("coalition ask atl", env={"COALITION_CASES": str(tmp_path)}) == ["atlantis"]
+    # a directory that cannot be read completes nothing, and prints no error into the shell
+    assert completions("coalition ask --cases /no/such/dir sou") == []
