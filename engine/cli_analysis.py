@@ -19,6 +19,7 @@ import click
 
 from . import completion as complete
 from .output import write_output
+from .progress import Progress, quiet_option
 from .cli_common import UsageProblem, as_of_option, cases_option, question_files, set_option
 from .question import Resolver, case_directory, quoted
 
@@ -157,13 +158,15 @@ def whatif(question, cases, assignments, fmt, as_of):
 @click.option("--workers", type=click.IntRange(1, 64), default=None,
               help="Processes for the search (default: 2 where the machine has them).")
 @as_of_option
-def flips(question, cases, assignments, fmt, pairs, workers, as_of):
+@quiet_option
+def flips(question, cases, assignments, fmt, pairs, workers, as_of, quiet):
     """The smallest changes of the evidence that change the verdict, most plausible first."""
     from .analysis import flips as find_flips
     from .render import environment
 
     state, coalition = question_files(question, cases, assignments, as_of=as_of)
-    result = find_flips(state, coalition, pairs=pairs, workers=workers)
+    with Progress("flips", quiet) as progress:
+        result = find_flips(state, coalition, pairs=pairs, workers=workers, progress=progress)
     if fmt == "json":
         click.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
         return
@@ -177,12 +180,15 @@ def flips(question, cases, assignments, fmt, pairs, workers, as_of):
               default="text", show_default=True)
 @output_option
 @as_of_option
-def matrix(cases, fmt, output, as_of):
+@quiet_option
+def matrix(cases, fmt, output, as_of, quiet):
     """Every state × every coalition (leaders and targets marked, not asked)."""
     from .analysis import matrix as run_matrix
     from .render import environment
 
-    result = run_matrix(Resolver(case_directory(cases)).base, as_of=as_of)
+    base = Resolver(case_directory(cases)).base
+    with Progress("matrix", quiet) as progress:
+        result = run_matrix(base, as_of=as_of, progress=progress)
     if fmt == "json":
         text = json.dumps(result.to_dict(), indent=2, ensure_ascii=False) + "\n"
     elif fmt == "csv":
@@ -291,7 +297,8 @@ def timeline(question, cases, fmt):
               show_default=True, help="Score the whole corpus or one part (docs/backtest.md).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text",
               show_default=True)
-def backtest(cases, decisions, part, fmt):
+@quiet_option
+def backtest(cases, decisions, part, fmt, quiet):
     """Answer every documented decision at its year and score the rules against the record."""
     from .backtest import backtest as run_backtest
     from .backtest import default_decisions, load_decisions
@@ -299,7 +306,9 @@ def backtest(cases, decisions, part, fmt):
 
     base = Resolver(case_directory(cases)).base
     path = Path(decisions) if decisions else default_decisions(base.directory)
-    result = run_backtest(load_decisions(path, base), base, path)
+    chosen = load_decisions(path, base)
+    with Progress("backtest", quiet) as progress:
+        result = run_backtest(chosen, base, path, progress=progress)
     if fmt == "json":
         score = result.part(part)
         data = {"decisions_file": str(path), "cases": str(base.directory), "part": part,

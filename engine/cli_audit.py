@@ -17,6 +17,7 @@ from . import trace as traces
 from .cli_common import UsageProblem, as_of_option, cases_option, question_files
 from .loader import CaseError
 from .output import write_output
+from .progress import Progress, quiet_option
 
 BAD_INPUT, DIVERGED = 2, 1
 
@@ -189,12 +190,15 @@ def question_and_concept(words, resolver) -> tuple[tuple, str]:
 @cases_option
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               show_default=True)
-def coverage(cases, fmt):
+@quiet_option
+def coverage(cases, fmt, quiet):
     """Ask every state about every coalition: how many pairings fire each rule; what never fires."""
     from .coverage import render_coverage, run_coverage
     from .question import case_directory
 
-    click.echo(render_coverage(run_coverage(case_directory(cases)), fmt), nl=False)
+    with Progress("rules coverage", quiet) as progress:
+        found = run_coverage(case_directory(cases), progress=progress)
+    click.echo(render_coverage(found, fmt), nl=False)
 
 
 @click.command("verdicts")
@@ -210,7 +214,8 @@ def verdicts(fmt):
 @click.command("show")
 @click.argument("rule_id", shell_complete=complete.rule_ids)
 @cases_option
-def rule_show(rule_id, cases):
+@quiet_option
+def rule_show(rule_id, cases, quiet):
     """One rule: what it concludes, why, its conditions, its claims and the cases where it fires."""
     from .catalogue import render_rule
     from .coverage import run_coverage
@@ -220,4 +225,6 @@ def rule_show(rule_id, cases):
     wanted = rule_id.strip().upper()
     if wanted not in RULES:
         raise UsageProblem(f"unknown rule {quoted(rule_id)}; expected one of {', '.join(sorted(RULES))}")
-    click.echo(render_rule(wanted, cases=run_coverage(case_directory(cases))), nl=False)
+    with Progress("rules show", quiet) as progress:  # where it fires: every pairing is asked
+        found = run_coverage(case_directory(cases), progress=progress)
+    click.echo(render_rule(wanted, cases=found), nl=False)

@@ -128,7 +128,9 @@ def test_whatif_shows_before_and_after(base):
 
 
 def test_matrix_marks_leaders_and_targets_and_asks_everyone_else(base, engine):
-    result = matrix(base, engine)
+    heard = []
+    result = matrix(base, engine, progress=lambda *a: heard.append(a))
+    assert heard == [(n, len(base.coalitions), "coalitions") for n in range(1, len(base.coalitions) + 1)]
     assert len(result.cells) == len(base.states) * len(base.coalitions)
     for (sid, cid), cell in result.cells.items():
         coalition = base.coalitions[cid]
@@ -333,3 +335,55 @@ def test_the_faster_matcher_fires_exactly_what_experta_fires(base):
         assert quick.unfired == slow.unfired
     # every activation, with its bindings (experta hands them over in set order: compared sorted)
     assert sorted(fast.strategy.seen) == sorted(reference.strategy.seen)
+
+
+# ---- progress on a terminal (issue 11, item 21) ------------------------------------------------
+def test_flips_reports_each_question_to_its_progress_callback(base, engine):
+    heard = []
+    state, coalition = base.states["south-korea"], base.coalitions["chip4"]
+    result = flips(state, coalition, engine, workers=1, progress=lambda *a: heard.append(a))
+    stages = {}
+    for done, total, what in heard:
+        stages.setdefault(what, []).append((done, total))
+    assert list(stages) == ["one-step changes", "pairs"]
+    for calls in stages.values():  # one call per answer, counting up to the stage's total
+        total = calls[0][1]
+        assert calls == [(n, total) for n in range(1, total + 1)]
+    assert stages["one-step changes"][-1][0] == len(candidate_changes(state, coalition))
+    assert result.flips
+    pooled = []
+    flips(state, coalition, engine, workers=2, progress=lambda *a: pooled.append(a))
+    assert pooled == heard  # the forked workers' answers are counted as they arrive, in order
+
+
+def on_a_terminal(*args) -> tuple[str, str]:
+    """Run `coalition ARGS` with stderr on a pseudo-terminal: (stdout, what the terminal got)."""
+    import os
+    import pty
+
+    master, slave = pty.openpty()
+    process = subprocess.Popen([COALITION, *args], stdout=subprocess.PIPE, stderr=slave)
+    os.close(slave)
+    seen = b""
+    while True:
+        try:
+            chunk = os.read(master, 4096)
+        except OSError:  # EIO: the command closed the terminal
+            break
+        if not chunk:
+            break
+        seen += chunk
+    os.close(master)
+    stdout = process.communicate()[0].decode()
+    assert process.returncode == 0
+    return stdout, seen.decode()
+
+
+def test_flips_shows_progress_on_a_terminal_and_nowhere_else():
+    stdout, terminal = on_a_terminal("flips", "south-korea", "chip4", "--no-pairs", "--format",
+                                     "json")
+    assert "\rflips: one-step changes 1/" in terminal and terminal.endswith("\r\x1b[K")
+    json.loads(stdout)  # the JSON is untouched
+    assert on_a_terminal("flips", "south-korea", "chip4", "--no-pairs", "--quiet")[1] == ""
+    piped = run("flips", "south-korea", "chip4", "--no-pairs")
+    assert piped.returncode == 0 and piped.stderr == ""  # not a terminal: silent

@@ -170,3 +170,9 @@ def test_docs_rules_md_is_current():
     committed = ROOT / "docs" / "rules.md"
     assert committed.read_text() == render_catalogue("markdown"), \
         "docs/rules.md is out of date: run `coalition rules --format markdown > docs/rules.md`"
+
+
+def test_coverage_reports_its_progress_state_by_state(small_cases):
+    heard = []
+    run_coverage(small_cases, progress=lambda *a: heard.append(a))
+    assert heard == [(n, 7, "states") for n in range(1, 8)]
