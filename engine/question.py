@@ -171,9 +171,10 @@ class Resolver:
                 self._other_order(form, state_ref, coalition_ref)
                 raise
         self.base  # a broken case directory is its own error, not "could not read"
-        found = [(state, coalition) for state_ref, coalition_ref in readings
+        found = {(state.id, coalition.id): (state, coalition) for state_ref, coalition_ref in readings
                  if (state := self._resolves(state_ref, "state"))
-                 and (coalition := self._resolves(coalition_ref, "coalition"))]
+                 and (coalition := self._resolves(coalition_ref, "coalition"))}
+        found = list(found.values())  # two splits naming the same pair are one reading
         if len(found) == 1:
             return found[0]
         if found:
