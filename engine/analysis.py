@@ -406,15 +406,15 @@ class _Runner:
         global _POOL_ASKER
         _POOL_ASKER = None
 
-    def map(self, tasks, meanwhile=None, verdicts=False) -> list:
+    def map(self, tasks, meanwhile=None, verdicts=False, progress=None, what="") -> list:
         """The outcomes of ``tasks`` (or only their verdicts), in order; ``meanwhile()`` runs
-        here while workers ask."""
+        here while workers ask; ``progress(done, total, what)`` hears of each answer."""
         if self.workers <= 1 or len(tasks) < POOL_THRESHOLD or \
                 "fork" not in multiprocessing.get_all_start_methods():
             if meanwhile is not None:
                 meanwhile()
             one = self.asker.verdict if verdicts else self.asker
-            return [one(task) for task in tasks]
+            return counted(map(one, tasks), len(tasks), progress, what)
         if self.pool is None:
             global _POOL_ASKER
             # forked workers inherit the question and the compiled rules; only changes travel
@@ -433,18 +433,30 @@ class _Runner:
             signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
         if meanwhile is not None:
             meanwhile()
-        return list(pending)
+        return counted(pending, len(tasks), progress, what)
+
+
+def counted(results, total: int, progress=None, what: str = "") -> list:
+    """``results`` as a list, telling ``progress(done, total, what)`` of each as it arrives."""
+    if progress is None:
+        return list(results)
+    out = []
+    for result in results:
+        out.append(result)
+        progress(len(out), total, what)
+    return out
 
 
 def flips(state, coalition, engine: CoalitionEngine | None = None, pairs: bool = True,
-          workers: int | None = None, meanwhile=None) -> Flips:
+          workers: int | None = None, meanwhile=None, progress=None) -> Flips:
     """The smallest changes of the evidence that change the verdict, most plausible first.
 
     One step along each field first; then further along a field, reporting the first step that
     gives each new verdict; then pairs of one-step changes, among the changes that move a
     concept's level or the likelihood on their own (a pair is reported only if neither change
     alone gives its verdict). ``workers`` > 1 spreads the questions over forked processes;
-    ``meanwhile()``, if given, runs in this process while they ask (the memo's outlook).
+    ``meanwhile()``, if given, runs in this process while they ask (the memo's outlook);
+    ``progress(done, total, what)``, if given, hears of each question answered.
     """
     asker = _Asker(state, coalition, engine)
     original_answer = asker.answer(())
@@ -458,7 +470,8 @@ def flips(state, coalition, engine: CoalitionEngine | None = None, pairs: bool =
 
     candidates = candidate_changes(state, coalition)
     with _Runner(asker, workers) as runner:
-        outcomes = dict(zip(candidates, runner.map([(c,) for c in candidates], meanwhile)))
+        outcomes = dict(zip(candidates, runner.map([(c,) for c in candidates], meanwhile,
+                                                   progress=progress, what="one-step changes")))
         singles = [c for c in candidates if c.steps == 1]
         moving: list[Change] = []  # one-step changes that move a level or the likelihood
         for change in singles:
@@ -483,7 +496,8 @@ def flips(state, coalition, engine: CoalitionEngine | None = None, pairs: bool =
             # most pairs change nothing: ask them for the verdict alone, then ask the few that
             # flip it in full for their likelihood and confidence
             tasks = [(a, b) for a, b in itertools.combinations(moving, 2) if a.field != b.field]
-            for (a, b), verdict in zip(tasks, runner.map(tasks, verdicts=True)):
+            for (a, b), verdict in zip(tasks, runner.map(tasks, verdicts=True, progress=progress,
+                                                         what="pairs")):
                 alone = {outcomes[a].verdict, outcomes[b].verdict}
                 if verdict != original.verdict and verdict not in alone:
                     record((a, b), asker((a, b)))
@@ -531,19 +545,22 @@ class Matrix:
                           for c in self.coalitions]}
 
 
-def matrix(base, engine: CoalitionEngine | None = None, as_of: int | None = None) -> Matrix:
+def matrix(base, engine: CoalitionEngine | None = None, as_of: int | None = None,
+           progress=None) -> Matrix:
     """Every state × every coalition of a case base, at the year asked; leaders, targets and
     states a coalition is not open to are marked, not asked."""
     engine = engine or CoalitionEngine()
     states = [base.states[k] for k in sorted(base.states)]
     coalitions = [base.coalitions[k] for k in sorted(base.coalitions)]
     cells = {}
-    for coalition in coalitions:
+    for done, coalition in enumerate(coalitions, start=1):
         role = roles(coalition, base.states)
         for state in states:
             answer = ask(*dated(state, coalition, as_of), engine) if role[state.id] in ASKED \
                 else None
             cells[(state.id, coalition.id)] = Cell(state.id, coalition.id, role[state.id], answer)
+        if progress is not None:
+            progress(done, len(coalitions), "coalitions")
     return Matrix(states, coalitions, cells, as_of)
 
 

@@ -299,11 +299,13 @@ class Backtest:
 
 
 def backtest(decisions: list[Decision], base, decisions_path: Path,
-             engine: CoalitionEngine | None = None) -> Backtest:
+             engine: CoalitionEngine | None = None, progress=None) -> Backtest:
     """Each decision answered at its year by the rule base, in file order."""
     engine = engine or CoalitionEngine()
     scored = []
     for d in decisions:
         state, coalition = dated(base.states[d.state], base.coalitions[d.coalition], d.as_of)
         scored.append(Scored(d, ask(state, coalition, engine)))
+        if progress is not None:
+            progress(len(scored), len(decisions), "decisions")
     return Backtest(scored, Path(decisions_path), Path(base.directory))

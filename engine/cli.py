@@ -9,6 +9,7 @@ import sys
 import click
 
 from . import __version__
+from . import completion as complete
 from .answer import ask as ask_engine
 from .catalogue import render_catalogue
 from .loader import CaseError
@@ -71,7 +72,7 @@ def main():
 
 
 @main.command()
-@click.argument("question", nargs=-1, required=True)
+@click.argument("question", nargs=-1, required=True, shell_complete=complete.question)
 @cases_option
 @format_option
 @set_option
@@ -120,13 +121,15 @@ def list_cases(cases, fmt):
                                "coalitions": coalitions}, indent=2))
         return
     click.echo(f"Cases in {base.directory}\n\nStates:")
+    wide = max((len(s["id"]) for s in states), default=0)  # ids as wide as the longest
     for s in sorted(states, key=lambda s: s["id"]):
         aliases = f"  (also: {', '.join(s['aliases'])})" if s["aliases"] else ""
-        click.echo(f"  {s['id']:<18} {s['name']}, as of {s['as_of']}{aliases}")
+        click.echo(f"  {s['id']:<{wide}}  {s['name']}, as of {s['as_of']}{aliases}")
     click.echo("\nCoalitions:")
+    wide = max((len(c["id"]) for c in coalitions), default=0)
     for c in sorted(coalitions, key=lambda c: c["id"]):
         aim = f" against {c['target']}" if c["target"] else ""
-        click.echo(f"  {c['id']:<22} {c['name']} — led by {c['leader']}{aim}; "
+        click.echo(f"  {c['id']:<{wide}}  {c['name']} — led by {c['leader']}{aim}; "
                    f"{c['demand']}, {c['status']}")
 
 

@@ -9,17 +9,21 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import datetime
 import io
 import json
+import re
 import sys
 from pathlib import Path
 
 import click
 import jinja2
 
+from . import completion as complete
 from .output import protected_files, write_output
+from .progress import Progress, quiet_option
 from .cli_common import UsageProblem, as_of_option, cases_option, question_files, set_option
-from .question import Resolver, case_directory
+from .question import Resolver, case_directory, quoted
 
 output_option = click.option("-o", "--output", metavar="FILE",
                              help="Write to FILE (atomically) instead of standard output.")
@@ -92,15 +96,30 @@ def emit(text: str, output, protected=()) -> None:
 
 
 # ---- memo ------------------------------------------------------------------------------------------
+def memo_date(value: str | None) -> str | None:
+    """--date as a calendar date, YYYY-MM-DD: it heads the memo, so a line break or markup in it
+    would break the heading."""
+    if value is None:
+        return None
+    if re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
+        try:
+            return datetime.date.fromisoformat(value).isoformat()
+        except ValueError:
+            pass
+    raise UsageProblem(f"--date: {quoted(value)} is not a date; expected a date written "
+                       "YYYY-MM-DD, e.g. 2024-01-01")
+
+
 @click.command()
-@click.argument("question", nargs=-1, required=True)
+@click.argument("question", nargs=-1, required=True, shell_complete=complete.question)
 @cases_option
 @set_option
 @click.option("--format", "fmt", type=click.Choice(["markdown", "html"]), default="markdown",
               show_default=True)
 @output_option
 @templates_option
-@click.option("--date", metavar="YYYY-MM-DD", help="The memo's date (default: today).")
+@click.option("--date", metavar="YYYY-MM-DD", callback=lambda ctx, param, value: memo_date(value),
+              help="The memo's date (default: today).")
 @as_of_option
 def memo(question, cases, assignments, fmt, output, templates, date, as_of):
     """A briefing memo (ICD 203 style) on one question: judgments, alternatives, outlook, trace."""
@@ -122,7 +141,7 @@ def memo(question, cases, assignments, fmt, output, templates, date, as_of):
 
 # ---- what-if -----------------------------------------------------------------------------------------
 @click.command()
-@click.argument("question", nargs=-1, required=True)
+@click.argument("question", nargs=-1, required=True, shell_complete=complete.question)
 @cases_option
 @set_option
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
@@ -153,7 +172,7 @@ def whatif(question, cases, assignments, fmt, as_of):
 
 # ---- flips ----------------------------------------------------------------------------------------
 @click.command()
-@click.argument("question", nargs=-1, required=True)
+@click.argument("question", nargs=-1, required=True, shell_complete=complete.question)
 @cases_option
 @set_option
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
@@ -163,13 +182,15 @@ def whatif(question, cases, assignments, fmt, as_of):
 @click.option("--workers", type=click.IntRange(1, 64), default=None,
               help="Processes for the search (default: 2 where the machine has them).")
 @as_of_option
-def flips(question, cases, assignments, fmt, pairs, workers, as_of):
+@quiet_option
+def flips(question, cases, assignments, fmt, pairs, workers, as_of, quiet):
     """The smallest changes of the evidence that change the verdict, most plausible first."""
     from .analysis import flips as find_flips
     from .render import environment
 
     state, coalition = question_files(question, cases, assignments, as_of=as_of)
-    result = find_flips(state, coalition, pairs=pairs, workers=workers)
+    with Progress("flips", quiet) as progress:
+        result = find_flips(state, coalition, pairs=pairs, workers=workers, progress=progress)
     if fmt == "json":
         click.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
         return
@@ -183,12 +204,15 @@ def flips(question, cases, assignments, fmt, pairs, workers, as_of):
               default="text", show_default=True)
 @output_option
 @as_of_option
-def matrix(cases, fmt, output, as_of):
+@quiet_option
+def matrix(cases, fmt, output, as_of, quiet):
     """Every state × every coalition (leaders and targets marked, not asked)."""
     from .analysis import matrix as run_matrix
     from .render import environment
 
-    result = run_matrix(Resolver(case_directory(cases)).base, as_of=as_of)
+    base = Resolver(case_directory(cases)).base
+    with Progress("matrix", quiet) as progress:
+        result = run_matrix(base, as_of=as_of, progress=progress)
     if fmt == "json":
         text = json.dumps(result.to_dict(), indent=2, ensure_ascii=False) + "\n"
     elif fmt == "csv":
@@ -214,11 +238,12 @@ def matrix_csv(result) -> str:
 
 # ---- map --------------------------------------------------------------------------------------------
 @click.command("map")
-@click.argument("coalition_name", metavar="COALITION")
+@click.argument("coalition_name", metavar="COALITION", shell_complete=complete.coalitions)
 @cases_option
 @output_option
 @templates_option
-@click.option("--highlight", metavar="STATE", help="Ring one state on the map.")
+@click.option("--highlight", metavar="STATE", help="Ring one state on the map.",
+              shell_complete=complete.states)
 @as_of_option
 def map_command(coalition_name, cases, output, templates, highlight, as_of):
     """An SVG map: states by security dependency (x) and stranglehold (y), coloured by verdict."""
@@ -240,7 +265,7 @@ def map_command(coalition_name, cases, output, templates, highlight, as_of):
 
 # ---- outlook ---------------------------------------------------------------------------------------
 @click.command()
-@click.argument("coalition_name", metavar="COALITION")
+@click.argument("coalition_name", metavar="COALITION", shell_complete=complete.coalitions)
 @cases_option
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               show_default=True)
@@ -261,7 +286,7 @@ def outlook(coalition_name, cases, fmt, as_of):
 
 # ---- timeline ------------------------------------------------------------------------------------
 @click.command()
-@click.argument("question", nargs=-1, required=True)
+@click.argument("question", nargs=-1, required=True, shell_complete=complete.question)
 @cases_option
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               show_default=True)
@@ -292,7 +317,8 @@ def timeline(question, cases, fmt):
               show_default=True, help="Score the whole corpus or one part (docs/backtest.md).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text",
               show_default=True)
-def backtest(cases, decisions, part, fmt):
+@quiet_option
+def backtest(cases, decisions, part, fmt, quiet):
     """Answer every documented decision at its year and score the rules against the record."""
     from .backtest import backtest as run_backtest
     from .backtest import default_decisions, load_decisions
@@ -300,7 +326,9 @@ def backtest(cases, decisions, part, fmt):
 
     base = Resolver(case_directory(cases)).base
     path = Path(decisions) if decisions else default_decisions(base.directory)
-    result = run_backtest(load_decisions(path, base), base, path)
+    chosen = load_decisions(path, base)
+    with Progress("backtest", quiet) as progress:
+        result = run_backtest(chosen, base, path, progress=progress)
     if fmt == "json":
         score = result.part(part)
         data = {"decisions_file": str(path), "cases": str(base.directory), "part": part,

@@ -12,9 +12,12 @@ import sys
 
 import click
 
+from . import completion as complete
 from . import trace as traces
 from .cli_common import UsageProblem, as_of_option, cases_option, question_files
+from .loader import CaseError
 from .output import protected_files, write_output
+from .progress import Progress, quiet_option
 
 BAD_INPUT, DIVERGED = 2, 1
 
@@ -28,6 +31,10 @@ class DefaultGroup(click.Group):
         if args and args[0] not in self.commands and args[0] not in ctx.help_option_names:
             args = [self.default_command, *args]
         return super().parse_args(ctx, args)
+
+    def shell_complete(self, ctx, incomplete):
+        """`coalition trace <TAB>`: the subcommands, and the states the default command takes."""
+        return super().shell_complete(ctx, incomplete) + complete.states(ctx, None, incomplete)
 
     def format_usage(self, ctx, formatter):
         formatter.write_usage(ctx.command_path, "STATE COALITION [-o FILE] | show|verify|diff ...")
@@ -46,7 +53,7 @@ def trace():
 
 
 @trace.command("record")
-@click.argument("question", nargs=-1, required=True)
+@click.argument("question", nargs=-1, required=True, shell_complete=complete.question)
 @cases_option
 @click.option("--set", "assignments", multiple=True, metavar="PATH=VALUE",
               help="Change one value of the evidence before asking (repeatable); recorded in the trace.")
@@ -128,7 +135,7 @@ def diff(first, second, fmt):
 
 
 @click.command()
-@click.argument("words", nargs=-1, required=True)
+@click.argument("words", nargs=-1, required=True, shell_complete=complete.why_words)
 @cases_option
 @click.option("--set", "assignments", multiple=True, metavar="PATH=VALUE",
               help="Change one value of the evidence before asking (repeatable).")
@@ -145,17 +152,15 @@ def why(words, cases, assignments, fmt, as_of):
     Concepts: the mechanisms of `coalition ask --format json`, verdict, likelihood, confidence.
     """
     from .answer import ask
+    from .question import Resolver, case_directory
     from .why import ConceptError, explain, render_why_text
 
-    if words[0].lower().startswith("will ") or words[0].lower() == "will":
-        question, concept = words[:-1], words[-1]  # "Will South Korea join Chip 4?" CONCEPT
-    else:
-        # a concept of two words ("security dependency") may arrive as two arguments
-        question, concept = words[:2], " ".join(words[2:])
-    if len(words) < 2 or not concept or not question:
+    resolver = Resolver(case_directory(cases))
+    question, concept = question_and_concept(words, resolver) if len(words) > 1 else ((), "")
+    if not concept or not question:
         raise UsageProblem("expected STATE COALITION CONCEPT, e.g. `coalition why south-korea chip4 "
                        "stranglehold`")
-    state, coalition = question_files(question, cases, assignments, as_of=as_of)
+    state, coalition = question_files(question, cases, assignments, resolver, as_of)
     try:
         result = explain(ask(state, coalition), concept)
     except ConceptError as error:
@@ -166,16 +171,40 @@ def why(words, cases, assignments, fmt, as_of):
         click.echo(render_why_text(result), nl=False)
 
 
+def question_and_concept(words, resolver) -> tuple[tuple, str]:
+    """`why`'s arguments: the question as `ask` reads it, then a concept of one or two words."""
+    from .question import QuestionError, STARTS_A_SENTENCE
+    from .why import CONCEPTS, concept_name
+
+    ends = next((i for i, word in enumerate(words) if word.rstrip().endswith("?")), None)
+    if ends is not None:  # "Will South Korea join Chip 4?" security dependency
+        return words[:ends + 1], " ".join(words[ends + 1:])
+    if STARTS_A_SENTENCE.match(words[0]):
+        return words[:-1], words[-1]
+    try:  # two names, then the concept ("security dependency" may arrive as two arguments)
+        resolver.pair(words[:2])
+        return words[:2], " ".join(words[2:])
+    except (QuestionError, CaseError):
+        if len(words) < 4:
+            raise
+    # unquoted names ("south korea chip4 stranglehold"): the concept is the last word or two
+    two = len(words) > 4 and concept_name(" ".join(words[-2:])) in CONCEPTS
+    return (words[:-2], " ".join(words[-2:])) if two else (words[:-1], words[-1])
+
+
 @click.command("coverage")
 @cases_option
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               show_default=True)
-def coverage(cases, fmt):
+@quiet_option
+def coverage(cases, fmt, quiet):
     """Ask every state about every coalition: how many pairings fire each rule; what never fires."""
     from .coverage import render_coverage, run_coverage
     from .question import case_directory
 
-    click.echo(render_coverage(run_coverage(case_directory(cases)), fmt), nl=False)
+    with Progress("rules coverage", quiet) as progress:
+        found = run_coverage(case_directory(cases), progress=progress)
+    click.echo(render_coverage(found, fmt), nl=False)
 
 
 @click.command("verdicts")
@@ -189,16 +218,19 @@ def verdicts(fmt):
 
 
 @click.command("show")
-@click.argument("rule_id")
+@click.argument("rule_id", shell_complete=complete.rule_ids)
 @cases_option
-def rule_show(rule_id, cases):
+@quiet_option
+def rule_show(rule_id, cases, quiet):
     """One rule: what it concludes, why, its conditions, its claims and the cases where it fires."""
     from .catalogue import render_rule
     from .coverage import run_coverage
     from .engine import RULES
-    from .question import case_directory
+    from .question import case_directory, quoted
 
     wanted = rule_id.strip().upper()
     if wanted not in RULES:
-        raise UsageProblem(f"unknown rule {rule_id!r}; expected one of {', '.join(sorted(RULES))}")
-    click.echo(render_rule(wanted, cases=run_coverage(case_directory(cases))), nl=False)
+        raise UsageProblem(f"unknown rule {quoted(rule_id)}; expected one of {', '.join(sorted(RULES))}")
+    with Progress("rules show", quiet) as progress:  # where it fires: every pairing is asked
+        found = run_coverage(case_directory(cases), progress=progress)
+    click.echo(render_rule(wanted, cases=found), nl=False)

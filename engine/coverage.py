@@ -100,7 +100,7 @@ def ordered_rules() -> list[str]:
     return [info.id for info in sorted(RULES.values(), key=lambda r: (-r.salience, r.id))]
 
 
-def run_coverage(directory) -> Coverage:
+def run_coverage(directory, progress=None) -> Coverage:
     """Ask every state about every coalition in ``directory`` (one engine, reused), then the
     outlook of each coalition over those answers."""
     from .outlook import outlook  # the outlook builds on the question engine; imported late
@@ -110,7 +110,7 @@ def run_coverage(directory) -> Coverage:
                         {r: [] for r in question_rules()})
     engine = CoalitionEngine()
     answers: dict[str, dict] = {}
-    for state_id in sorted(base.states):
+    for done, state_id in enumerate(sorted(base.states), start=1):
         for coalition_id in sorted(base.coalitions):
             coalition = base.coalitions[coalition_id]
             if role_of(base.states[state_id], coalition)[0] not in ASKED:
@@ -122,6 +122,8 @@ def run_coverage(directory) -> Coverage:
             coverage.verdicts[answer.verdict] = coverage.verdicts.get(answer.verdict, 0) + 1
             for rule_id in dict.fromkeys(answer.rules_fired):
                 coverage.fired_in[rule_id].append((state_id, coalition_id))
+        if progress is not None:
+            progress(done, len(base.states), "states")
     for coalition_id in sorted(base.coalitions):
         found = outlook(base.coalitions[coalition_id], dict(base.states), engine,
                         answers=answers.get(coalition_id, {}))

@@ -258,15 +258,9 @@ def _lookup(data, path) -> object:
 
 
 def _show(value) -> str:
-    if value is ABSENT:
-        return ABSENT
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float):
-        return f"{value:g}"
-    return str(value)
+    from .render import shown  # the one formatter (render loads the rule base: imported late)
+
+    return ABSENT if value is ABSENT else shown(value)
 
 
 def show_value(value) -> str:

@@ -1,23 +1,34 @@
 """Read a question as a person types it and find the two case files it is about.
 
-"Will South Korea join Chip 4?", "south-korea chip4", "ROK 'Fab 4'", or two paths to YAML
-files. Names resolve case-insensitively through ``id``, ``name`` and ``aliases``; an
-unknown name gets a "did you mean" and the list of known ones.
+"Will South Korea join Chip 4?", "Is India likely to sign IPEF?", "south-korea chip4", the
+unquoted words ``south korea chip4``, "ROK 'Fab 4'", or two paths to YAML files. Names resolve
+case-insensitively through ``id``, ``name`` and ``aliases``; an unknown name gets a "did you
+mean" and the list of known ones, and a coalition named before the state gets "the other order".
 """
 
 from __future__ import annotations
 
 import difflib
+import functools
 import os
 import re
 import shlex
 from importlib.resources import files
 from pathlib import Path
 
-from .loader import CaseBase, load_dir, load_file
+from .loader import CaseBase, CaseError, load_dir, load_file
 
 CASES_ENV = "COALITION_CASES"
-SENTENCE = re.compile(r"^\s*will\s+(?P<state>.+?)\s+join\s+(?P<coalition>.+?)\s*\??\s*$", re.I)
+# "Will X join Y?", "Would X sign Y", "Is X likely to endorse Y?", "Does X join Y?" (any case)
+QUESTION_WORD = r"(?:will|would|does|do|is|can|could|should|might|may|shall)"
+SENTENCE = re.compile(
+    rf"\s*{QUESTION_WORD}\s+(?P<state>.+?)\s+(?:(?:be\s+)?(?:likely|going|expected)\s+to\s+)?"
+    r"(?:join|sign|endorse)\s+(?P<coalition>.+?)\s*\??\s*", re.I | re.S)
+STARTS_A_SENTENCE = re.compile(rf"\s*{QUESTION_WORD}\b", re.I)
+# words a speaker adds to a coalition's name ("the Clean Network initiative"): dropped only
+# where the name without them is known
+GENERIC_SUFFIX = re.compile(r"\s+(?:alliance|coalition|initiative|partnership)$")
+MAX_WORDS = 24  # unquoted words tried as every split into two names; no two names are longer
 
 
 class QuestionError(Exception):
@@ -34,16 +45,35 @@ def case_directory(option: str | None) -> Path:
     return Path(chosen) if chosen else shipped_cases()
 
 
-def split_question(words: tuple[str, ...]) -> tuple[str, str]:
+def quoted(text: str, limit: int = 80) -> str:
+    """``text`` quoted for a one-line message, cut to ``limit`` characters with its length: a
+    100 KB argument must not become a 100 KB error."""
+    if len(text) <= limit:
+        return repr(text)
+    return f"{text[:limit] + '…'!r} ({len(text)} characters)"
+
+
+def split_question(words: tuple[str, ...]) -> tuple[str, list[tuple[str, str]]]:
+    """(the form: sentence, pair or words; the readings as (state, coalition) references).
+
+    A sentence or two arguments have one reading; other words ("south korea chip4") have one
+    per place the state's name could end."""
     text = " ".join(words)
-    if len(words) == 2 and not SENTENCE.match(text):
-        return words[0], words[1]
-    match = SENTENCE.match(text)
-    if not match:
-        raise QuestionError(
-            f"could not read the question {text!r}; expected \"Will STATE join COALITION?\" "
-            "or two names, IDs or case-file paths")
-    return match["state"], match["coalition"]
+    match = SENTENCE.fullmatch(" ".join(text.split()))  # one space each: no backtracking on runs
+    if match:
+        return "sentence", [(match["state"], match["coalition"])]
+    if len(words) == 2:
+        return "pair", [(words[0], words[1])]
+    tokens = text.rstrip("? ").split()
+    if len(tokens) > MAX_WORDS:
+        tokens = []
+    return "words", [(" ".join(tokens[:i]), " ".join(tokens[i:])) for i in range(1, len(tokens))]
+
+
+def unreadable(words) -> QuestionError:
+    return QuestionError(
+        f"could not read the question {quoted(' '.join(words))}; expected \"Will STATE join "
+        "COALITION?\" or two names, IDs or case-file paths (a state, then a coalition)")
 
 
 def normalise(name: str) -> str:
@@ -68,25 +98,94 @@ class Resolver:
             self._base = load_dir(self.directory)
         return self._base
 
+    @functools.cached_property
+    def _names(self) -> dict:
+        """kind -> {normalised id, name or alias: case file}."""
+        found = {}
+        for kind, pool in (("state", self.base.states), ("coalition", self.base.coalitions)):
+            names = found[kind] = {}
+            for case in pool.values():
+                for name in [case.id, case.data["name"], *case.data.get("aliases", [])]:
+                    names.setdefault(normalise(name), case)
+        return found
+
     def find(self, ref: str, kind: str):
         if looks_like_path(ref):
-            return load_file(Path(ref), kind=kind)
-        pool = self.base.states if kind == "state" else self.base.coalitions
-        names = {}
-        for case in pool.values():
-            for name in [case.id, case.data["name"], *case.data.get("aliases", [])]:
-                names.setdefault(normalise(name), case)
+            return self._load(ref, kind)
+        names = self._names[kind]
         wanted = normalise(ref)
+        if wanted not in names and kind == "coalition":
+            bare = GENERIC_SUFFIX.sub("", wanted)
+            wanted = bare if bare in names else wanted
         if wanted in names:
             return names[wanted]
         near = difflib.get_close_matches(wanted, list(names), n=1, cutoff=0.6)
         hint = f"did you mean {names[near[0]].data['name']!r}? " if near else ""
-        known = ", ".join(sorted(pool))
-        raise QuestionError(f"unknown {kind} {ref!r} in {self.directory}; {hint}known {kind}s: {known}")
+        pool = self.base.states if kind == "state" else self.base.coalitions
+        raise QuestionError(f"unknown {kind} {quoted(ref)} in {self.directory}; {hint}"
+                            f"known {kind}s: {', '.join(sorted(pool))}")
+
+    @staticmethod
+    def _load(ref: str, kind: str):
+        """A case file by path; one of the other kind is named as such, not read field by field
+        against the wrong schema (a coalition read as a state broke on every key)."""
+        try:
+            return load_file(Path(ref), kind=kind)
+        except CaseError:
+            try:
+                other = load_file(Path(ref))
+            except CaseError:
+                other = None
+            if other is None or other.kind == kind:
+                raise
+        place = "first" if kind == "state" else "second"
+        raise QuestionError(f"{ref}: is a {other.kind} file; expected a {kind} file {place} "
+                            "(the state, then the coalition)") from None
+
+    def _resolves(self, ref: str, kind: str):
+        """The case ``ref`` names as ``kind``, or None."""
+        try:
+            return self.find(ref, kind)
+        except (QuestionError, CaseError):
+            return None
+
+    def _other_order(self, form: str, state_ref: str, coalition_ref: str) -> None:
+        """Raise "did you mean … (the other order)?" if the two names resolve the other way round."""
+        state = self._resolves(coalition_ref, "state")
+        coalition = state and self._resolves(state_ref, "coalition")
+        if not coalition:
+            return
+        meant = (f"\"Will {state.data['name']} join {coalition.data['name']}?\"" if form == "sentence"
+                 else " ".join(shlex.quote(ref) for ref in (coalition_ref, state_ref)))
+        raise QuestionError(f"{quoted(state_ref)} is a coalition and {quoted(coalition_ref)} a "
+                            f"state; expected the state first: did you mean {meant} "
+                            "(the other order)?")
 
     def pair(self, words: tuple[str, ...]):
-        state_ref, coalition_ref = split_question(words)
-        return self.find(state_ref, "state"), self.find(coalition_ref, "coalition")
+        form, readings = split_question(words)
+        if form != "words":
+            state_ref, coalition_ref = readings[0]
+            try:
+                return self.find(state_ref, "state"), self.find(coalition_ref, "coalition")
+            except (QuestionError, CaseError):
+                self._other_order(form, state_ref, coalition_ref)
+                raise
+        self.base  # a broken case directory is its own error, not "could not read"
+        found = {(state.id, coalition.id): (state, coalition) for state_ref, coalition_ref in readings
+                 if (state := self._resolves(state_ref, "state"))
+                 and (coalition := self._resolves(coalition_ref, "coalition"))}
+        found = list(found.values())  # two splits naming the same pair are one reading
+        if len(found) == 1:
+            return found[0]
+        if found:
+            ways = "; ".join(f"{s.data['name']} and {c.data['name']}" for s, c in found)
+            raise QuestionError(
+                f"the words {quoted(' '.join(words))} name a state and a coalition in "
+                f"{len(found)} ways ({ways}); expected one reading: quote each name, as in "
+                f"\"{found[0][0].data['name']}\" \"{found[0][1].data['name']}\"")
+        for state_ref, coalition_ref in readings:
+            self._other_order(form, state_ref, coalition_ref)
+        raise unreadable(words)
 
 
 def cases_flag(case) -> str:

@@ -13,6 +13,21 @@ from .engine import RULES
 from .question import cases_flag
 
 
+def shown(value, none: str = "null") -> str:
+    """A value as the case files write it: true/false, null, 0.72, words; a list as
+    ``stranglehold, sacrifice``. ``none`` is what None reads as where it means "nothing
+    concluded" rather than a file's null."""
+    if value is None:
+        return none
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return f"{value:g}"
+    if isinstance(value, (list, tuple)):
+        return ", ".join(shown(v, none) for v in value) or "none"
+    return str(value)
+
+
 def environment(templates: Path | None = None) -> jinja2.Environment:
     """Templates from ``templates`` first (a house style), then the shipped ones.
 
@@ -25,6 +40,7 @@ def environment(templates: Path | None = None) -> jinja2.Environment:
     env = SandboxedEnvironment(loader=jinja2.ChoiceLoader(loaders), undefined=jinja2.StrictUndefined,
                              trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
     env.globals["rules"] = RULES
+    env.globals["shown"] = shown  # one way to print a value, in every template
     env.globals["cases_flag"] = cases_flag  # printed commands replay the same case directory
     return env
 

@@ -29,7 +29,7 @@ from . import __version__
 from .engine import RULES
 from .loader import CaseError, load_file
 from .reading import ReadProblem, read_bounded
-from .render import environment
+from .render import environment, shown
 from .schema import MAX_FILE_BYTES
 
 FORMAT = "digital-coalitions-trace"
@@ -434,7 +434,7 @@ def _evidence_values(record: dict) -> dict:
         origin, fields = fact.get("from"), fact["fields"]
         if not origin or fact["type"] == "Defaulted":
             continue
-        value = fields["value"] if "value" in fields else "yes"
+        value = fields["value"] if "value" in fields else True  # an offer or pressure made
         kind = fields.get("source", "")
         found[f"{kind}:{origin['path']}"] = {"value": value, "file": origin["file"],
                                              "line": origin["line"], "type": fact["type"]}
@@ -527,20 +527,6 @@ def words(type_name: str) -> str:
     return re.sub(r"(?<!^)(?=[A-Z])", " ", type_name).lower()
 
 
-def shown(value) -> str:
-    if value is True:
-        return "yes"
-    if value is False:
-        return "no"
-    if value is None:
-        return "not given"
-    if isinstance(value, float):
-        return f"{value:g}"
-    if isinstance(value, list):
-        return ", ".join(shown(v) for v in value) or "none"
-    return str(value)
-
-
 def where(fact: dict) -> str:
     origin = fact.get("from")
     if not origin:
@@ -557,7 +543,7 @@ def phrase(fact: dict) -> str:
     """A fact in the paper's words: 'security dependency is intense', 'high fear of abandonment (S2, +2)'."""
     kind, f = fact["type"], fact["fields"]
     if kind in ("Offer", "Pressure"):
-        return f"{f.get('path', kind.lower() + 's.' + str(f.get('kind')))} = yes"
+        return f"{f.get('path', kind.lower() + 's.' + str(f.get('kind')))} = true"
     if kind == "Sourcing":
         return f"{f.get('value')} source(s) cited in the {f.get('source')} file"
     if kind == "Defaulted":
@@ -566,7 +552,7 @@ def phrase(fact: dict) -> str:
         return f"{f['path']} = {shown(f['value'])}"
     if kind == "Question":
         return (f"the question: will {f.get('state')} join {f.get('coalition')} "
-                f"(led by {f.get('leader')}, aimed at {shown(f.get('target'))})")
+                f"(led by {f.get('leader')}, aimed at {shown(f.get('target'), none='no one')})")
     if kind == "Factor":
         return f"{f.get('reason')} ({f.get('claim')}, {_signed(f.get('points'))} {f.get('concept')})"
     if kind == "StrangleholdBound":
@@ -584,10 +570,10 @@ def phrase(fact: dict) -> str:
     name = words(kind)
     if "level" in f:
         score = f" (score {f['score']})" if "score" in f else ""
-        return f"{name} is {shown(f['level'])}{score}"
+        return f"{name} is {shown(f['level'], none='none')}{score}"
     for key in VALUE_FIELDS:
         if key in f:
-            return f"{name}: {shown(f[key])}"
+            return f"{name}: {shown(f[key], none='none')}"
     return _described(kind) or name
 
 

@@ -14,6 +14,7 @@ patterns, facts from the engine's working memory.
 from __future__ import annotations
 
 import ast
+import difflib
 import inspect
 import re
 import textwrap
@@ -22,6 +23,7 @@ from functools import lru_cache
 from .answer import MECHANISMS as ANSWER_FIELDS
 from .compat import experta
 from .engine import MECHANISMS, RULES
+from .question import quoted
 from .render import environment
 from .rules.base import rule_info
 from .rules.concepts import VERDICTS
@@ -280,6 +282,19 @@ def why_not(answer, type_name: str, literals: dict | None, label: str) -> dict:
 
 
 # ---- the command's entry point ---------------------------------------------------------------
+def did_you_mean(name: str) -> str:
+    """' (did you mean …?)' for an unknown concept: close spellings ('strangelhold'), then the
+    concepts it is a word of ('security': security_attachment, security_dependency, …)."""
+    known = [*sorted(CONCEPTS), *VERDICTS]
+    near = difflib.get_close_matches(name, known, n=3, cutoff=0.75)
+    near += [k for k in known if name and name in k.split("_") and k not in near]
+    if not near:
+        return ""
+    shown = [repr(k) for k in near[:4]]
+    listed = ", ".join(shown[:-1]) + " or " + shown[-1] if len(shown) > 1 else shown[0]
+    return f" (did you mean {listed}?)"
+
+
 def explain(answer, concept: str) -> dict:
     """``why STATE COALITION CONCEPT``: a HOW tree, or a WHY NOT for what was not concluded."""
     word = concept.strip().lower()
@@ -292,8 +307,8 @@ def explain(answer, concept: str) -> dict:
     name = "verdict" if word in VERDICTS else concept_name(concept)
     if name not in CONCEPTS:
         raise ConceptError(
-            f"unknown concept {concept!r}; expected one of {', '.join(sorted(CONCEPTS))}, "
-            f"or a verdict ({', '.join(VERDICTS)})")
+            f"unknown concept {quoted(concept)}{did_you_mean(name)}; expected one of "
+            f"{', '.join(sorted(CONCEPTS))}, or a verdict ({', '.join(VERDICTS)})")
     type_name = CONCEPTS[name]
     ids = [fid for fid, fact in sorted(answer.facts.items()) if type(fact).__name__ == type_name]
     if not ids:

@@ -3,6 +3,7 @@
 import csv
 import io
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -127,7 +128,9 @@ def test_whatif_shows_before_and_after(base):
 
 
 def test_matrix_marks_leaders_and_targets_and_asks_everyone_else(base, engine):
-    result = matrix(base, engine)
+    heard = []
+    result = matrix(base, engine, progress=lambda *a: heard.append(a))
+    assert heard == [(n, len(base.coalitions), "coalitions") for n in range(1, len(base.coalitions) + 1)]
     assert len(result.cells) == len(base.states) * len(base.coalitions)
     for (sid, cid), cell in result.cells.items():
         coalition = base.coalitions[cid]
@@ -184,6 +187,14 @@ def test_flips_and_whatif_commands():
     # without a decisive hold nothing compels the heavy sacrifice: T1, not a looser accession
     assert "joins-reluctantly" in what.stdout and "declines" in what.stdout
     assert "Evidence that changed" in what.stdout  # the trace diff
+    # values as the case files write them (true, null, a list as words), never as Python prints them
+    assert "compulsion: stranglehold → none" in what.stdout
+    assert "stranglehold_outweighs_market: true → false" in what.stdout
+    assert not re.search(r"\bNone\b|\bTrue\b|\bFalse\b|\['", what.stdout), what.stdout
+    null = run("whatif", "south-korea", "chip4", "--set", "ties.united-states.arms_import_share=null",
+               "--set", "ties.united-states.extended_deterrence=false").stdout
+    assert "ties.united-states.arms_import_share: 0.72 → null" in null
+    assert "ties.united-states.extended_deterrence: true → false" in null
     assert run("whatif", "south-korea", "chip4").returncode == 2
 
 
@@ -366,3 +377,55 @@ def test_ctrl_c_during_flips_aborts_without_a_traceback():
         if process.returncode == 0:
             continue  # the search ended before the signal: nothing to check
         assert process.returncode == 1 and err.decode().strip() == "Aborted!", err.decode()
+
+
+# ---- progress on a terminal (issue 11, item 21) ------------------------------------------------
+def test_flips_reports_each_question_to_its_progress_callback(base, engine):
+    heard = []
+    state, coalition = base.states["south-korea"], base.coalitions["chip4"]
+    result = flips(state, coalition, engine, workers=1, progress=lambda *a: heard.append(a))
+    stages = {}
+    for done, total, what in heard:
+        stages.setdefault(what, []).append((done, total))
+    assert list(stages) == ["one-step changes", "pairs"]
+    for calls in stages.values():  # one call per answer, counting up to the stage's total
+        total = calls[0][1]
+        assert calls == [(n, total) for n in range(1, total + 1)]
+    assert stages["one-step changes"][-1][0] == len(candidate_changes(state, coalition))
+    assert result.flips
+    pooled = []
+    flips(state, coalition, engine, workers=2, progress=lambda *a: pooled.append(a))
+    assert pooled == heard  # the forked workers' answers are counted as they arrive, in order
+
+
+def on_a_terminal(*args) -> tuple[str, str]:
+    """Run `coalition ARGS` with stderr on a pseudo-terminal: (stdout, what the terminal got)."""
+    import os
+    import pty
+
+    master, slave = pty.openpty()
+    process = subprocess.Popen([COALITION, *args], stdout=subprocess.PIPE, stderr=slave)
+    os.close(slave)
+    seen = b""
+    while True:
+        try:
+            chunk = os.read(master, 4096)
+        except OSError:  # EIO: the command closed the terminal
+            break
+        if not chunk:
+            break
+        seen += chunk
+    os.close(master)
+    stdout = process.communicate()[0].decode()
+    assert process.returncode == 0
+    return stdout, seen.decode()
+
+
+def test_flips_shows_progress_on_a_terminal_and_nowhere_else():
+    stdout, terminal = on_a_terminal("flips", "south-korea", "chip4", "--no-pairs", "--format",
+                                     "json")
+    assert "\rflips: one-step changes 1/" in terminal and terminal.endswith("\r\x1b[K")
+    json.loads(stdout)  # the JSON is untouched
+    assert on_a_terminal("flips", "south-korea", "chip4", "--no-pairs", "--quiet")[1] == ""
+    piped = run("flips", "south-korea", "chip4", "--no-pairs")
+    assert piped.returncode == 0 and piped.stderr == ""  # not a terminal: silent

@@ -164,3 +164,10 @@ def test_a_file_that_is_not_a_list(tmp_path, base):
     with pytest.raises(CaseError) as caught:
         load_decisions(write(tmp_path, "state: japan\n"), base)
     assert "(file): the document is a mapping; expected a list of decisions" in str(caught.value)
+
+
+def test_the_backtest_reports_its_progress_decision_by_decision(base):
+    path = default_decisions(base.directory)
+    heard = []
+    backtest(load_decisions(path, base)[:5], base, path, progress=lambda *a: heard.append(a))
+    assert heard == [(n, 5, "decisions") for n in range(1, 6)]

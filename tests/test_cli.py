@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from digital_coalitions.engine import RULES
 from digital_coalitions.question import Resolver, shipped_cases
 
 COALITION = str(Path(sys.executable).with_name("coalition"))
@@ -119,3 +120,135 @@ def test_list_shows_states_and_coalitions():
     assert "south-korea" in result.stdout and "chip4" in result.stdout
     listed = json.loads(run("list", "--format", "json").stdout)
     assert {s["id"] for s in listed["states"]} >= {"japan", "eu", "united-states", "china"}
+    # the names start in one column, past the longest id (united-arab-emirates once ran into it)
+    rows = [line for line in result.stdout.split("Coalitions:")[0].splitlines()
+            if line.startswith("  ")]
+    starts = {line.index(s["name"] + ",") for line in rows for s in listed["states"]
+              if line.split()[0] == s["id"]}
+    assert len(rows) == len(listed["states"]) and len(starts) == 1
+
+
+# ---- the phrasings people type (issue 11, item 16) --------------------------------------------
+@pytest.mark.parametrize("words, pair", [
+    (["Would Japan join the Chip 4 alliance?"], ("japan", "chip4")),
+    (["Is India likely to join IPEF?"], ("india", "ipef")),
+    (["does japan sign the DFI"], ("japan", "dfi")),
+    (["Will Japan endorse the Clean Network initiative?"], ("japan", "clean-network")),
+    (["Is", "Japan", "going", "to", "join", "GPAI?"], ("japan", "gpai")),
+    (["south", "korea", "chip4"], ("south-korea", "chip4")),
+    (["south", "korea", "chip", "4?"], ("south-korea", "chip4")),
+    (["south korea chip4"], ("south-korea", "chip4")),
+    (["Japan", "Minerals", "Security", "Partnership"], ("japan", "msp")),
+])
+def test_common_phrasings_and_unquoted_words_resolve(words, pair):
+    got = answer(*words)
+    assert (got["state"], got["coalition"]) == pair
+
+
+def one_line_error(result) -> str:
+    assert result.returncode == 2, result.stdout
+    line = result.stderr
+    assert line.startswith("error: ") and line.count("\n") == 1 and "Traceback" not in line, line
+    return line
+
+
+def test_a_generic_suffix_is_dropped_only_where_the_name_without_it_is_known():
+    line = one_line_error(run("ask", "Will Japan join the Semiconductor alliance?"))
+    assert "unknown coalition 'the Semiconductor alliance'" in line
+
+
+@pytest.mark.parametrize("args, meant", [
+    (["chip4", "south-korea"], "did you mean south-korea chip4 (the other order)?"),
+    (["Will Chip 4 join South Korea?"], 'did you mean "Will South Korea join Chip 4?" (the other order)?'),
+    (["chip", "4", "south", "korea"], "did you mean 'south korea' 'chip 4' (the other order)?"),
+])
+def test_the_two_names_swapped_get_the_other_order(args, meant):
+    line = one_line_error(run("ask", *args))
+    assert "is a coalition and" in line and line.rstrip().endswith(meant), line
+
+
+def test_swapped_paths_are_one_line_not_the_wrong_schema_field_by_field():
+    cases = shipped_cases()
+    state, coalition = cases / "states" / "south-korea.yaml", cases / "coalitions" / "chip4.yaml"
+    line = one_line_error(run("ask", str(coalition), str(state)))
+    assert line.rstrip().endswith(f"did you mean {state} {coalition} (the other order)?")
+    line = one_line_error(run("ask", "japan", str(state)))
+    assert f"{state}: is a state file; expected a coalition file second" in line
+
+
+def test_words_that_read_two_ways_are_refused_with_both_readings(tmp_path):
+    other = tmp_path / "cases"
+    shutil.copytree(shipped_cases(), other, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
+    for path, old, new in (("states/south-africa.yaml", "aliases: [", "aliases: [South, "),
+                           ("coalitions/chip4.yaml", "aliases: [", "aliases: [Korea Chip 4, ")):
+        (other / path).write_text((other / path).read_text().replace(old, new, 1))
+    line = one_line_error(run("ask", "south", "korea", "chip", "4", "--cases", str(other)))
+    assert "in 2 ways (South Africa and Chip 4; South Korea and Chip 4)" in line
+    assert 'quote each name, as in "South Africa" "Chip 4"' in line
+
+
+def test_unreadable_words_and_a_broken_directory_keep_their_own_errors():
+    line = one_line_error(run("ask", "south", "korea", "nowhere"))
+    assert "could not read the question 'south korea nowhere'" in line
+    line = one_line_error(run("ask", "south", "korea", "chip4", "--cases", "/no/such/dir"))
+    assert "(directory): no such directory" in line
+
+
+# ---- a long question is cut in its error (issue 11, item 15) ----------------------------------
+@pytest.mark.parametrize("question", [
+    "x" * 100_000,
+    "Will " + "x" * 100_000 + " join Chip 4?",
+    # a run of blanks made the old sentence pattern backtrack for hours (cubic); the timeout
+    # only stops a regression from hanging the suite
+    "Will" + " " * 100_000 + "x",
+])
+def test_a_100_kb_question_is_cut_in_its_one_line_error(question):
+    result = subprocess.run([COALITION, "ask", question], capture_output=True, text=True,
+                            timeout=120)
+    line = one_line_error(result)
+    assert len(line) < 1000 and "…' (" in line and " characters)" in line, line[:300]
+
+
+# ---- shell completion (issue 11, item 20) ------------------------------------------------------
+def completions(line: str, env=None) -> list[str]:
+    """What `coalition` offers at the end of ``line`` (bash's protocol, through click's API)."""
+    from click.testing import CliRunner
+
+    from digital_coalitions.cli import main
+
+    words = line.split() + ([""] if line.endswith(" ") else [])
+    result = CliRunner().invoke(main, prog_name="coalition", env={
+        **(env or {}), "_COALITION_COMPLETE": "bash_complete", "COMP_WORDS": " ".join(words),
+        "COMP_CWORD": str(len(words) - 1)})
+    assert result.exit_code == 0, result.output
+    return [item.split(",", 1)[1] for item in result.output.splitlines() if item]
+
+
+@pytest.mark.parametrize("line, offered", [
+    ("coalition ask sou", ["south-africa", "south-korea"]),
+    ("coalition ask south-korea chip", ["chip-export-controls", "chip4"]),
+    ("coalition ask south-korea chip4 ", []),
+    ("coalition memo JA", ["japan"]),
+    ("coalition why south-korea chip4 secu", ["security_attachment", "security_dependency",
+                                              "security_leverage"]),
+    ("coalition why japan chip4 joins-r", ["joins-reluctantly"]),
+    ("coalition rules show v-1", sorted(r for r in RULES if r.startswith("V-1"))),
+    ("coalition trace sh", ["show"]),
+    ("coalition trace sou", ["south-africa", "south-korea"]),
+    ("coalition trace south-korea tt", ["ttc"]),
+    ("coalition map chip4 --highlight tai", ["taiwan"]),
+    ("coalition outlook five", ["five-eyes"]),
+])
+def test_completion_offers_states_coalitions_concepts_and_rules(line, offered):
+    assert completions(line) == offered
+
+
+def test_completion_reads_the_case_directory_typed_before_it(tmp_path):
+    (tmp_path / "states").mkdir()
+    (tmp_path / "coalitions").mkdir()
+    (tmp_path / "states" / "atlantis.yaml").write_text("id: atlantis\nname: Atlantis\nas_of: 2023\n")
+    assert completions(f"coalition ask --cases {tmp_path} atl") == ["atlantis"]
+    assert completions("coalition ask atl") == []
+    assert completions("coalition ask atl", env={"COALITION_CASES": str(tmp_path)}) == ["atlantis"]
+    # a directory that cannot be read completes nothing, and prints no error into the shell
+    assert completions("coalition ask --cases /no/such/dir sou") == []

@@ -122,6 +122,14 @@ def test_rules_coverage_command(small_cases):
     assert f"Rules fired at least once: {data['rules_fired']} of {data['rules_total']}." in text
     assert f"Rules never fired ({len(data['never_fired'])})" in text
     assert "Claims of theory.md encoded by no rule" in text
+    # the claims column starts after the longest title, never inside one
+    starts = set()
+    for rule in data["rules"]:
+        row = next(line for line in text.splitlines() if line.startswith(f"  {rule['id']} "))
+        end = row.index(rule["title"]) + len(rule["title"])
+        assert row[end:end + 2] == "  ", row
+        starts.add(row.index(", ".join(rule["claims"]), end))
+    assert len(starts) == 1
 
 
 def test_rules_show_lists_the_cases_where_the_rule_fires(small_cases):
@@ -162,3 +170,9 @@ def test_docs_rules_md_is_current():
     committed = ROOT / "docs" / "rules.md"
     assert committed.read_text() == render_catalogue("markdown"), \
         "docs/rules.md is out of date: run `coalition rules --format markdown > docs/rules.md`"
+
+
+def test_coverage_reports_its_progress_state_by_state(small_cases):
+    heard = []
+    run_coverage(small_cases, progress=lambda *a: heard.append(a))
+    assert heard == [(n, 7, "states") for n in range(1, 8)]

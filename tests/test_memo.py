@@ -249,3 +249,23 @@ def test_a_house_template_that_fails_while_rendering_is_one_line(tmp_path, comma
     assert result.returncode == 2 and not output.exists()
     (line,) = result.stderr.strip().splitlines()
     assert line.startswith(f"error: {name}:2 in {house}: ") and what in line, line
+
+
+@pytest.mark.parametrize("date", ["2024-02-30", "2024-01-01\n# Injected heading", "01/06/2024",
+                                  "2024-1-1", "\uff12\uff10\uff12\uff14-01-01", "9" * 100_000])
+def test_a_date_that_is_not_yyyy_mm_dd_is_a_one_line_error(date, tmp_path):
+    out = tmp_path / "memo.md"
+    result = subprocess.run([COALITION, "memo", "japan", "chip4", "--date", date, "-o", str(out)],
+                            capture_output=True, text=True)
+    assert result.returncode == 2 and not out.exists()
+    assert result.stderr.startswith("error: --date: ") and result.stderr.count("\n") == 1
+    assert result.stderr.rstrip().endswith("is not a date; expected a date written YYYY-MM-DD, "
+                                           "e.g. 2024-01-01")
+    assert len(result.stderr) < 300  # a long value is cut, with its length
+
+
+def test_a_valid_date_heads_the_memo():
+    result = subprocess.run([COALITION, "memo", "japan", "chip4", "--date", "2024-02-29"],
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert "*Briefing memo, 2024-02-29." in result.stdout

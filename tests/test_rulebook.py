@@ -62,3 +62,18 @@ def test_shipped_claims_match_theory_md():
     rows = dict((cid, (text, where)) for cid, text, where in re.findall(
         r"^\| ([DSTCOA]\d) \| (.+?) \| (.+?) \|$", THEORY.read_text(), re.M))
     assert rows == CLAIMS
+
+
+def test_catalogue_columns_fit_the_longest_title():
+    """`coalition rules`: a long title once ran into the mechanism column."""
+    from digital_coalitions.catalogue import render_catalogue
+
+    rows = [line for line in render_catalogue("text").splitlines() if re.match(r"  [A-Z]{1,2}-\d", line)]
+    assert len(rows) == len(RULES)
+    starts = set()
+    for line in rows:
+        rule = RULES[line.split()[0]]
+        after_title = line.index(rule.title) + len(rule.title)
+        assert line[after_title:after_title + 2] == "  ", line  # two spaces before the next column
+        starts.add(line.index(rule.mechanism, after_title))
+    assert len(starts) == 1  # one mechanism column, aligned

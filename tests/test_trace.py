@@ -369,8 +369,8 @@ def test_diff_of_south_korea_2019_and_2023_shows_evidence_and_judgment(tmp_path)
     d = json.loads(result.stdout)
     changed = {(e["path"], e["a"], e["b"]) for e in d["evidence"]}
     assert ("autonomy.government_alignment", "autonomist", "pro-leader") in changed
-    assert ("per_member.south-korea.offers.security_guarantees", None, "yes") in changed
-    assert ("per_member.south-korea.offers.exemptions", None, "yes") in changed
+    assert ("per_member.south-korea.offers.security_guarantees", None, True) in changed
+    assert ("per_member.south-korea.offers.exemptions", None, True) in changed
     assert ("targets.china.threat_perception", "low", "moderate") in changed
     moved = {j["what"]: (j["a"], j["b"]) for j in d["judgment"]}
     assert "verdict" in moved or "likelihood" in moved
@@ -386,6 +386,10 @@ def test_diff_of_south_korea_2019_and_2023_shows_evidence_and_judgment(tmp_path)
     assert f"{traces._likelihood(a)} → {traces._likelihood(b)}" in text or \
         f"{a['verdict']} → {b['verdict']}" in text
     assert "appeared" in text and "changed" in text
+    # values as the case files write them, never as Python prints them
+    assert "per_member.south-korea.offers.exemptions: (absent) → true" in text
+    assert "softened_wording: false → true" in text
+    assert not re.search(r"\bNone\b|\bTrue\b|\bFalse\b|\['", text), text
 
 
 def test_diff_of_a_trace_with_itself_is_empty(korea, tmp_path):

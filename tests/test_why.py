@@ -164,3 +164,28 @@ def test_why_command():
                             capture_output=True, text=True)
     assert result.returncode == 2 and "Traceback" not in result.stderr
     assert result.stderr.count("\n") == 1 and "unknown concept 'bogus'" in result.stderr
+
+
+@pytest.mark.parametrize("word, meant", [
+    ("security", "(did you mean 'security_attachment', 'security_dependency' or 'security_leverage'?)"),
+    ("strangelhold", "(did you mean 'stranglehold'?)"),
+    ("dependency", "(did you mean 'security_dependency'?)"),
+    ("join", "(did you mean 'joins'?)"),
+])
+def test_an_unknown_concept_gets_a_did_you_mean(korea, word, meant):
+    with pytest.raises(ConceptError) as error:
+        explain(korea, word)
+    assert f"unknown concept {word!r} {meant}; expected one of" in str(error.value)
+
+
+@pytest.mark.parametrize("words", [
+    ["south", "korea", "chip4", "stranglehold"],
+    ["south", "korea", "chip4", "security", "dependency"],
+    ["Is South Korea likely to join Chip 4?", "security", "dependency"],
+    ["Would", "South", "Korea", "join", "Chip", "4?", "stranglehold"],
+])
+def test_why_reads_the_question_as_ask_does(words):
+    result = subprocess.run([COALITION, "why", *words, "--format", "json"], capture_output=True,
+                            text=True)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["question"] == "Will South Korea join Chip 4?"
