@@ -17,7 +17,7 @@ import click
 
 from .output import write_output
 from .cli_common import UsageProblem, as_of_option, cases_option, question_files, set_option
-from .question import Resolver, case_directory
+from .question import Resolver, case_directories
 
 output_option = click.option("-o", "--output", metavar="FILE",
                              help="Write to FILE (atomically) instead of standard output.")
@@ -46,11 +46,11 @@ def _template_error(error, templates) -> Exception:
 def protected_files(cases, *inputs) -> set[Path]:
     """Files -o must never replace: the case files of the directory and the question's inputs."""
     found = set()
-    directory = case_directory(cases)
-    for sub in ("states", "coalitions"):
-        folder = directory / sub
-        if folder.is_dir():
-            found.update(p.resolve() for p in folder.iterdir())
+    for directory in case_directories(cases):
+        for sub in ("states", "coalitions"):
+            folder = directory / sub
+            if folder.is_dir():
+                found.update(p.resolve() for p in folder.iterdir())
     found.update(Path(case.path).resolve() for case in inputs)
     return found
 
@@ -81,7 +81,7 @@ def memo(question, cases, assignments, fmt, output, templates, date, as_of):
 
     from .memo import build_memo, icd203_problems, render_memo
 
-    resolver = Resolver(case_directory(cases))  # one load of the case directory serves both
+    resolver = Resolver(case_directories(cases))  # one load of the case directory serves both
     state, coalition = question_files(question, cases, assignments, resolver, as_of)
     _environment(templates)
     base = resolver.base
@@ -164,7 +164,7 @@ def matrix(cases, fmt, output, as_of):
     from .analysis import matrix as run_matrix
     from .render import environment
 
-    result = run_matrix(Resolver(case_directory(cases)).base, as_of=as_of)
+    result = run_matrix(Resolver(case_directories(cases)).base, as_of=as_of)
     if fmt == "json":
         text = json.dumps(result.to_dict(), indent=2, ensure_ascii=False) + "\n"
     elif fmt == "csv":
@@ -203,7 +203,7 @@ def map_command(coalition_name, cases, output, templates, highlight, as_of):
     from .analysis import answer_all, roles
     from .svgmap import render_map
 
-    resolver = Resolver(case_directory(cases))
+    resolver = Resolver(case_directories(cases))
     coalition = resolver.find(coalition_name, "coalition")
     subject = resolver.find(highlight, "state").id if highlight else None
     _environment(templates)
@@ -230,7 +230,7 @@ def outlook(coalition_name, cases, fmt, as_of):
     from .outlook import outlook as run_outlook
     from .render import environment
 
-    resolver = Resolver(case_directory(cases))
+    resolver = Resolver(case_directories(cases))
     coalition = resolver.find(coalition_name, "coalition")
     result = run_outlook(coalition.at(as_of), dict(resolver.base.states), as_of=as_of)
     if fmt == "json":
@@ -251,7 +251,7 @@ def timeline(question, cases, fmt):
     from .question import candidate
     from .render import environment
 
-    state, coalition = Resolver(case_directory(cases)).pair(question)
+    state, coalition = Resolver(case_directories(cases)).pair(question)
     candidate(state, coalition)
     years = run_timeline(state, coalition)
     if fmt == "json":
@@ -266,8 +266,8 @@ def timeline(question, cases, fmt):
 @click.command()
 @cases_option
 @click.option("--decisions", metavar="FILE",
-              help="A decisions file (docs/decisions.md). Default: decisions.yaml of the case "
-                   "directory (the shipped corpus with the shipped cases).")
+              help="A decisions file (docs/decisions.md). Default: decisions.yaml of the --cases "
+                   "directory if it has one, else the shipped corpus.")
 @click.option("--part", type=click.Choice(["all", "tuning", "holdout"]), default="all",
               show_default=True, help="Score the whole corpus or one part (docs/backtest.md).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text",
@@ -278,8 +278,8 @@ def backtest(cases, decisions, part, fmt):
     from .backtest import default_decisions, load_decisions
     from .render import environment
 
-    base = Resolver(case_directory(cases)).base
-    path = Path(decisions) if decisions else default_decisions(base.directory)
+    base = Resolver(case_directories(cases)).base
+    path = Path(decisions) if decisions else default_decisions(*base.directories)
     result = run_backtest(load_decisions(path, base), base, path)
     if fmt == "json":
         score = result.part(part)

@@ -72,9 +72,7 @@ def record(question, cases, assignments, output, fmt, as_of):
 
 def command_line(question, cases, assignments, output, as_of=None) -> list[str]:
     """The command as parsed, in one order: the same however it was typed or invoked."""
-    argv = ["trace", *question]
-    if cases:
-        argv += ["--cases", cases]
+    argv = ["trace", *question, *cases.flags()]
     if as_of is not None:
         argv += ["--as-of", str(as_of)]
     for assignment in assignments:
@@ -167,9 +165,9 @@ def why(words, cases, assignments, fmt, as_of):
 def coverage(cases, fmt):
     """Ask every state about every coalition: how many pairings fire each rule; what never fires."""
     from .coverage import render_coverage, run_coverage
-    from .question import case_directory
+    from .question import case_directories
 
-    click.echo(render_coverage(run_coverage(case_directory(cases)), fmt), nl=False)
+    click.echo(render_coverage(run_coverage(case_directories(cases)), fmt), nl=False)
 
 
 @click.command("verdicts")
@@ -190,9 +188,9 @@ def rule_show(rule_id, cases):
     from .catalogue import render_rule
     from .coverage import run_coverage
     from .engine import RULES
-    from .question import case_directory
+    from .question import case_directories
 
     wanted = rule_id.strip().upper()
     if wanted not in RULES:
         raise UsageProblem(f"unknown rule {rule_id!r}; expected one of {', '.join(sorted(RULES))}")
-    click.echo(render_rule(wanted, cases=run_coverage(case_directory(cases))), nl=False)
+    click.echo(render_rule(wanted, cases=run_coverage(case_directories(cases))), nl=False)

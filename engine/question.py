@@ -11,10 +11,11 @@ import difflib
 import os
 import re
 import shlex
+from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
 
-from .loader import CaseBase, load_dir, load_file
+from .loader import CaseBase, load_dir, load_file, normalise
 
 CASES_ENV = "COALITION_CASES"
 SENTENCE = re.compile(r"^\s*will\s+(?P<state>.+?)\s+join\s+(?P<coalition>.+?)\s*\??\s*$", re.I)
@@ -28,10 +29,28 @@ def shipped_cases() -> Path:
     return Path(str(files("digital_coalitions.cases")))
 
 
-def case_directory(option: str | None) -> Path:
-    """``--cases``, else $COALITION_CASES, else the shipped cases."""
-    chosen = option or os.environ.get(CASES_ENV)
-    return Path(chosen) if chosen else shipped_cases()
+@dataclass(frozen=True)
+class CaseChoice:
+    """The case directory as the command line chose it: ``--cases DIR`` (else $COALITION_CASES)
+    adds its files to the shipped cases, replacing those of the same id; ``--only-cases`` reads
+    that directory alone."""
+
+    option: str | None = None
+    only: bool = False
+
+    def flags(self) -> list[str]:
+        """The options as given, for a command line that is recorded."""
+        return (["--cases", self.option] if self.option else []) + (["--only-cases"] * self.only)
+
+
+def case_directories(choice: CaseChoice | str | None = None) -> tuple[Path, ...]:
+    """The directories to load, lowest first (see CaseChoice; a string is ``--cases``)."""
+    if not isinstance(choice, CaseChoice):
+        choice = CaseChoice(choice)
+    chosen = choice.option or os.environ.get(CASES_ENV)
+    if not chosen:
+        return (shipped_cases(),)
+    return (Path(chosen),) if choice.only else (shipped_cases(), Path(chosen))
 
 
 def split_question(words: tuple[str, ...]) -> tuple[str, str]:
@@ -46,26 +65,24 @@ def split_question(words: tuple[str, ...]) -> tuple[str, str]:
     return match["state"], match["coalition"]
 
 
-def normalise(name: str) -> str:
-    name = re.sub(r"[\s_\-]+", " ", name.strip().strip("\"'").lower())
-    return re.sub(r"^the ", "", name)
-
-
 def looks_like_path(ref: str) -> bool:
     return ref.endswith((".yaml", ".yml")) or os.sep in ref
 
 
 class Resolver:
-    """Finds case files by name in one case directory, loading it only if a name needs it."""
+    """Finds case files by name in case directories (one, or several, lowest first), loading
+    them only if a name needs it."""
 
-    def __init__(self, directory: Path):
-        self.directory = directory
+    def __init__(self, directory: Path | tuple[Path, ...]):
+        self.directories = (directory,) if isinstance(directory, (str, os.PathLike)) \
+            else tuple(directory)
+        self.directory = self.directories[-1]
         self._base: CaseBase | None = None
 
     @property
     def base(self) -> CaseBase:
         if self._base is None:
-            self._base = load_dir(self.directory)
+            self._base = load_dir(self.directories)
         return self._base
 
     def find(self, ref: str, kind: str):
@@ -90,14 +107,18 @@ class Resolver:
 
 
 def cases_flag(case) -> str:
-    """' --cases DIR' where a case file is not one of the shipped cases, so that a command line
-    printed for a reader to replay asks the same case directory."""
-    directory = Path(case.path).parent.parent
+    """' --cases DIR' (and ' --only-cases') where a case file was not loaded from the shipped
+    cases alone, so that a command line printed for a reader to replay reads the same files."""
     try:
         shipped = shipped_cases().resolve()
     except OSError:
         shipped = shipped_cases()
-    return "" if directory == shipped else f" --cases {shlex.quote(str(directory))}"
+    loaded_with = case.case_set.directories if getattr(case, "case_set", None) else None
+    if loaded_with is None:  # a file loaded alone, by its path: the directory it sits in
+        loaded_with = (shipped, Path(case.path).parent.parent)
+    only = loaded_with[0] != shipped
+    added = [d for d in loaded_with if d != shipped]
+    return "".join(f" --cases {shlex.quote(str(d))}" for d in added) + " --only-cases" * only
 
 
 # ---- when: the year of the evidence ------------------------------------------------------------
