@@ -129,6 +129,8 @@ rules.add_command(cli_audit.coverage); rules.add_command(cli_audit.rule_show)  #
 rules.add_command(cli_audit.verdicts)
 from . import cli_analysis  # noqa: E402  (analysis: memo, whatif, flips, matrix, map, outlook)
 for _command in cli_analysis.COMMANDS: main.add_command(_command)  # noqa: E701
+from .cli_cases import cases_group  # noqa: E402  (cases export)
+main.add_command(cases_group)
 
 
 if __name__ == "__main__":  # pragma: no cover

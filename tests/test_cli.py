@@ -176,6 +176,32 @@ def test_names_that_clash_across_files_are_an_error_not_the_wrong_state(tmp_path
             "alias to name one state only (change or remove one of the two)\n")
 
 
+def test_cases_export_copies_the_shipped_files_and_never_replaces_one(tmp_path):
+    mine = tmp_path / "mine"
+    result = run("cases", "export", str(mine))
+    assert result.returncode == 0, result.stderr
+    shipped = shipped_cases()
+    for sub in ("states", "coalitions"):
+        assert sorted(p.name for p in (mine / sub).iterdir()) == sorted(
+            p.name for p in (shipped / sub).glob("*.yaml"))
+    assert (mine / "decisions.yaml").read_bytes() == (shipped / "decisions.yaml").read_bytes()
+    korea = mine / "states" / "south-korea.yaml"
+    korea.write_text("edited")
+    again = run("cases", "export", str(mine), "South Korea", "chip4", "atlantis")
+    assert again.returncode == 2 and again.stdout == ""
+    assert again.stderr == ("error: 'atlantis': no state or coalition of that id or name; expected "
+                            "one that `coalition list` shows\n")
+    again = run("cases", "export", str(mine), "South Korea")
+    assert again.returncode == 2 and again.stderr == (
+        f"error: {korea}: already exists; expected a path where no file is (export never "
+        "replaces a file)\n")
+    assert korea.read_text() == "edited"
+    some = tmp_path / "some"
+    assert run("cases", "export", str(some), "ROK", "chip4").returncode == 0
+    assert sorted(str(p.relative_to(some)) for p in some.rglob("*.yaml")) == [
+        "coalitions/chip4.yaml", "states/south-korea.yaml"]
+
+
 def test_unknown_name_suggests_and_lists_known_names():
     result = run("ask", "Will South Koria join Chip 4?")
     assert result.returncode == 2
