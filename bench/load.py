@@ -5,8 +5,10 @@
 
 Each generated file is a shipped state file under a new id and name (without aliases, which
 would clash), so every file is as large, as sourced and as cross-referenced as a real one. The
-time is ``load_dir`` in one warm process: reading, validating and cross-checking every file.
-Not part of the test suite: timings depend on the machine and its load.
+warm time is ``load_dir`` in one process: reading, validating and cross-checking every file;
+the cold time is ``coalition list --cases DIR --only-cases``, which loads the directory once.
+bench/run.py adds these rows to its table. Not part of the test suite: timings depend on the
+machine and its load.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import os
 import re
 import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -54,18 +57,41 @@ def load_times(directory: Path, runs: int) -> list[float]:
     return times
 
 
+def cold_times(directory: Path, runs: int) -> list[float]:
+    coalition = str(Path(sys.executable).with_name("coalition"))
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        result = subprocess.run([coalition, "list", "--cases", str(directory), "--only-cases"],
+                                capture_output=True, text=True)
+        times.append(time.perf_counter() - start)
+        if result.returncode != 0:
+            raise SystemExit(f"coalition list --cases {directory} failed: {result.stderr}")
+    return times
+
+
+def rows(runs: int, sizes=(1000, 10000)):
+    """(name, warm median, cold times, kind) for each size, as bench/run.py tabulates them."""
+    found = []
+    with tempfile.TemporaryDirectory() as root:
+        for size in sizes:
+            directory = make_directory(Path(root), size)
+            warm = statistics.median(load_times(directory, runs))
+            found.append((f"load a case directory of {size:,} state files", warm,
+                          cold_times(directory, runs), "load"))
+    return found
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
     parser.add_argument("--runs", type=int, default=3)
     options = parser.parse_args()
     print(f"{options.runs} runs each, median; {os.cpu_count()} cores")
-    with tempfile.TemporaryDirectory() as root:
-        for size in options.sizes:
-            times = load_times(make_directory(Path(root), size), options.runs)
-            print(f"  load_dir of {size:>6} state files: {statistics.median(times):7.2f} s "
-                  f"({min(times):.2f}–{max(times):.2f}); load average {os.getloadavg()[0]:.1f}",
-                  flush=True)
+    for name, warm, cold, _ in rows(options.runs, options.sizes):
+        print(f"  {name:<45} warm {warm:7.2f} s   cold {statistics.median(cold):7.2f} s "
+              f"({min(cold):.2f}–{max(cold):.2f}); load average {os.getloadavg()[0]:.1f}",
+              flush=True)
 
 
 if __name__ == "__main__":
