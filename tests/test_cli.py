@@ -120,8 +120,9 @@ def test_only_cases_reads_the_directory_alone(tmp_path):
     assert result.stderr.startswith(f"error: {laos}:") and "'united-states' is not a state" in \
         result.stderr
     env = {**__import__("os").environ, "COALITION_CASES": str(mine)}
-    assert subprocess.run([COALITION, "list", "--only-cases"], capture_output=True, text=True,
-                          env=env).returncode == 2
+    from_env = subprocess.run([COALITION, "list", "--only-cases"], capture_output=True, text=True,
+                              env=env)
+    assert from_env.returncode == 2 and from_env.stderr.startswith(f"error: {laos}:")
     alone = run("list", "--only-cases")
     assert alone.returncode == 2 and alone.stderr == (
         "error: --only-cases: no case directory to read alone; expected --cases DIR (or "

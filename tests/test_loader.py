@@ -1105,6 +1105,11 @@ def test_load_dir_of_several_directories_adds_and_replaces_by_id(tmp_path):
     assert list(cb.coalitions) == ["chip4"]
     assert cb.coalitions["chip4"].case_set.directories == cb.directories
     assert cb.coalitions["chip4"].case_set.state_ids == set(cb.states)
+    other = tmp_path / "coalitions only"
+    gpai = write(other / "coalitions", "gpai.yaml",
+                 "id: gpai\nname: GPAI\nleader: united-states\nmembers: [vietnam]\n")
+    cb = load_dir([lower, upper, other])
+    assert list(cb.coalitions) == ["chip4", "gpai"] and cb.coalitions["gpai"].path == gpai.resolve()
 
 
 def test_load_dir_of_several_directories_checks_the_merged_set(tmp_path):
@@ -1142,6 +1147,34 @@ def test_load_dir_with_a_looping_or_broken_states_link_says_so_once(tmp_path):
     assert _dir_problems(base) == [
         f"{states}:1: (directory): is a broken symbolic link; expected a readable directory of "
         "state files (a directory, or a link to one)"]
+
+
+def test_loading_sorts_no_more_than_linearly_in_the_number_of_files(tmp_path, monkeypatch):
+    """The cross-checks sorted every state id once per file: 10,000 files took 105 s. Timings
+    are not tested (the machine is shared), so this counts the items sorted instead: 2,600,
+    10,200 and 40,400 for 50, 100 and 200 files before; linear now (bench/load.py times it)."""
+    import builtins
+
+    from digital_coalitions import loader
+
+    def items_sorted(n: int) -> int:
+        folder = tmp_path / str(n) / "states"
+        for i in range(n):
+            write(folder, f"s{i}.yaml", f"id: s{i}\nname: S{i}\nas_of: 2023\nties:\n  s0: {{}}\n")
+        count = [0]
+
+        def counting(items, *args, **kwargs):
+            result = builtins.sorted(items, *args, **kwargs)
+            count[0] += len(result)
+            return result
+
+        monkeypatch.setattr(loader, "sorted", counting, raising=False)
+        load_dir(folder.parent)
+        monkeypatch.undo()
+        return count[0]
+
+    small, large = items_sorted(50), items_sorted(200)
+    assert large <= 4.5 * small, (small, large)
 
 
 def test_control_characters_in_text_are_refused(tmp_path):
