@@ -1,4 +1,5 @@
-"""Benchmark the analyst's commands: memo, flips on the slowest pairing, matrix (run by hand).
+"""Benchmark the analyst's commands: memo, flips on the slowest pairing, matrix, and loading
+large case directories (bench/load.py); run by hand.
 
     .venv/bin/python bench/run.py              # medians of 7 runs; scans every pairing for flips
     .venv/bin/python bench/run.py --quick      # 3 runs; flips scanned on a few heavy pairings
@@ -26,7 +27,7 @@ ROOT = Path(__file__).resolve().parents[1]
 COALITION = str(Path(sys.executable).with_name("coalition"))
 HEAVY = [("eu", "ttc"), ("germany", "huawei-5g-exclusion"), ("india", "chip4"),
          ("france", "ttc"), ("south-korea", "chip4")]
-TARGETS = {"ask": None, "memo": 1.0, "flips": 3.0, "matrix": 5.0}
+TARGETS = {"ask": None, "memo": 1.0, "flips": 3.0, "matrix": 5.0, "load": None}
 
 
 def times_of(function, runs: int) -> list[float]:
@@ -114,6 +115,11 @@ def main() -> None:
 
     rows.append(("matrix (all shipped pairings)", median_time(lambda: matrix(base, engine), runs),
                  cold(["matrix"], runs), "matrix"))
+
+    sys.path.insert(0, str(Path(__file__).parent))
+    import load  # large case directories: 3 runs, for 10,000 files take most of a minute each
+
+    rows += load.rows(min(runs, 3))
 
     cores = os.cpu_count()
     if options.markdown:

@@ -80,8 +80,11 @@ class Decision:
                 "source": self.source}
 
 
-def default_decisions(directory: Path) -> Path:
-    return Path(directory) / DECISIONS_FILE
+def default_decisions(*directories: Path) -> Path:
+    """The decisions file of the last case directory that has one (else of the last): a
+    directory that only adds cases is scored against the shipped decisions."""
+    found = [Path(d) / DECISIONS_FILE for d in directories]
+    return next((f for f in reversed(found) if f.is_file()), found[-1])
 
 
 def load_decisions(path, base) -> list[Decision]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from pathlib import Path
 
 import click
 
@@ -13,7 +14,7 @@ from . import completion as complete
 from .answer import ask as ask_engine
 from .catalogue import render_catalogue
 from .loader import CaseError
-from .question import NotACandidate, QuestionError, Resolver, case_directory
+from .question import NotACandidate, QuestionError, Resolver, case_directories
 from .cli_common import UsageProblem, as_of_option, cases_option, question_files, set_option
 from .render import render_json, render_role, render_text
 
@@ -110,27 +111,35 @@ def ask(question, cases, fmt, assignments, as_of, with_trace):
 @format_option
 def list_cases(cases, fmt):
     """The states and coalitions in the case directory."""
-    base = Resolver(case_directory(cases)).base
+    base = Resolver(case_directories(cases)).base
     states = [{"id": s.id, "name": s.data["name"], "kind": s.data["kind"], "as_of": s.data["as_of"],
-               "aliases": list(s.data.get("aliases", []))} for s in base.states.values()]
+               "aliases": list(s.data.get("aliases", [])), "path": str(s.path)}
+              for s in base.states.values()]
     coalitions = [{"id": c.id, "name": c.data["name"], "leader": c.data["leader"],
                    "target": c.data.get("target"), "demand": c.data["demand"],
-                   "status": c.data["status"]} for c in base.coalitions.values()]
+                   "status": c.data["status"], "path": str(c.path)} for c in base.coalitions.values()]
     if fmt == "json":
-        click.echo(json.dumps({"directory": str(base.directory), "states": states,
-                               "coalitions": coalitions}, indent=2))
+        click.echo(json.dumps({"directory": str(base.directory),
+                               "directories": [str(d) for d in base.directories],
+                               "states": states, "coalitions": coalitions}, indent=2))
         return
-    click.echo(f"Cases in {base.directory}\n\nStates:")
+    lowest, *added = base.directories
+    also = "".join(f", with {d} added (its files replace those of the same id)" for d in added)
+
+    def origin(entry):  # files of an added directory say so: an analyst's own are told apart
+        return f"  [{entry['path']}]" if Path(entry["path"]).parents[1] != lowest else ""
+
+    click.echo(f"Cases in {lowest}{also}\n\nStates:")
     wide = max((len(s["id"]) for s in states), default=0)  # ids as wide as the longest
     for s in sorted(states, key=lambda s: s["id"]):
         aliases = f"  (also: {', '.join(s['aliases'])})" if s["aliases"] else ""
-        click.echo(f"  {s['id']:<{wide}}  {s['name']}, as of {s['as_of']}{aliases}")
+        click.echo(f"  {s['id']:<{wide}}  {s['name']}, as of {s['as_of']}{aliases}{origin(s)}")
     click.echo("\nCoalitions:")
     wide = max((len(c["id"]) for c in coalitions), default=0)
     for c in sorted(coalitions, key=lambda c: c["id"]):
         aim = f" against {c['target']}" if c["target"] else ""
         click.echo(f"  {c['id']:<{wide}}  {c['name']} — led by {c['leader']}{aim}; "
-                   f"{c['demand']}, {c['status']}")
+                   f"{c['demand']}, {c['status']}{origin(c)}")
 
 
 @main.group(invoke_without_command=True)
@@ -151,6 +160,8 @@ rules.add_command(cli_audit.coverage); rules.add_command(cli_audit.rule_show)  #
 rules.add_command(cli_audit.verdicts)
 from . import cli_analysis  # noqa: E402  (analysis: memo, whatif, flips, matrix, map, outlook)
 for _command in cli_analysis.COMMANDS: main.add_command(_command)  # noqa: E701
+from .cli_cases import cases_group  # noqa: E402  (cases export)
+main.add_command(cases_group)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -23,7 +23,7 @@ from . import completion as complete
 from .output import protected_files, write_output
 from .progress import Progress, quiet_option
 from .cli_common import UsageProblem, as_of_option, cases_option, question_files, set_option
-from .question import Resolver, case_directory, quoted
+from .question import Resolver, case_directories, quoted
 
 output_option = click.option("-o", "--output", metavar="FILE",
                              help="Write to FILE (atomically) instead of standard output.")
@@ -126,7 +126,7 @@ def memo(question, cases, assignments, fmt, output, templates, date, as_of):
 
     from .memo import build_memo, icd203_problems, render_memo
 
-    resolver = Resolver(case_directory(cases))  # one load of the case directory serves both
+    resolver = Resolver(case_directories(cases))  # one load of the case directory serves both
     state, coalition = question_files(question, cases, assignments, resolver, as_of)
     _environment(templates)
     base = resolver.base
@@ -210,7 +210,7 @@ def matrix(cases, fmt, output, as_of, quiet):
     from .analysis import matrix as run_matrix
     from .render import environment
 
-    base = Resolver(case_directory(cases)).base
+    base = Resolver(case_directories(cases)).base
     with Progress("matrix", quiet) as progress:
         result = run_matrix(base, as_of=as_of, progress=progress)
     if fmt == "json":
@@ -250,7 +250,7 @@ def map_command(coalition_name, cases, output, templates, highlight, as_of):
     from .analysis import answer_all, roles
     from .svgmap import render_map
 
-    resolver = Resolver(case_directory(cases))
+    resolver = Resolver(case_directories(cases))
     coalition = resolver.find(coalition_name, "coalition")
     subject = resolver.find(highlight, "state").id if highlight else None
     _environment(templates)
@@ -275,7 +275,7 @@ def outlook(coalition_name, cases, fmt, as_of):
     from .outlook import outlook as run_outlook
     from .render import environment
 
-    resolver = Resolver(case_directory(cases))
+    resolver = Resolver(case_directories(cases))
     coalition = resolver.find(coalition_name, "coalition")
     result = run_outlook(coalition.at(as_of), dict(resolver.base.states), as_of=as_of)
     if fmt == "json":
@@ -296,7 +296,7 @@ def timeline(question, cases, fmt):
     from .question import candidate
     from .render import environment
 
-    state, coalition = Resolver(case_directory(cases)).pair(question)
+    state, coalition = Resolver(case_directories(cases)).pair(question)
     candidate(state, coalition)
     years = run_timeline(state, coalition)
     if fmt == "json":
@@ -311,8 +311,8 @@ def timeline(question, cases, fmt):
 @click.command()
 @cases_option
 @click.option("--decisions", metavar="FILE",
-              help="A decisions file (docs/decisions.md). Default: decisions.yaml of the case "
-                   "directory (the shipped corpus with the shipped cases).")
+              help="A decisions file (docs/decisions.md). Default: decisions.yaml of the --cases "
+                   "directory if it has one, else the shipped corpus.")
 @click.option("--part", type=click.Choice(["all", "tuning", "holdout"]), default="all",
               show_default=True, help="Score the whole corpus or one part (docs/backtest.md).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text",
@@ -324,8 +324,8 @@ def backtest(cases, decisions, part, fmt, quiet):
     from .backtest import default_decisions, load_decisions
     from .render import environment
 
-    base = Resolver(case_directory(cases)).base
-    path = Path(decisions) if decisions else default_decisions(base.directory)
+    base = Resolver(case_directories(cases)).base
+    path = Path(decisions) if decisions else default_decisions(*base.directories)
     chosen = load_decisions(path, base)
     with Progress("backtest", quiet) as progress:
         result = run_backtest(chosen, base, path, progress=progress)

@@ -79,9 +79,7 @@ def record(question, cases, assignments, output, fmt, as_of):
 
 def command_line(question, cases, assignments, output, as_of=None) -> list[str]:
     """The command as parsed, in one order: the same however it was typed or invoked."""
-    argv = ["trace", *question]
-    if cases:
-        argv += ["--cases", cases]
+    argv = ["trace", *question, *cases.flags()]
     if as_of is not None:
         argv += ["--as-of", str(as_of)]
     for assignment in assignments:
@@ -152,10 +150,10 @@ def why(words, cases, assignments, fmt, as_of):
     Concepts: the mechanisms of `coalition ask --format json`, verdict, likelihood, confidence.
     """
     from .answer import ask
-    from .question import Resolver, case_directory
+    from .question import Resolver, case_directories
     from .why import ConceptError, explain, render_why_text
 
-    resolver = Resolver(case_directory(cases))
+    resolver = Resolver(case_directories(cases))
     question, concept = question_and_concept(words, resolver) if len(words) > 1 else ((), "")
     if not concept or not question:
         raise UsageProblem("expected STATE COALITION CONCEPT, e.g. `coalition why south-korea chip4 "
@@ -200,10 +198,10 @@ def question_and_concept(words, resolver) -> tuple[tuple, str]:
 def coverage(cases, fmt, quiet):
     """Ask every state about every coalition: how many pairings fire each rule; what never fires."""
     from .coverage import render_coverage, run_coverage
-    from .question import case_directory
+    from .question import case_directories
 
     with Progress("rules coverage", quiet) as progress:
-        found = run_coverage(case_directory(cases), progress=progress)
+        found = run_coverage(case_directories(cases), progress=progress)
     click.echo(render_coverage(found, fmt), nl=False)
 
 
@@ -226,11 +224,11 @@ def rule_show(rule_id, cases, quiet):
     from .catalogue import render_rule
     from .coverage import run_coverage
     from .engine import RULES
-    from .question import case_directory, quoted
+    from .question import case_directories, quoted
 
     wanted = rule_id.strip().upper()
     if wanted not in RULES:
         raise UsageProblem(f"unknown rule {quoted(rule_id)}; expected one of {', '.join(sorted(RULES))}")
     with Progress("rules show", quiet) as progress:  # where it fires: every pairing is asked
-        found = run_coverage(case_directory(cases), progress=progress)
+        found = run_coverage(case_directories(cases), progress=progress)
     click.echo(render_rule(wanted, cases=found), nl=False)

@@ -2,18 +2,36 @@
 
 from __future__ import annotations
 
+import functools
+import os
+
 import click
 
-from .question import Resolver, candidate, case_directory, dated
+from .question import CASES_ENV, CaseChoice, Resolver, candidate, case_directories, dated
 
 
 class UsageProblem(Exception):
     """Bad input found by a command itself (an unknown rule ID, an output over a case file...)."""
 
 
-cases_option = click.option(
-    "--cases", metavar="DIR",
-    help="Case directory (states/, coalitions/). Default: $COALITION_CASES, else the shipped cases.")
+def cases_option(command):
+    """``--cases DIR`` and ``--only-cases``, handed to the command as one value, ``cases`` (a
+    CaseChoice), for ``case_directories(cases)``."""
+    @functools.wraps(command)
+    def with_cases(*args, cases=None, only_cases=False, **kwargs):
+        if only_cases and not (cases or os.environ.get(CASES_ENV)):
+            raise UsageProblem("--only-cases: no case directory to read alone; expected "
+                               f"--cases DIR (or ${CASES_ENV}) with it")
+        return command(*args, cases=CaseChoice(cases, only_cases), **kwargs)
+
+    with_cases = click.option(
+        "--only-cases", "only_cases", is_flag=True,
+        help="Read the --cases directory alone, without the shipped cases.")(with_cases)
+    return click.option(
+        "--cases", metavar="DIR",
+        help="A case directory (states/, coalitions/, either may be missing) whose files add to "
+             "the shipped cases and replace those of the same id. Default: "
+             f"${CASES_ENV}.")(with_cases)
 set_option = click.option(
     "--set", "assignments", multiple=True, metavar="PATH=VALUE",
     help="Change one value of the evidence first, e.g. "
@@ -30,7 +48,7 @@ def question_files(question, cases, assignments, resolver=None, as_of=None):
 
     A state that is the coalition's leader or target, or one it is not open to, raises
     NotACandidate: there is no forecast to make."""
-    state, coalition = dated(*(resolver or Resolver(case_directory(cases))).pair(question), as_of)
+    state, coalition = dated(*(resolver or Resolver(case_directories(cases))).pair(question), as_of)
     candidate(state, coalition)
     if assignments:
         from .overrides import apply_overrides

@@ -13,10 +13,11 @@ from .loader import CaseError
 def _cases(ctx, kind: str) -> dict:
     """id -> name of the states or coalitions; nothing where the directory cannot be read (a
     completion must never print an error into the shell)."""
-    from .question import Resolver, case_directory
+    from .question import CaseChoice, Resolver, case_directories
 
+    choice = CaseChoice(ctx.params.get("cases"), bool(ctx.params.get("only_cases")))
     try:
-        base = Resolver(case_directory(ctx.params.get("cases"))).base
+        base = Resolver(case_directories(choice)).base
     except (CaseError, OSError):
         return {}
     pool = base.states if kind == "state" else base.coalitions

@@ -105,7 +105,7 @@ def run_coverage(directory, progress=None) -> Coverage:
     outlook of each coalition over those answers."""
     from .outlook import outlook  # the outlook builds on the question engine; imported late
 
-    base = load_dir(Path(directory))
+    base = load_dir(directory)
     coverage = Coverage(Path(base.directory), [], [], sorted(base.coalitions),
                         {r: [] for r in question_rules()})
     engine = CoalitionEngine()

@@ -28,6 +28,7 @@ from __future__ import annotations
 import codecs
 import datetime
 import difflib
+import errno
 import functools
 import hashlib
 import math
@@ -48,7 +49,7 @@ from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 from . import schema as S
 from .schema import Field
 
-__all__ = ["CaseBase", "CaseError", "CaseFile", "load_dir", "load_file"]
+__all__ = ["CaseBase", "CaseError", "CaseFile", "CaseSet", "load_dir", "load_file", "normalise"]
 
 
 # ---- public types ----------------------------------------------------------------------------------
@@ -100,6 +101,7 @@ class CaseFile:
     sha256: str
     years: Mapping[int, CaseFile] = dc_field(default_factory=dict, repr=False, compare=False)
     dating: Dating | None = None
+    case_set: CaseSet | None = dc_field(default=None, repr=False, compare=False)
 
     @property
     def year(self) -> int | None:
@@ -127,12 +129,28 @@ class CaseFile:
 
 
 @dataclass(frozen=True)
+class CaseSet:
+    """What a file was loaded with by :func:`load_dir`: the case directories, lowest first, and
+    the states they hold, against which its keys naming states were checked (and a ``--set``'s
+    are). None for a file loaded alone."""
+
+    directories: tuple[pathlib.Path, ...]
+    state_ids: frozenset[str]
+    aliases: Mapping[str, str]  # a state's name or alias, lowercased -> its id ("did you mean")
+
+    @functools.cached_property
+    def sorted_ids(self) -> list[str]:
+        return sorted(self.state_ids)
+
+
+@dataclass(frozen=True)
 class CaseBase:
-    """All case files of a directory, by id."""
+    """All case files of one or more directories, by id (``directory`` is the last of them)."""
 
     directory: pathlib.Path
     states: Mapping[str, CaseFile]
     coalitions: Mapping[str, CaseFile]
+    directories: tuple[pathlib.Path, ...] = ()
 
 
 # ---- problem collection ----------------------------------------------------------------------------
@@ -950,7 +968,7 @@ def _case(loaded: _Loaded, data: dict, ctx: _Ctx) -> CaseFile:
         resolved = loaded.path.absolute()
     return CaseFile(kind=loaded.kind, id=data["id"], data=data, path=resolved,
                     defaults=tuple(_render(p) for p in ctx.defaults),
-                    lines=MappingProxyType(lines), sha256=loaded.sha256)
+                    lines=MappingProxyType(lines), sha256=loaded.sha256, case_set=loaded.case_set)
 
 
 # ---- loading ---------------------------------------------------------------------------------------
@@ -965,6 +983,7 @@ class _Loaded:
 
     years: dict = dc_field(default_factory=dict)  # history year -> function giving (data, ctx)
     written_years: dict = dc_field(default_factory=dict)  # history year text -> fields as written
+    case_set: CaseSet | None = None
 
     def case(self) -> CaseFile:
         main = _case(self, self.data, self.ctx)
@@ -1078,125 +1097,214 @@ def _parts(loaded: _Loaded):
             yield ("history", key), entry
 
 
-def _cross_check(coalition: _Loaded, state_ids: set[str], aliases: dict[str, str]) -> None:
-    ctx = coalition.ctx
-    if coalition.data is None:
+def _coalition_refs(data: dict):
+    """(path, state id, role, other words allowed) of every value of a coalition naming a state."""
+    if isinstance(data.get("leader"), str):
+        yield ("leader",), data["leader"], "the leader", ()
+    if isinstance(data.get("target"), str):
+        yield ("target",), data["target"], "the target", ()
+    for key in data.get("per_member", {}) or {}:
+        yield ("per_member", key), key, "the member", ()
+    for name, role, also in (("members", "the member", ()),
+                             ("open_to", "open to", S.SCALES["state_kind"].words)):
+        for i, ref in enumerate(data.get(name, []) or []):
+            if isinstance(ref, str):
+                yield (name, i), ref, role, also
+
+
+def _state_refs(data: dict):
+    """The same for a state: keys naming other states (ties, reliance, target_exposure, targets)
+    and threat_from. A misspelt key would otherwise silently mean "no tie" or "no reliance"."""
+    for key, tie in (data.get("ties", {}) or {}).items():
+        yield ("ties", key), key, None, ()
+        for i, ref in enumerate((tie or {}).get("threat_from", []) or []
+                                if isinstance(tie, dict) else []):
+            if isinstance(ref, str):
+                yield ("ties", key, "threat_from", i), ref, None, ()
+    for key in data.get("targets", {}) or {}:
+        yield ("targets", key), key, None, ()
+    for domain, industry in (data.get("industries", {}) or {}).items():
+        for section in ("reliance", "target_exposure"):
+            for key in (industry or {}).get(section, {}) or {} if isinstance(industry, dict) \
+                    else {}:
+                yield ("industries", domain, section, key), key, None, ()
+
+
+def check_state_refs(kind: str, data: dict, ctx: _Ctx, known: CaseSet, prefix: tuple = ()) -> None:
+    """Every state a file's ``data`` names (a key or a value) must be one of ``known``'s."""
+    for path, ref, role, also in (_state_refs if kind == "state" else _coalition_refs)(data):
+        if ref in known.state_ids or ref in also:
+            continue
+        extra = f" or one of {', '.join(also)}" if also else ""
+        named = f"{role} {ref!r}" if role else repr(ref)
+        ctx.add(prefix + path, f"{named} is not a state in states/",
+                "the id of a state file in states/" + extra
+                + _suggest_state(ref, known.sorted_ids, known.aliases))
+
+
+def _cross_check(item: _Loaded, known: CaseSet) -> None:
+    if item.data is None:
         return
-    ids = sorted(state_ids)
-
-    def check(path: tuple, ref: str, role: str, also=()) -> None:
-        if ref not in state_ids and ref not in also:
-            extra = f" or one of {', '.join(also)}" if also else ""
-            ctx.add(path, f"{role} {ref!r} is not a state in states/",
-                    "the id of a state file in states/" + extra + _suggest_state(ref, ids, aliases))
-
-    for prefix, data in _parts(coalition):
-        if isinstance(data.get("leader"), str):
-            check(prefix + ("leader",), data["leader"], "the leader")
-        if isinstance(data.get("target"), str):
-            check(prefix + ("target",), data["target"], "the target")
-        for key in data.get("per_member", {}) or {}:
-            check(prefix + ("per_member", key), key, "the member")
-        for name, role, also in (("members", "the member", ()),
-                                 ("open_to", "open to", S.SCALES["state_kind"].words)):
-            for i, ref in enumerate(data.get(name, []) or []):
-                if isinstance(ref, str):
-                    check(prefix + (name, i), ref, role, also)
+    for prefix, data in _parts(item):
+        check_state_refs(item.kind, data, item.ctx, known, prefix)
 
 
-def _cross_check_state(state: _Loaded, state_ids: set[str], aliases: dict[str, str]) -> None:
-    """Keys naming other states (ties, reliance, target_exposure, targets) must be states here.
+def normalise(name: str) -> str:
+    """A name as the resolver compares names: case, quotes, a leading "the" and the difference
+    between spaces, '-' and '_' ignored."""
+    name = re.sub(r"[\s_\-]+", " ", name.strip().strip("\"'").lower())
+    return re.sub(r"^the ", "", name)
 
-    A misspelt key would otherwise silently mean "no tie" or "no reliance"."""
-    ctx = state.ctx
-    if state.data is None:
-        return
-    ids = sorted(state_ids)
 
-    def check(path: tuple, ref) -> None:
-        if isinstance(ref, str) and ref not in state_ids:
-            ctx.add(path, f"{ref!r} is not a state in states/",
-                    "the id of a state file in states/" + _suggest_state(ref, ids, aliases))
+def _check_names(items: list[_Loaded], kind: str, layer_of: dict) -> None:
+    """Each id, name and alias must name one file: else a question answers about whichever file
+    the resolver meets first (Japan, for "South Korea", if Japan has that alias). The later
+    claim gets the line, as the one to change: a later directory's, then, within a directory,
+    an alias's before a name's before an id's, then the later file by id."""
+    claimed: dict[str, tuple[_Loaded, tuple, str]] = {}
+    by_layer: dict[int, list[_Loaded]] = {}
+    for item in items:
+        by_layer.setdefault(layer_of[id(item)], []).append(item)
+    for layer in sorted(by_layer):
+        for field in ("id", "name", "aliases"):
+            for item in by_layer[layer]:
+                given = (item.data or {}).get(field)
+                written = list(enumerate(given)) if field == "aliases" and \
+                    isinstance(given, list) else [(None, given)]
+                for i, text in written:
+                    if not isinstance(text, str):
+                        continue
+                    path = (field,) if i is None else (field, i)
+                    first = claimed.setdefault(normalise(text), (item, path, text))
+                    if first[0] is not item:
+                        _name_clash(item, path, text, first, kind, layer_of)
 
-    for prefix, data in _parts(state):
-        for key, tie in (data.get("ties", {}) or {}).items():
-            check(prefix + ("ties", key), key)
-            for i, ref in enumerate((tie or {}).get("threat_from", []) or []
-                                    if isinstance(tie, dict) else []):
-                check(prefix + ("ties", key, "threat_from", i), ref)
-        for key in data.get("targets", {}) or {}:
-            check(prefix + ("targets", key), key)
-        for domain, industry in (data.get("industries", {}) or {}).items():
-            for section in ("reliance", "target_exposure"):
-                for key in (industry or {}).get(section, {}) or {} if isinstance(industry, dict) \
-                        else {}:
-                    check(prefix + ("industries", domain, section, key), key)
+
+def _name_clash(item: _Loaded, path: tuple, text: str, first, kind: str, layer_of: dict) -> None:
+    other, other_path, other_text = first
+    other_id = other.data["id"]
+    what = "the id" if other_path == ("id",) else f"{_render(other_path)} {_q(other_text)}"
+    where = f"{what} in {_display(other.path)}, line {other.ctx.line_of(other_path)}"
+    replace_hint = ""
+    if layer_of[id(other)] < layer_of[id(item)] and item.data.get("id") != other_id:
+        replace_hint = f"; or, to replace that {kind}, name this file {other_id}.yaml"
+    item.ctx.add(path, f"{_q(text)} also names the {kind} {other_id} ({where})",
+                 f"each id, name and alias to name one {kind} only (change or remove one of "
+                 f"the two{replace_hint})")
+
+
+_EXPECTED_DIR = "a directory with states/ and coalitions/ subdirectories of YAML case files"
+
+
+def _directory_problem(base: pathlib.Path) -> str | None:
+    """Why ``base`` is no case directory, as one line; None if it is one."""
+    disp = _display(base)
+    try:
+        if not base.is_dir():
+            if os.path.lexists(base) and not base.exists():
+                what = "is a symbolic link that is broken or loops"
+            else:
+                what = "no such directory" if not base.exists() else "is not a directory"
+            return f"{disp}:1: (directory): {what}; expected {_EXPECTED_DIR}"
+        if not any(os.path.lexists(base / sub) for sub in ("states", "coalitions")):
+            return f"{disp}:1: (directory): has neither states/ nor coalitions/; expected {_EXPECTED_DIR}"
+    except OSError as e:
+        return f"{disp}:1: (directory): cannot be read ({e.strerror or e}); expected {_EXPECTED_DIR}"
+    return None
+
+
+def _listing(sub: pathlib.Path, kind: str, top: list[str]) -> list[pathlib.Path]:
+    """The YAML files of ``sub`` (hidden and other files ignored), by name; a problem in ``top``
+    if it exists but cannot be listed."""
+    sub_disp = _display(sub)
+    expected = f"a readable directory of {kind} files (a directory, or a link to one)"
+    try:
+        if not os.path.lexists(sub):
+            return []
+        entries = sorted(sub.iterdir(), key=lambda p: p.name)
+    except NotADirectoryError:
+        top.append(f"{sub_disp}:1: (directory): is not a directory; expected a directory of "
+                   f"{kind} files")
+        return []
+    except FileNotFoundError:
+        top.append(f"{sub_disp}:1: (directory): is a broken symbolic link; expected {expected}")
+        return []
+    except OSError as e:
+        what = ("is a symbolic link that loops back on itself"
+                if e.errno == errno.ELOOP else f"cannot be read ({e.strerror or e})")
+        top.append(f"{sub_disp}:1: (directory): {what}; expected {expected}")
+        return []
+    return [p for p in entries
+            if not p.name.startswith(".") and p.suffix.lower() in (".yaml", ".yml")]
+
+
+def _resolved(path: pathlib.Path) -> pathlib.Path:
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):
+        return path.absolute()
 
 
 def load_dir(directory) -> CaseBase:
     """Load ``directory/states/*.yaml`` and ``directory/coalitions/*.yaml`` (also ``.yml``).
 
-    Every file is validated and cross-checked (a coalition's leader, target, per_member keys and
-    members must be states in states/; ids are unique); all problems from all files are raised
-    together as one :class:`CaseError`."""
-    base = pathlib.Path(directory)
-    disp = _display(base)
-    expected = "a directory with states/ and coalitions/ subdirectories of YAML case files"
-    try:
-        if not base.is_dir():
-            what = "no such directory" if not base.exists() else "is not a directory"
-            raise CaseError([f"{disp}:1: (directory): {what}; expected {expected}"])
-        subdirs = {"state": base / "states", "coalition": base / "coalitions"}
-        if not any(d.exists() for d in subdirs.values()):
-            raise CaseError([(f"{disp}:1: (directory): has neither states/ nor coalitions/; "
-                             f"expected {expected}")])
-    except OSError as e:
-        raise CaseError([(f"{disp}:1: (directory): cannot be read ({e.strerror or e}); "
-                         f"expected {expected}")]) from None
+    ``directory`` may be a list of directories, lowest first: each adds its files to those
+    before it and replaces a file of the same kind and id (which is then never read).
 
-    top: list[str] = []
+    Every file is validated and cross-checked over the whole set (a coalition's leader, target,
+    per_member keys and members, and a state's keys naming states, must be states of the set;
+    ids are unique; each id, name and alias names one file); all problems from all files are
+    raised together as one :class:`CaseError`."""
+    if isinstance(directory, (str, os.PathLike)):
+        directory = [directory]
+    directories = [pathlib.Path(d) for d in directory]
+    top = [problem for problem in map(_directory_problem, directories) if problem]
+    if top:
+        raise CaseError(top)
+
+    # every file listed first, so that a file replaced by a later directory is never read
+    listed: list[tuple[int, str, pathlib.Path]] = []
+    layer_of_id: dict[tuple[str, str], int] = {}
+    for layer, base in enumerate(directories):
+        for kind, sub in (("state", base / "states"), ("coalition", base / "coalitions")):
+            for p in _listing(sub, kind, top):
+                listed.append((layer, kind, p))
+                layer_of_id[kind, p.stem] = layer
+
     loaded: dict[str, dict[str, _Loaded]] = {"state": {}, "coalition": {}}
     order: list[_Loaded] = []
-    for kind, sub in subdirs.items():
-        sub_disp = _display(sub)
-        try:
-            if not sub.exists():
-                continue
-            if not sub.is_dir():
-                top.append(f"{sub_disp}:1: (directory): is not a directory; expected a "
-                           f"directory of {kind} files")
-                continue
-            entries = sorted(sub.iterdir(), key=lambda p: p.name)
-        except OSError as e:
-            top.append(f"{sub_disp}:1: (directory): cannot be read ({e.strerror or e}); "
-                       f"expected a readable directory of {kind} files")
+    layer_of: dict[int, int] = {}  # id(item) -> its directory's place
+    for layer, kind, p in listed:
+        stem = p.stem
+        if layer_of_id[kind, stem] != layer:
             continue
-        for p in entries:
-            if p.name.startswith(".") or p.suffix.lower() not in (".yaml", ".yml"):
-                continue
-            item = _load(p, kind)
-            order.append(item)
-            stem = p.stem
-            if stem in loaded[kind]:
-                first = loaded[kind][stem]
-                item.ctx.add(("id",), f"the id {stem!r} is already used by {_display(first.path)}",
-                             f"one file per {kind} id")
-                continue
-            loaded[kind][stem] = item
+        item = _load(p, kind)
+        order.append(item)
+        layer_of[id(item)] = layer
+        if stem in loaded[kind]:
+            first = loaded[kind][stem]
+            item.ctx.add(("id",), f"the id {stem!r} is already used by {_display(first.path)}",
+                         f"one file per {kind} id")
+            continue
+        loaded[kind][stem] = item
 
-    state_ids = set(loaded["state"])
     aliases: dict[str, str] = {}
     for sid, item in loaded["state"].items():
         for alias in (item.data or {}).get("aliases", []) or []:
             if isinstance(alias, str):
                 aliases.setdefault(alias.strip().lower(), sid)
-    for kind, cross_check in (("state", _cross_check_state), ("coalition", _cross_check)):
-        for item in loaded[kind].values():
-            try:
-                cross_check(item, state_ids, aliases)
-            except Exception as e:  # noqa: BLE001 - never a traceback
-                item.ctx.add("(loader)", f"unexpected {type(e).__name__} while cross-checking",
-                             "a file the loader can read (please report this as a loader bug)")
+    known = CaseSet(tuple(_resolved(d) for d in directories), frozenset(loaded["state"]), aliases)
+    if not top:  # with a directory unreadable, every reference into it would be one more line
+        for kind in ("state", "coalition"):
+            items = sorted(loaded[kind].values(), key=lambda i: (layer_of[id(i)], i.path.stem))
+            for item in items:
+                item.case_set = known
+                try:
+                    _cross_check(item, known)
+                except Exception as e:  # noqa: BLE001 - never a traceback
+                    item.ctx.add("(loader)", f"unexpected {type(e).__name__} while cross-checking",
+                                 "a file the loader can read (please report this as a loader bug)")
+            _check_names(items, kind, layer_of)
 
     problems = list(top)
     for item in order:
@@ -1207,10 +1315,7 @@ def load_dir(directory) -> CaseBase:
     if problems:
         raise CaseError(problems)
 
-    try:
-        resolved = base.resolve()
-    except (OSError, RuntimeError):
-        resolved = base.absolute()
     states = {sid: item.case() for sid, item in sorted(loaded["state"].items())}
     coalitions = {cid: item.case() for cid, item in sorted(loaded["coalition"].items())}
-    return CaseBase(resolved, MappingProxyType(states), MappingProxyType(coalitions))
+    return CaseBase(known.directories[-1], MappingProxyType(states),
+                    MappingProxyType(coalitions), known.directories)

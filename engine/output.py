@@ -23,7 +23,7 @@ from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from .cli_common import UsageProblem
-from .question import case_directory
+from .question import case_directories
 
 CASE_SUFFIXES = (".yaml", ".yml")
 
@@ -31,11 +31,11 @@ CASE_SUFFIXES = (".yaml", ".yml")
 def protected_files(cases, *inputs) -> set[Path]:
     """Files -o must never replace: the case files of the directory and the question's inputs."""
     found = set()
-    directory = case_directory(cases)
-    for sub in ("states", "coalitions"):
-        folder = directory / sub
-        if folder.is_dir():
-            found.update(Path(os.path.realpath(p)) for p in folder.iterdir())
+    for directory in case_directories(cases):
+        for sub in ("states", "coalitions"):
+            folder = directory / sub
+            if folder.is_dir():
+                found.update(Path(os.path.realpath(p)) for p in folder.iterdir())
     found.update(Path(os.path.realpath(case.path)) for case in inputs)
     return found
 

@@ -94,7 +94,7 @@ def apply_overrides(state: CaseFile, coalition: CaseFile, assignments) -> tuple[
             if path[0] == "id":
                 raise _Problem(f"{kind}.id", "the id names the case file and cannot be changed",
                                "a path to a value of the evidence")
-            value, added = _validate(kind, data[kind], path, raw)
+            value, added = _validate(kind, data[kind], path, raw, cases[kind].case_set)
         except _Problem as problem:
             problems.append(str(problem))
             continue
@@ -210,8 +210,9 @@ def _read_value(raw: str, where: str, path: list[str], ctx: _SetContext):
     return value
 
 
-def _validate(kind: str, data: dict, path: list[str], raw: str):
-    """The whole file's data with the value set, checked as the loader checks a file.
+def _validate(kind: str, data: dict, path: list[str], raw: str, known=None):
+    """The whole file's data with the value set, checked as the loader checks a file, and,
+    for a file of a case directory (``known``, its CaseSet), the states it names against it.
 
     Returns the validated data and the paths newly defaulted (fields of an entry the
     assignment created). Raises _Problem with the loader's message.
@@ -235,6 +236,8 @@ def _validate(kind: str, data: dict, path: list[str], raw: str):
         node = node[part]
     node[path[-1]] = value
     validated = L._check_fields(S.fields(kind), tree, (), ctx, True, kind)
+    if known is not None and not ctx.problems:
+        L.check_state_refs(kind, validated, ctx, known)
     if ctx.problems:
         raise _Relay(CaseError(ctx.messages()))
     added = [L._render(p) for p in ctx.defaults]

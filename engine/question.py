@@ -13,10 +13,11 @@ import functools
 import os
 import re
 import shlex
+from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
 
-from .loader import CaseBase, CaseError, load_dir, load_file
+from .loader import CaseBase, CaseError, load_dir, load_file, normalise
 
 CASES_ENV = "COALITION_CASES"
 # "Will X join Y?", "Would X sign Y", "Is X likely to endorse Y?", "Does X join Y?" (any case)
@@ -39,10 +40,28 @@ def shipped_cases() -> Path:
     return Path(str(files("digital_coalitions.cases")))
 
 
-def case_directory(option: str | None) -> Path:
-    """``--cases``, else $COALITION_CASES, else the shipped cases."""
-    chosen = option or os.environ.get(CASES_ENV)
-    return Path(chosen) if chosen else shipped_cases()
+@dataclass(frozen=True)
+class CaseChoice:
+    """The case directory as the command line chose it: ``--cases DIR`` (else $COALITION_CASES)
+    adds its files to the shipped cases, replacing those of the same id; ``--only-cases`` reads
+    that directory alone."""
+
+    option: str | None = None
+    only: bool = False
+
+    def flags(self) -> list[str]:
+        """The options as given, for a command line that is recorded."""
+        return (["--cases", self.option] if self.option else []) + (["--only-cases"] * self.only)
+
+
+def case_directories(choice: CaseChoice | str | None = None) -> tuple[Path, ...]:
+    """The directories to load, lowest first (see CaseChoice; a string is ``--cases``)."""
+    if not isinstance(choice, CaseChoice):
+        choice = CaseChoice(choice)
+    chosen = choice.option or os.environ.get(CASES_ENV)
+    if not chosen:
+        return (shipped_cases(),)
+    return (Path(chosen),) if choice.only else (shipped_cases(), Path(chosen))
 
 
 def quoted(text: str, limit: int = 80) -> str:
@@ -76,26 +95,24 @@ def unreadable(words) -> QuestionError:
         "COALITION?\" or two names, IDs or case-file paths (a state, then a coalition)")
 
 
-def normalise(name: str) -> str:
-    name = re.sub(r"[\s_\-]+", " ", name.strip().strip("\"'").lower())
-    return re.sub(r"^the ", "", name)
-
-
 def looks_like_path(ref: str) -> bool:
     return ref.endswith((".yaml", ".yml")) or os.sep in ref
 
 
 class Resolver:
-    """Finds case files by name in one case directory, loading it only if a name needs it."""
+    """Finds case files by name in case directories (one, or several, lowest first), loading
+    them only if a name needs it."""
 
-    def __init__(self, directory: Path):
-        self.directory = directory
+    def __init__(self, directory: Path | tuple[Path, ...]):
+        self.directories = (directory,) if isinstance(directory, (str, os.PathLike)) \
+            else tuple(directory)
+        self.directory = self.directories[-1]
         self._base: CaseBase | None = None
 
     @property
     def base(self) -> CaseBase:
         if self._base is None:
-            self._base = load_dir(self.directory)
+            self._base = load_dir(self.directories)
         return self._base
 
     @functools.cached_property
@@ -122,7 +139,8 @@ class Resolver:
         near = difflib.get_close_matches(wanted, list(names), n=1, cutoff=0.6)
         hint = f"did you mean {names[near[0]].data['name']!r}? " if near else ""
         pool = self.base.states if kind == "state" else self.base.coalitions
-        raise QuestionError(f"unknown {kind} {quoted(ref)} in {self.directory}; {hint}"
+        where = " + ".join(str(d) for d in self.directories)  # the shipped cases and any added
+        raise QuestionError(f"unknown {kind} {quoted(ref)} in {where}; {hint}"
                             f"known {kind}s: {', '.join(sorted(pool))}")
 
     @staticmethod
@@ -189,14 +207,18 @@ class Resolver:
 
 
 def cases_flag(case) -> str:
-    """' --cases DIR' where a case file is not one of the shipped cases, so that a command line
-    printed for a reader to replay asks the same case directory."""
-    directory = Path(case.path).parent.parent
+    """' --cases DIR' (and ' --only-cases') where a case file was not loaded from the shipped
+    cases alone, so that a command line printed for a reader to replay reads the same files."""
     try:
         shipped = shipped_cases().resolve()
     except OSError:
         shipped = shipped_cases()
-    return "" if directory == shipped else f" --cases {shlex.quote(str(directory))}"
+    loaded_with = case.case_set.directories if getattr(case, "case_set", None) else None
+    if loaded_with is None:  # a file loaded alone, by its path: the directory it sits in
+        loaded_with = (shipped, Path(case.path).parent.parent)
+    only = loaded_with[0] != shipped
+    added = [d for d in loaded_with if d != shipped]
+    return "".join(f" --cases {shlex.quote(str(d))}" for d in added) + " --only-cases" * only
 
 
 # ---- when: the year of the evidence ------------------------------------------------------------

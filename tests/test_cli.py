@@ -77,6 +77,133 @@ def test_other_case_directory_by_option_and_environment(tmp_path):
     assert answer("Europa", "ttc", env=env)["state"] == "eu"
 
 
+def a_new_state(directory: Path, new_id="laos", name="Laos") -> Path:
+    """A state the shipped cases lack, written from Vietnam's file."""
+    text = (shipped_cases() / "states" / "vietnam.yaml").read_text()
+    text = text.replace("id: vietnam", f"id: {new_id}", 1).replace("name: Vietnam", f"name: {name}", 1)
+    text = text.replace("aliases: [VN, Viet Nam, Socialist Republic of Vietnam]", "aliases: []", 1)
+    path = directory / "states" / f"{new_id}.yaml"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)
+    return path
+
+
+def test_a_case_directory_adds_to_the_shipped_cases_and_replaces_them_by_id(tmp_path):
+    mine = tmp_path / "mine"
+    laos = a_new_state(mine)  # mine has states/ only: the coalitions are the shipped ones
+    got = answer("Will Laos join the Huawei 5G exclusion campaign?", "--cases", str(mine))
+    assert got["inputs"]["state"]["path"] == str(laos.resolve())
+    assert got["inputs"]["coalition"]["path"] == str(
+        (shipped_cases() / "coalitions" / "huawei-5g-exclusion.yaml").resolve())
+    text = run("ask", "laos", "huawei-5g-exclusion", "--cases", str(mine)).stdout
+    assert f"Evidence: {laos.resolve()}, " in text  # which directory each file came from
+    korea = mine / "states" / "south-korea.yaml"
+    korea.write_text((shipped_cases() / "states" / "south-korea.yaml").read_text().replace(
+        "government_alignment: pro-leader", "government_alignment: autonomist", 1))
+    env = {**__import__("os").environ, "COALITION_CASES": str(mine)}
+    for replaced in (answer("south-korea", "chip4", "--cases", str(mine)),
+                     answer("south-korea", "chip4", env=env)):
+        assert replaced["inputs"]["state"]["path"] == str(korea.resolve())
+    listed = json.loads(run("list", "--cases", str(mine), "--format", "json").stdout)
+    assert listed["directories"] == [str(shipped_cases().resolve()), str(mine.resolve())]
+    paths = {s["id"]: s["path"] for s in listed["states"]}
+    assert paths["laos"] == str(laos.resolve()) and paths["south-korea"] == str(korea.resolve())
+    assert paths["japan"] == str((shipped_cases() / "states" / "japan.yaml").resolve())
+    assert f"  [{laos.resolve()}]" in run("list", "--cases", str(mine)).stdout
+
+
+def test_only_cases_reads_the_directory_alone(tmp_path):
+    mine = tmp_path / "mine"
+    laos = a_new_state(mine)
+    result = run("ask", "laos", "huawei-5g-exclusion", "--cases", str(mine), "--only-cases")
+    assert result.returncode == 2 and result.stdout == ""
+    assert f"error: {mine}/coalitions:1: " not in result.stderr  # no coalitions/ is no error
+    assert result.stderr.startswith(f"error: {laos}:") and "'united-states' is not a state" in \
+        result.stderr
+    env = {**__import__("os").environ, "COALITION_CASES": str(mine)}
+    from_env = subprocess.run([COALITION, "list", "--only-cases"], capture_output=True, text=True,
+                              env=env)
+    assert from_env.returncode == 2 and from_env.stderr.startswith(f"error: {laos}:")
+    alone = run("list", "--only-cases")
+    assert alone.returncode == 2 and alone.stderr == (
+        "error: --only-cases: no case directory to read alone; expected --cases DIR (or "
+        "$COALITION_CASES) with it\n")
+
+
+def test_printed_commands_replay_the_same_case_directories(tmp_path):
+    from digital_coalitions.question import cases_flag
+
+    mine = tmp_path / "my cases"
+    a_new_state(mine)
+    added = Resolver((shipped_cases(), mine)).base
+    alone = Resolver(shipped_cases()).base
+    assert cases_flag(alone.states["japan"]) == ""
+    assert cases_flag(added.states["laos"]) == cases_flag(added.states["japan"]) == \
+        f" --cases '{mine.resolve()}'"
+    full = tmp_path / "full"
+    shutil.copytree(shipped_cases(), full, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
+    only = Resolver(full).base
+    assert cases_flag(only.states["japan"]) == f" --cases {full.resolve()} --only-cases"
+    flips = run("flips", "laos", "huawei-5g-exclusion", "--cases", str(mine)).stdout
+    replay = next(line.split("try: ", 1)[1] for line in flips.splitlines() if "try: " in line)
+    assert f"--cases '{mine.resolve()}' --set" in replay
+    again = subprocess.run(replay.replace("coalition ", f"{COALITION} ", 1) + " --format json",
+                           shell=True, capture_output=True, text=True)
+    assert again.returncode == 0, again.stderr
+    trace = tmp_path / "t.json"
+    recorded = run("trace", "japan", "chip4", "--cases", str(full), "--only-cases", "-o", str(trace))
+    assert recorded.returncode == 0, recorded.stderr
+    record = json.loads(trace.read_text())
+    assert record["command"] == ["trace", "japan", "chip4", "--cases", str(full), "--only-cases",
+                                 "-o", str(trace)]
+    assert {i["path"] for i in record["inputs"]} == {
+        str((full / "states" / "japan.yaml").resolve()),
+        str((full / "coalitions" / "chip4.yaml").resolve())}
+    assert run("trace", "verify", str(trace)).returncode == 0
+
+
+def test_names_that_clash_across_files_are_an_error_not_the_wrong_state(tmp_path):
+    """Before, with Japan given the alias "South Korea", the question was answered about Japan."""
+    c = tmp_path / "c"
+    shutil.copytree(shipped_cases(), c, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
+    japan = c / "states" / "japan.yaml"
+    japan.write_text(japan.read_text().replace("aliases: [JP, Nippon]",
+                                               "aliases: [JP, Nippon, South Korea]", 1))
+    for extra in ((), ("--only-cases",)):
+        result = run("ask", "Will South Korea join Chip 4?", "--cases", str(c), *extra)
+        assert result.returncode == 2 and result.stdout == ""
+        assert result.stderr == (
+            f"error: {japan}:3: aliases[2]: 'South Korea' also names the state south-korea (the "
+            f"id in {c / 'states' / 'south-korea.yaml'}, line 1); expected each id, name and "
+            "alias to name one state only (change or remove one of the two)\n")
+
+
+def test_cases_export_copies_the_shipped_files_and_never_replaces_one(tmp_path):
+    mine = tmp_path / "mine"
+    result = run("cases", "export", str(mine))
+    assert result.returncode == 0, result.stderr
+    shipped = shipped_cases()
+    for sub in ("states", "coalitions"):
+        assert sorted(p.name for p in (mine / sub).iterdir()) == sorted(
+            p.name for p in (shipped / sub).glob("*.yaml"))
+    assert (mine / "decisions.yaml").read_bytes() == (shipped / "decisions.yaml").read_bytes()
+    korea = mine / "states" / "south-korea.yaml"
+    korea.write_text("edited")
+    again = run("cases", "export", str(mine), "South Korea", "chip4", "atlantis")
+    assert again.returncode == 2 and again.stdout == ""
+    assert again.stderr == ("error: 'atlantis': no state or coalition of that id or name; expected "
+                            "one that `coalition list` shows\n")
+    again = run("cases", "export", str(mine), "South Korea")
+    assert again.returncode == 2 and again.stderr == (
+        f"error: {korea}: already exists; expected a path where no file is (export never "
+        "replaces a file)\n")
+    assert korea.read_text() == "edited"
+    some = tmp_path / "some"
+    assert run("cases", "export", str(some), "ROK", "chip4").returncode == 0
+    assert sorted(str(p.relative_to(some)) for p in some.rglob("*.yaml")) == [
+        "coalitions/chip4.yaml", "states/south-korea.yaml"]
+
+
 def test_unknown_name_suggests_and_lists_known_names():
     result = run("ask", "Will South Koria join Chip 4?")
     assert result.returncode == 2

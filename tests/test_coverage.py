@@ -106,7 +106,7 @@ def test_never_fired_and_unencoded_claims_are_what_they_say(shipped):
 
 def test_rules_coverage_command(small_cases):
     result = subprocess.run([COALITION, "rules", "coverage", "--cases", str(small_cases),
-                             "--format", "json"], capture_output=True, text=True)
+                             "--only-cases", "--format", "json"], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
     # 7 states x 2 coalitions, less the US (leader of both), China (target of both) and those
@@ -115,8 +115,8 @@ def test_rules_coverage_command(small_cases):
     assert data["project_readings"]["rules"] and "V-15" in data["project_readings"]["rules"]
     assert {"south-korea chip4", "japan chip4"} <= set(
         next(r for r in data["rules"] if r["id"] == "SD-21")["fired_in"])
-    text = subprocess.run([COALITION, "rules", "coverage", "--cases", str(small_cases)],
-                          capture_output=True, text=True).stdout
+    text = subprocess.run([COALITION, "rules", "coverage", "--cases", str(small_cases),
+                           "--only-cases"], capture_output=True, text=True).stdout
     assert "3 state × coalition pairings asked" in text
     assert "This project's readings of the paper" in text
     assert f"Rules fired at least once: {data['rules_fired']} of {data['rules_total']}." in text
@@ -137,13 +137,13 @@ def test_rules_show_lists_the_cases_where_the_rule_fires(small_cases):
     verdict_rule = next(s.rule for s in ask(base.states["south-korea"],
                                             base.coalitions["chip4"]).chain if s.concept == "verdict")
     result = subprocess.run([COALITION, "rules", "show", verdict_rule.lower(), "--cases",
-                             str(small_cases)], capture_output=True, text=True)
+                             str(small_cases), "--only-cases"], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith(verdict_rule)
     assert "Fires in " in result.stdout and "  south-korea chip4\n" in result.stdout
     outlook_rule = sorted(set(RULES) - question_rules())[0]
-    shown = subprocess.run([COALITION, "rules", "show", outlook_rule, "--cases", str(small_cases)],
-                           capture_output=True, text=True)
+    shown = subprocess.run([COALITION, "rules", "show", outlook_rule, "--cases", str(small_cases),
+                            "--only-cases"], capture_output=True, text=True)
     assert shown.returncode == 0, shown.stderr
     assert re.search(r"Fires in the outlook of \d of 2 coalitions", shown.stdout)
     missing = subprocess.run([COALITION, "rules", "show", "ZZ-99"], capture_output=True, text=True)

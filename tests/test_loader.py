@@ -1059,6 +1059,124 @@ def test_load_dir_checks_keys_that_name_other_states(tmp_path):
     ]
 
 
+def test_load_dir_names_and_aliases_that_clash_name_both_files(tmp_path):
+    """Before, "Will South Korea join Chip 4?" answered about Japan when Japan had the alias."""
+    base = _good_base(tmp_path)
+    japan = write(base / "states", "japan.yaml",
+                  "id: japan\nname: Japan\naliases: [JP, south  korea]\nas_of: 2023\n")
+    nippon = write(base / "states", "nippon.yaml", "id: nippon\nname: The Japan\nas_of: 2023\n")
+    chip5 = write(base / "coalitions", "chip5.yaml",
+                  "id: chip5\nname: Chip5\naliases: [Chip 4 Alliance]\nleader: united-states\n")
+    states = base / "states"
+    expected = ("expected each id, name and alias to name one {} only (change or remove one of "
+                "the two)")
+    assert _dir_problems(base) == [
+        (f"{japan}:3: aliases[1]: 'south  korea' also names the state south-korea (the id in "
+         f"{states / 'south-korea.yaml'}, line 1); " + expected.format("state")),
+        (f"{nippon}:2: name: 'The Japan' also names the state japan (the id in {japan}, line 1); "
+         + expected.format("state")),
+        (f"{chip5}:3: aliases[0]: 'Chip 4 Alliance' also names the coalition chip4 (aliases[1] "
+         f"'Chip 4 Alliance' in {base / 'coalitions' / 'chip4.yaml'}, line 3); "
+         + expected.format("coalition")),
+    ]
+
+
+def _layers(tmp_path):
+    """The lower directory holds japan, south-korea, ... and chip4; the upper adds or replaces."""
+    lower = _good_base(tmp_path)
+    write(lower / "states", "united-states.yaml",
+          "id: united-states\nname: United States\naliases: [USA]\nas_of: 2023\n")
+    return lower, tmp_path / "mine"
+
+
+def test_load_dir_of_several_directories_adds_and_replaces_by_id(tmp_path):
+    lower, upper = _layers(tmp_path)
+    write(lower / "states", "japan.yaml", "id: japan\nname: [never read]\n")  # replaced below
+    vietnam = write(upper / "states", "vietnam.yaml",
+                    "id: vietnam\nname: Vietnam\nas_of: 2022\nties:\n  united-states: {}\n")
+    japan = write(upper / "states", "japan.yaml", MINIMAL_STATE.format(id="japan", name="Nippon"))
+    cb = load_dir([lower, upper])  # upper has no coalitions/: it only adds states
+    assert cb.directories == (lower.resolve(), upper.resolve()) and cb.directory == upper.resolve()
+    assert list(cb.states) == ["china", "japan", "south-korea", "taiwan", "united-states",
+                               "vietnam"]
+    assert cb.states["japan"].path == japan.resolve() and cb.states["japan"].data["name"] == "Nippon"
+    assert cb.states["vietnam"].path == vietnam.resolve()
+    assert cb.states["china"].path == (lower / "states" / "china.yaml").resolve()
+    assert list(cb.coalitions) == ["chip4"]
+    assert cb.coalitions["chip4"].case_set.directories == cb.directories
+    assert cb.coalitions["chip4"].case_set.state_ids == set(cb.states)
+    other = tmp_path / "coalitions only"
+    gpai = write(other / "coalitions", "gpai.yaml",
+                 "id: gpai\nname: GPAI\nleader: united-states\nmembers: [vietnam]\n")
+    cb = load_dir([lower, upper, other])
+    assert list(cb.coalitions) == ["chip4", "gpai"] and cb.coalitions["gpai"].path == gpai.resolve()
+
+
+def test_load_dir_of_several_directories_checks_the_merged_set(tmp_path):
+    lower, upper = _layers(tmp_path)
+    ttc = write(upper / "coalitions", "ttc.yaml",
+                "id: ttc\nname: TTC\nleader: united-states\nmembers: [japan, vietnam]\n")
+    korea = write(upper / "states", "seoul.yaml",
+                  "id: seoul\nname: Republic of Korea\nas_of: 2023\n")
+    problems = _dir_problems([lower, upper])
+    shipped_korea = lower / "states" / "south-korea.yaml"
+    assert problems == [
+        (f"{korea}:2: name: 'Republic of Korea' also names the state south-korea (aliases[2] "
+         f"'Republic of Korea' in {shipped_korea}, line 3); expected each id, name and alias to "
+         "name one state only (change or remove one of the two; or, to replace that state, "
+         "name this file south-korea.yaml)"),
+        (f"{ttc}:4: members[1]: the member 'vietnam' is not a state in states/; expected the id "
+         "of a state file in states/"),
+    ]
+
+
+def test_load_dir_with_a_looping_or_broken_states_link_says_so_once(tmp_path):
+    """Before, a looping states/ was read as no states/ at all: one line per reference to a state
+    (112 for the shipped coalitions), none of them naming the cause."""
+    base = _good_base(tmp_path)
+    states = base / "states"
+    for path in states.iterdir():
+        path.unlink()
+    states.rmdir()
+    states.symlink_to("states")
+    assert _dir_problems(base) == [
+        f"{states}:1: (directory): is a symbolic link that loops back on itself; expected a "
+        "readable directory of state files (a directory, or a link to one)"]
+    states.unlink()
+    states.symlink_to("nowhere")
+    assert _dir_problems(base) == [
+        f"{states}:1: (directory): is a broken symbolic link; expected a readable directory of "
+        "state files (a directory, or a link to one)"]
+
+
+def test_loading_sorts_no_more_than_linearly_in_the_number_of_files(tmp_path, monkeypatch):
+    """The cross-checks sorted every state id once per file: 10,000 files took 105 s. Timings
+    are not tested (the machine is shared), so this counts the items sorted instead: 2,600,
+    10,200 and 40,400 for 50, 100 and 200 files before; linear now (bench/load.py times it)."""
+    import builtins
+
+    from digital_coalitions import loader
+
+    def items_sorted(n: int) -> int:
+        folder = tmp_path / str(n) / "states"
+        for i in range(n):
+            write(folder, f"s{i}.yaml", f"id: s{i}\nname: S{i}\nas_of: 2023\nties:\n  s0: {{}}\n")
+        count = [0]
+
+        def counting(items, *args, **kwargs):
+            result = builtins.sorted(items, *args, **kwargs)
+            count[0] += len(result)
+            return result
+
+        monkeypatch.setattr(loader, "sorted", counting, raising=False)
+        load_dir(folder.parent)
+        monkeypatch.undo()
+        return count[0]
+
+    small, large = items_sorted(50), items_sorted(200)
+    assert large <= 4.5 * small, (small, large)
+
+
 def test_control_characters_in_text_are_refused(tmp_path):
     """YAML escapes can put terminal commands (ESC, BEL) into text that traces and memos print."""
     path = write(tmp_path, "japan.yaml",

@@ -235,3 +235,25 @@ def test_an_escape_beyond_unicode_is_one_problem_line(korea):
     assert problems(state, coalition, 'state.name="\\U00110000"') == [
         "--set: state.name: the escape \\U00110000 names no Unicode character; "
         "expected an escape of at most \\U0010FFFF"]
+
+
+def test_keys_and_values_naming_states_are_checked_against_the_case_directory(korea, tmp_path):
+    """Before, a misspelt state in a --set path meant "no reliance" and the what-if said the
+    change did not move the answer."""
+    state, coalition = korea
+    expected = "is not a state in states/; expected the id of a state file in states/"
+    assert problems(state, coalition, "industries.semiconductors.reliance.united-state.level=none",
+                    "coalition.members=[japan, taiwn]", "ties.united-states.threat_from=[chna]") == [
+        "--set: state.industries.semiconductors.reliance.united-state: 'united-state' "
+        f"{expected} (did you mean 'united-states'?)",
+        f"--set: coalition.members[1]: the member 'taiwn' {expected} (did you mean 'taiwan'?)",
+        f"--set: state.ties.united-states.threat_from[0]: 'chna' {expected} (did you mean 'china'?)"]
+    result = run("whatif", "south-korea", "chip4",
+                 "--set", "industries.semiconductors.reliance.united-state.level=none")
+    assert result.returncode == 2 and result.stdout == ""
+    assert result.stderr == ("error: --set: state.industries.semiconductors.reliance.united-state: "
+                             f"'united-state' {expected} (did you mean 'united-states'?)\n")
+    # a file loaded alone, by its path, has no case directory: as in the file, nothing to check
+    alone = load_file(state.path)
+    changed, _ = apply_overrides(alone, coalition, ["targets.atlantis.trade_share=0.1"])
+    assert changed.data["targets"]["atlantis"]["trade_share"] == 0.1
