@@ -21,14 +21,19 @@ from digital_coalitions.rules.concepts import SECURITY_DEPENDENCY, STRANGLEHOLD
 
 from .render import environment
 
-# Okabe-Ito colours: told apart by readers with the common colour-vision deficiencies
+# The one definition of the verdict colours (the map, and the memo's chips). Paul Tol's schemes:
+# green (muted), blue (high contrast), cyan (vibrant), yellow (high contrast), red (bright), and
+# a dark grey. Joining is green (readily) and blues (reluctantly dark, loosely light); staying
+# out is warm, with grey for a plain refusal. tests/test_map.py checks every pair under
+# simulated protanopia, deuteranopia and tritanopia (CIEDE2000 >= 14); the Okabe-Ito set used
+# before failed it (joins and declines 8.2 apart to a deuteranope).
 VERDICT_COLOURS = {
-    "joins": "#009E73",
-    "joins-reluctantly": "#0072B2",
-    "joins-loosely": "#56B4E9",
-    "resists": "#E69F00",
-    "declines": "#7F7F7F",
-    "conflict": "#D55E00",
+    "joins": "#117733",
+    "joins-reluctantly": "#004488",
+    "joins-loosely": "#33BBEE",
+    "resists": "#DDAA33",
+    "declines": "#555555",
+    "conflict": "#EE6677",
 }
 VERDICT_WORDS = {
     "joins": "joins",
