@@ -193,9 +193,9 @@ def legend(points: list[Point], regions_drawn: list[dict], not_asked: list[str])
     add("heading", "Role (shape)", gap=6)
     add("shape", "member (upright name)", gap=6, shape="circle")
     add("shape", "candidate (italic name)", gap=6, shape="diamond")
-    subject = next((p.name for p in points if p.subject), None)
-    if subject:
-        add("subject", f"outlined, in bold: {subject}", gap=6)
+    subject = next((p for p in points if p.subject), None)
+    if subject:  # drawn in its own shape
+        add("subject", f"outlined, in bold: {subject.name}", gap=6, shape=subject.shape)
     if any(p.contradicts for p in points):
         add("ring", "red ring: a listed member answered as staying out")
     marked = [(mark, what, sorted({p.carried for p in points if p.mark == mark}))

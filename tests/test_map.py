@@ -183,6 +183,21 @@ def test_every_mark_is_a_join_below_the_hold_and_its_rule_is_in_the_legend(maps)
     assert marked > 20
 
 
+def test_the_state_a_memo_is_about_is_outlined_and_the_legend_draws_it_in_its_shape(base, engine):
+    states = dict(base.states)
+    coalition = base.coalitions["ttc"]
+    answers = answer_all(coalition, states, engine)
+    svg = render_map(coalition, answers, roles(coalition, states), subject="netherlands")
+    root = ET.fromstring(svg.split("?>", 1)[1])
+    group, marker, label = points(root)["Netherlands"]
+    assert "subject" in group.get("class").split() and label.get("font-weight") == "bold"
+    assert marker.tag == f"{SVG}path" and marker.get("stroke-width") == "2"  # a candidate
+    legend = next(g for g in root.iter(f"{SVG}g") if g.get("class") == "legend")
+    children = list(legend)
+    (text,) = [i for i, e in enumerate(children) if e.text == "outlined, in bold: Netherlands"]
+    assert children[text - 1].tag == f"{SVG}path"
+
+
 # ---- layout ----------------------------------------------------------------------------------
 def boxes(root) -> list[tuple[str, float, float, float, float]]:
     """(what, x0, y0, x1, y1) of every marker and label, text widths estimated generously."""
