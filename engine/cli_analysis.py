@@ -121,11 +121,17 @@ def memo_date(value: str | None) -> str | None:
 @click.option("--date", metavar="YYYY-MM-DD", callback=lambda ctx, param, value: memo_date(value),
               help="The memo's date (default: today).")
 @as_of_option
-def memo(question, cases, assignments, fmt, output, templates, date, as_of):
+@click.option("--all", "every_state", is_flag=True,
+              help="QUESTION is a coalition: one memo for every state it is asked of, written "
+                   "into the directory -o DIR (created if missing) with an index.")
+def memo(question, cases, assignments, fmt, output, templates, date, as_of, every_state):
     """A briefing memo (ICD 203 style) on one question: judgments, alternatives, outlook, trace."""
 
     from .memo import build_memo, icd203_problems, render_memo
 
+    if every_state:
+        return memo_batch(" ".join(question), cases, assignments, fmt, output, templates, date,
+                          as_of)
     resolver = Resolver(case_directories(cases))  # one load of the case directory serves both
     state, coalition = question_files(question, cases, assignments, resolver, as_of)
     _environment(templates)
@@ -137,6 +143,82 @@ def memo(question, cases, assignments, fmt, output, templates, date, as_of):
     for problem in icd203_problems(text, html_text=fmt == "html"):
         click.echo(f"warning: ICD 203: {problem}", err=True)
     emit(text, output, protected_files(cases, state, coalition))
+
+
+BATCH_INDEX = "index"  # the batch's index file, beside one memo per state named by its id
+
+
+def memo_batch(coalition_name, cases, assignments, fmt, output, templates, date, as_of):
+    """``memo --all``: every memo is built and rendered before any file is written, so a bad
+    template or case stops the batch with nothing half-written; one engine and one load of
+    the cases serve them all."""
+    from .engine import CoalitionEngine
+    from .memo import build_memo, icd203_problems, memo_environment, render_memo
+    from .overrides import apply_overrides
+    from .question import ASKED, dated, role_of
+    from .svgmap import VERDICT_COLOURS, VERDICT_WORDS
+
+    if not output:
+        raise UsageProblem("memo --all writes one file per state; expected -o DIR, e.g. "
+                           f"coalition memo --all {coalition_name or 'chip4'} -o memos/")
+    per_state = [a for a in assignments if not a.split("=", 1)[0].strip().startswith("coalition.")]
+    if per_state:
+        raise UsageProblem(f"--set {per_state[0]} with --all: one state's supposed evidence "
+                           "cannot stand for every state's; expected a coalition.… path (the "
+                           "same change for every memo), or one memo: coalition memo STATE "
+                           "COALITION --set …")
+    directory = Path(output)
+    if directory.exists() and not directory.is_dir():
+        raise UsageProblem(f"{directory}: is a file; expected a directory for the memos "
+                           "(created if missing)")
+    resolver = Resolver(case_directories(cases))
+    coalition = resolver.find(coalition_name, "coalition")
+    _environment(templates)
+    states, engine = dict(resolver.base.states), CoalitionEngine()
+    date = date or datetime.date.today().isoformat()  # one date for the batch, as build_memo's
+    suffix = ".html" if fmt == "html" else ".md"
+    asked, skipped = [], []
+    for sid in sorted(states):  # each state as `coalition memo STATE COALITION` asks it
+        state, dated_coalition = dated(states[sid], coalition, as_of)
+        role, reason = role_of(state, dated_coalition)
+        (asked if role in ASKED else skipped).append((state, dated_coalition, role, reason))
+    if any(state.id == BATCH_INDEX for state, *_ in asked):
+        raise UsageProblem(f"a state's id is {BATCH_INDEX!r}; expected ids that leave the "
+                           f"name {BATCH_INDEX}{suffix} to the index")
+    memos, rows = {}, []
+    with house_style(templates):
+        for n, (state, dated_coalition, role, _) in enumerate(asked, 1):
+            if assignments:  # coalition.… only: the same change in every memo
+                state, dated_coalition = apply_overrides(state, dated_coalition, assignments)
+            built = build_memo(state, dated_coalition, states, engine=engine, date=date,
+                               templates=templates, argv=sys.argv[1:], assignments=assignments,
+                               fmt=fmt)
+            text = render_memo(built, "html" if fmt == "html" else "markdown", templates)
+            for problem in icd203_problems(text, html_text=fmt == "html"):
+                click.echo(f"warning: ICD 203: {state.id}: {problem}", err=True)
+            memos[state.id + suffix] = text
+            rows.append({"answer": built.answer, "role": role, "file": state.id + suffix})
+            click.echo(f"memo {n}/{len(asked)}: {state.data['name']}, "
+                       f"{built.answer.verdict}", err=True)
+        closed = {}  # states it is not open to, grouped by why (role_of: "X is not eligible: why")
+        for state, _, role, reason in skipped:
+            if role == "not-eligible":
+                closed.setdefault(reason.split(": ", 1)[-1], []).append(state.data["name"])
+        index = memo_environment(templates).get_template(f"batch-index{suffix}.j2").render(
+            coalition=coalition.data, rows=rows, date=date, verdict_words=VERDICT_WORDS,
+            colours=VERDICT_COLOURS, closed=closed,
+            roles=[reason for _, _, role, reason in skipped if role != "not-eligible"])
+    for problem in icd203_problems(index, html_text=fmt == "html"):
+        click.echo(f"warning: ICD 203: {BATCH_INDEX}{suffix}: {problem}", err=True)
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise UsageProblem(f"{directory}: cannot be created ({error.strerror}); expected a "
+                           "directory that can be written") from None
+    protected = protected_files(cases, coalition, *states.values())
+    for name, text in [*memos.items(), (BATCH_INDEX + suffix, index)]:
+        write_output(directory / name, text, protected)
+    click.echo(f"wrote {len(memos)} memos and {directory / (BATCH_INDEX + suffix)}", err=True)
 
 
 # ---- what-if -----------------------------------------------------------------------------------------

@@ -5,30 +5,42 @@ The shaded regions are the paper's outcomes for each combination: no dependency 
 is *out* (S1, S6); a grip without dependency is *conflict* (T7); dependency without a
 significant grip supports only *simple* coalitions (S5, T1); dependency with a significant
 grip supports *demanding* ones (T1, T2, O1). Each state is a point coloured by the verdict the
-rules gave it. Plain SVG from a Jinja template (templates/map.svg.j2, autoescaped): no plotting
-library, no external assets.
+rules gave it, drawn as a circle for a listed member and a diamond for a candidate. Marks say
+what the rules concluded and the plot alone would not show: a red ring round a member answered
+as staying out, and a dagger by a state that joins a demanding coalition although its
+stranglehold is below the demanding region (what carried it is read from its answer). Plain SVG
+from a Jinja template (templates/map.svg.j2, autoescaped): no plotting library, no external
+assets.
 """
 
 from __future__ import annotations
 
 import functools
+import textwrap
 from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
 
-from digital_coalitions.rules.concepts import SECURITY_DEPENDENCY, STRANGLEHOLD
+from digital_coalitions.rules.concepts import (JOINING, SECURITY_DEPENDENCY, STRANGLEHOLD,
+                                               CoalitionTrait, Compulsion)
 
+from .engine import RULES
 from .render import environment
 
-# Okabe-Ito colours: told apart by readers with the common colour-vision deficiencies
+# The one definition of the verdict colours (the map, and the memo's chips). Paul Tol's schemes:
+# green (muted), blue (high contrast), cyan (vibrant), yellow (high contrast), red (bright), and
+# a dark grey. Joining is green (readily) and blues (reluctantly dark, loosely light); staying
+# out is warm, with grey for a plain refusal. tests/test_map.py checks every pair under
+# simulated protanopia, deuteranopia and tritanopia (CIEDE2000 >= 14); the Okabe-Ito set used
+# before failed it (joins and declines 8.2 apart to a deuteranope).
 VERDICT_COLOURS = {
-    "joins": "#009E73",
-    "joins-reluctantly": "#0072B2",
-    "joins-loosely": "#56B4E9",
-    "resists": "#E69F00",
-    "declines": "#7F7F7F",
-    "conflict": "#D55E00",
+    "joins": "#117733",
+    "joins-reluctantly": "#004488",
+    "joins-loosely": "#33BBEE",
+    "resists": "#DDAA33",
+    "declines": "#555555",
+    "conflict": "#EE6677",
 }
 VERDICT_WORDS = {
     "joins": "joins",
@@ -47,14 +59,19 @@ REGIONS = (
      ("significant", "decisive")),
 )
 
-WIDTH = 980
+# the demanding region's rows: the stranglehold T1 and T2 say a demanding coalition needs
+DEMANDING_HOLD = REGIONS[3][4]
+LEVERAGE, UNCOMPELLED = "\u2020", "\u2021"  # the marks: dagger, double dagger
+
+WIDTH = 1010
 LEFT, TOP = 120, 78
 CELL_W, CELL_H = 118, 112  # a row grows beyond CELL_H when its most crowded cell needs it
 PLOT_W = CELL_W * len(SECURITY_DEPENDENCY)
 LEGEND_X = LEFT + PLOT_W + 34
+LEGEND_CHARS = 36  # a legend note's line, in characters (11.5 px type in a column of 266 px)
+LINE = 15  # the legend's line height
 ROW = 17  # vertical spacing of the points stacked in one cell
 PAD = 24  # room in a cell above the first point and below the last (region labels sit there)
-LEGEND_BOTTOM = TOP + 420
 
 
 @dataclass
@@ -68,6 +85,40 @@ class Point:
     role: str
     subject: bool
     contradicts: bool = False  # a listed member the rules answer as staying out
+    mark: str = ""  # LEVERAGE or UNCOMPELLED: joins a demanding coalition below DEMANDING_HOLD
+    carried: str = ""  # what carried it there, from its answer (the rule, its title, claims)
+
+    @property
+    def shape(self) -> str:
+        return "circle" if self.role == "member" else "diamond"
+
+
+def _demand(answer) -> str:
+    """The demand the question was asked under: the coalition's, or its own (per_member)."""
+    return next(fact["value"] for fact in answer.facts.values()
+                if type(fact) is CoalitionTrait and fact["field"] == "demand")
+
+
+def carried_below_the_hold(answer) -> tuple[str, str]:
+    """(mark, what carried it) for a state that joins a demanding coalition with a stranglehold
+    below the demanding region; ("", "") otherwise.
+
+    Read from the answer, not worked out again: the demand it was asked under, its verdict, the
+    stranglehold level the rules concluded, and the rule that concluded security leverage
+    compels it (OC-02) if one did, else the verdict's own rule (dependency at little cost, a
+    hold over one firm, a looser form...).
+    """
+    level = answer.mechanisms["stranglehold"] or "none"
+    if _demand(answer) != "complex" or answer.verdict not in JOINING or level in DEMANDING_HOLD:
+        return "", ""
+    for firing in answer.firings:
+        for fid in firing.asserted:
+            fact = answer.facts.get(fid)
+            if type(fact) is Compulsion and fact["source"] == "security leverage":
+                info = RULES[firing.rule]
+                return LEVERAGE, f"{info.id} {info.title} ({', '.join(info.claims)})"
+    step = answer.chain[-1]  # the verdict
+    return UNCOMPELLED, f"{step.rule} {step.title} ({', '.join(step.claims)})"
 
 
 def _column(level: str) -> int:
@@ -100,8 +151,11 @@ def grid(answers: dict) -> list[dict]:
     return rows
 
 
-def layout(answers: dict, roles: dict, subject: str | None = None) -> list[Point]:
-    """Each answered state's point: its cell, then stacked within the cell in name order."""
+def layout(answers: dict, subject: str | None = None) -> list[Point]:
+    """Each answered state's point: its cell, then stacked within the cell in name order.
+
+    A point's role (member or candidate) is its answer's: listed among the members of the year
+    its question was asked, as for its red ring (a file's main ``members`` may be older)."""
     rows = grid(answers)
     points = []
     for (col, row), found in sorted(_cells(answers).items()):
@@ -111,9 +165,62 @@ def layout(answers: dict, roles: dict, subject: str | None = None) -> list[Point
         for i, (name, sid, answer) in enumerate(found):
             points.append(Point(sid, name, answer.verdict, VERDICT_COLOURS[answer.verdict],
                                 LEFT + col * CELL_W + 14, round(start + i * ROW, 1),
-                                roles.get(sid, "candidate"), sid == subject,
-                                answer.contradicts_members))
+                                answer.role, sid == subject,
+                                answer.contradicts_members, *carried_below_the_hold(answer)))
     return points
+
+
+def legend(points: list[Point], regions_drawn: list[dict], not_asked: list[str]) -> list[dict]:
+    """The legend's entries, top to bottom, each with its y and its lines: every mark drawn.
+
+    Kinds: heading, verdict (a colour), shape (circle or diamond), subject, ring, note and mark
+    (a dagger and what it means), reason (a rule under a mark), region (a fill), text. Marks
+    that no point carries are left out. Lines are wrapped here: SVG text does not wrap.
+    """
+    entries, y = [], TOP + 4
+
+    def add(kind, text, gap=4, **fields):
+        nonlocal y
+        wrapped = kind in ("note", "mark", "ring", "reason")
+        lines = textwrap.wrap(text, LEGEND_CHARS) if wrapped else [text]
+        entries.append({"kind": kind, "y": y, "lines": lines, **fields})
+        y += LINE * len(lines) + gap
+
+    add("heading", "Verdict (colour)", gap=6)
+    for verdict, colour in VERDICT_COLOURS.items():
+        add("verdict", VERDICT_WORDS[verdict], gap=6, colour=colour)
+    y += 10
+    add("heading", "Role (shape)", gap=6)
+    add("shape", "member (upright name)", gap=6, shape="circle")
+    add("shape", "candidate (italic name)", gap=6, shape="diamond")
+    subject = next((p for p in points if p.subject), None)
+    if subject:  # drawn in its own shape
+        add("subject", f"outlined, in bold: {subject.name}", gap=6, shape=subject.shape)
+    if any(p.contradicts for p in points):
+        add("ring", "red ring: a listed member answered as staying out")
+    marked = [(mark, what, sorted({p.carried for p in points if p.mark == mark}))
+              for mark, what in ((LEVERAGE, "security leverage, not a stranglehold, compels it:"),
+                                 (UNCOMPELLED, "nothing compels it; it joins by:"))]
+    if any(reasons for _, _, reasons in marked):
+        y += 6
+        add("note", f"Joins this demanding coalition though its stranglehold is below "
+                    f"{DEMANDING_HOLD[0]}, the level T1 and T2 say it needs;", gap=3)
+    for mark, what, reasons in marked:
+        if reasons:
+            add("mark", what, gap=1, symbol=mark)
+            for reason in reasons:
+                add("reason", reason, gap=1)
+            y += 3
+    y += 14
+    add("heading", "Outcomes (the paper)", gap=6)
+    for r in regions_drawn:
+        add("region", r["name"], gap=6, fill=r["fill"])
+    if not_asked:
+        y += 10
+        add("text", "Not asked:", gap=1)
+        for line in not_asked:
+            add("text", line, gap=1, indent=10)
+    return entries
 
 
 def regions(rows: list[dict]) -> list[dict]:
@@ -157,16 +264,19 @@ def map_context(coalition, answers: dict, roles: dict, subject: str | None = Non
         leader_target.append(f"{closed} state{'s' if closed != 1 else ''} it is not open to")
     rows = grid(answers)
     plot_h = sum(r["h"] for r in rows)
+    drawn = regions(rows)
+    points = layout(answers, subject)
+    key = legend(points, drawn, leader_target)
     return {
         "coalition": data["name"], "leader": data["leader"],
         "leader_name": names.get(data["leader"], data["leader"]), "target": data.get("target"),
         "domain": data.get("domain"), "width": WIDTH,
-        "height": max(TOP + plot_h + 64, LEGEND_BOTTOM),
+        "height": max(TOP + plot_h + 64, key[-1]["y"] + LINE * len(key[-1]["lines"]) + 24),
         "left": LEFT, "top": TOP, "cell_w": CELL_W, "plot_w": PLOT_W, "plot_h": plot_h,
         "legend_x": LEGEND_X, "columns": SECURITY_DEPENDENCY, "rows": rows,
-        "regions": regions(rows), "points": layout(answers, roles, subject),
+        "regions": drawn, "points": points, "legend": key,
         "colours": VERDICT_COLOURS, "verdict_words": VERDICT_WORDS,
-        "not_asked": leader_target,
+        "not_asked": leader_target, "demanding_hold": DEMANDING_HOLD,
     }
 
 
