@@ -306,6 +306,8 @@ def matrix(cases, fmt, output, as_of, quiet):
 
 
 def matrix_csv(result) -> str:
+    from . import render
+
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     columns = ("state", "coalition", "role", "verdict", "likelihood", "confidence",
@@ -314,7 +316,9 @@ def matrix_csv(result) -> str:
     for state in result.states:
         for coalition in result.coalitions:
             cell = result.cells[(state.id, coalition.id)].to_dict()
-            writer.writerow([cell.get(name, "") for name in columns])
+            # as case files write values (true/false), an unknown one left empty
+            writer.writerow(["" if cell.get(name) is None else render.shown(cell[name])
+                             for name in columns])
     return buffer.getvalue()
 
 

@@ -163,6 +163,9 @@ def test_matrix_formats(base, engine):
     assert {r["role"] for r in rows} == {"leader", "target", "not-eligible", "member", "candidate"}
     assert all(r["verdict"] == "" for r in rows if r["role"] in ("leader", "target",
                                                                  "not-eligible"))
+    # written as case files write values, not as Python prints them
+    assert {r["contradicts_members"] for r in rows} == {"true", "false", ""}
+    assert not {"True", "False", "None"} & {v for r in rows for v in r.values()}
     result = matrix(base, engine)
     assert matrix_csv(result) == as_csv.stdout
     as_json = json.loads(json.dumps(result.to_dict()))
