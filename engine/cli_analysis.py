@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import functools
 import io
 import json
 import sys
@@ -16,6 +17,8 @@ from pathlib import Path
 
 import click
 import jinja2
+
+from digital_coalitions.rules.concepts import HORIZON_YEARS, MAX_HORIZON_YEARS
 
 from .output import write_output
 from .cli_common import UsageProblem, as_of_option, cases_option, question_files, set_option
@@ -115,19 +118,30 @@ def emit(text: str, output, protected=()) -> None:
 @templates_option
 @click.option("--date", metavar="YYYY-MM-DD", help="The memo's date (default: today).")
 @as_of_option
-def memo(question, cases, assignments, fmt, output, templates, date, as_of):
+@click.option("--brief", "layers", flag_value="brief",
+              help="The one-page brief only (BLUF, key judgments, confidence, what would change it).")
+@click.option("--full", "layers", flag_value="full", default=True,
+              help="The brief, the full assessment and the audit annex (the default).")
+@click.option("--horizon", type=click.IntRange(1, MAX_HORIZON_YEARS), default=HORIZON_YEARS,
+              show_default=True, metavar="YEARS",
+              help="The judgment's time frame, in years from the memo's date (or --as-of).")
+def memo(question, cases, assignments, fmt, output, templates, date, as_of, layers, horizon):
     """A briefing memo (ICD 203 style) on one question: judgments, alternatives, outlook, trace."""
 
+    from .backtest import decisions_about, default_decisions
     from .memo import build_memo, icd203_problems, render_memo
 
     resolver = Resolver(case_directory(cases))  # one load of the case directory serves both
     state, coalition = question_files(question, cases, assignments, resolver, as_of)
     _environment(templates)
     base = resolver.base
+    record = functools.partial(decisions_about, default_decisions(base.directory), state.id,
+                               coalition.id)  # what the state did: read while flips search
     with house_style(templates):
         built = build_memo(state, coalition, dict(base.states), date=date, templates=templates,
-                           argv=sys.argv[1:], assignments=assignments, fmt=fmt)
-        text = render_memo(built, "html" if fmt == "html" else "markdown", templates)
+                           argv=sys.argv[1:], assignments=assignments, fmt=fmt,
+                           decisions=record, horizon=horizon)
+        text = render_memo(built, "html" if fmt == "html" else "markdown", templates, layers)
     for problem in icd203_problems(text, html_text=fmt == "html"):
         click.echo(f"warning: ICD 203: {problem}", err=True)
     emit(text, output, protected_files(cases, state, coalition))
