@@ -246,23 +246,27 @@ def _sources(answer: Answer) -> list[dict]:
 
 
 @functools.cache
-def _field_names() -> frozenset:
-    return frozenset(f.name for kind in ("state", "coalition") for _, f in S.iter_fields(kind))
+def _field_note() -> re.Pattern:
+    """What marks a writer's note on a case file's values: a field's name or dotted path
+    (snake_case, ``offers.subsidies``, ``pillar:``) or a YAML literal (null, true, false)."""
+    names = {f.name for kind in ("state", "coalition") for _, f in S.iter_fields(kind)}
+    roots = "|".join(sorted(re.escape(n) for n in names))
+    return re.compile(rf"[a-z]_[a-z]|\b(?:{roots})\s*(?:[:=.]\s*\S|\s+is\s+null)"
+                      r"|\b(?:null|true|false)\b")
 
 
 def without_field_notes(text: str) -> str:
     """A source's text without the notes its writer added for the case file's fields
-    ("(offers.subsidies)", "(threat_from: north-korea)"): the body of the memo speaks in
-    words; the annex keeps the text as written."""
-    names = _field_names()
-
-    def note(match) -> bool:
-        inner = match.group(1)
-        return bool(re.search(r"[a-z]_[a-z]|[a-z]\.[a-z]", inner) or any(
-            re.search(rf"\b{re.escape(name)}\b\s*[:=]", inner) for name in names))
-
-    cleaned = re.sub(r"\s*\(([^()]*)\)", lambda mt: "" if note(mt) else mt.group(0), text)
-    return cleaned.strip()
+    ("(offers.subsidies)", "(threat_from: north-korea)", "arms_import_share is null: …"): the
+    body of the memo speaks in words; the annex keeps the text as written."""
+    note = _field_note()
+    text = re.sub(r"\s*\(([^()]*)\)", lambda m: "" if note.search(m.group(1)) else m.group(0),
+                  text)
+    parts = re.split(r"((?<=[;:])\s+)", text)
+    kept = [p for p in parts[::2] if p.strip() and not note.search(p)]
+    cleaned = " ".join(p.strip() for p in kept).strip()
+    cleaned = re.sub(r"[;:,]\s*$", "", cleaned)
+    return cleaned or "a note on the case file's values (its text is in the annex)"
 
 
 def _asserted_by(answer: Answer) -> dict:

@@ -93,8 +93,10 @@ def read_record(state, coalition, decisions, asked: int) -> Record:
     """The record by ``asked``: the latest decision at or before it (a run of joining decisions
     counts from its first year); else the coalition file's members list."""
     entries = [d for d in decisions if d.as_of <= asked]
-    member = state.id in (coalition.data.get("members") or ())
     coalition_year = coalition.dating.year if coalition.dating else coalition.year
+    # the coalition file's list, where its evidence is of the year asked or before
+    member = state.id in (coalition.data.get("members") or ()) and (
+        coalition_year is None or coalition_year <= asked)
     if entries:
         last = entries[-1]
         if last.joins:
