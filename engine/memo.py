@@ -373,7 +373,7 @@ def _sourced_by(key: str, present: list[str], answer: Answer) -> list[str]:
     named = (["stranglehold"] if "stranglehold" in compulsion else []) + \
         (["security_leverage"] if "security leverage" in compulsion else []) + \
         [n for n in ("objection_to_content", "objection_to_framing") if answer.mechanisms.get(n)]
-    return named or ["security_dependency"]
+    return named or ["verdict"]  # what the verdict's own rule read from the files
 
 
 def _judgments(answer: Answer, table: dict, sources: list[dict], links: dict,
@@ -389,8 +389,13 @@ def _judgments(answer: Answer, table: dict, sources: list[dict], links: dict,
             continue
         values = []
         for name in _sourced_by(key, present, answer):
-            values += [v for v in _values(_evidence_of(answer, table[name]["fid"], False))
-                       if v not in values]
+            if name == "verdict":
+                firing = _asserted_by(answer)[table[name]["fid"]]
+                records = [fact_record(answer, i) for i in firing.matched if i in answer.facts]
+                found_here = [r for r in records if r["type"] in EVIDENCE and r.get("from")]
+            else:
+                found_here = _evidence_of(answer, table[name]["fid"], False)
+            values += [v for v in _values(found_here) if v not in values]
         found = [links.get(v) or link(*v, sources, called) for v in values]
         rules = []
         for name in present:

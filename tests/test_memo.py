@@ -34,7 +34,7 @@ DATE = "2026-12-01"
 # a field path as a case file writes it (ties.united-states.alliance, offers.subsidies)
 ROOTS = sorted({p.split(".")[0] for kind in ("state", "coalition") for p, _ in
                 S.iter_fields(kind) if "." in p} | {"per_member"})
-FIELD_PATH = re.compile(rf"\b(?:{'|'.join(ROOTS)})\.[a-z*]")
+FIELD_PATH = re.compile(rf"\b(?:{'|'.join(ROOTS)})\.(?:[a-z]|\*\.)")
 LITERAL = re.compile(r"\b(None|True|False|null)\b")
 
 
@@ -142,6 +142,7 @@ def test_the_checks_for_literals_and_paths_can_fail():
     assert LITERAL.search("shared_values = None") and FIELD_PATH.search("(offers.subsidies)")
     assert FIELD_PATH.search("`ties.united-states.alliance`")
     assert not FIELD_PATH.search("south-korea.yaml (2023)") and not LITERAL.search("Nothing")
+    assert not FIELD_PATH.search("keeping its autonomy.**") and FIELD_PATH.search("ties.*.alliance")
 
 
 def test_a_what_if_and_assumed_values_are_said_in_words(base):
@@ -570,3 +571,22 @@ def test_a_house_template_that_fails_while_rendering_is_one_line(tmp_path, comma
     assert result.returncode == 2 and not output.exists()
     (line,) = result.stderr.strip().splitlines()
     assert line.startswith(f"error: {name}:2 in {house}: ") and what in line, line
+
+
+def test_indicator_texts_are_validated_like_every_field(tmp_path):
+    from digital_coalitions.loader import CaseError, load_file
+
+    text = (shipped_cases() / "states" / "canada.yaml").read_text()  # a file with no indicators
+    path = tmp_path / "canada.yaml"
+    path.write_text(text + "\nindicators:\n  x:\n    field: industries.semiconductors.catch_upp\n"
+                    "    watch: \"y\"\n  z:\n    field: autonomy\n    direction: sideways\n")
+    with pytest.raises(CaseError) as caught:
+        load_file(path)
+    problems = caught.value.problems
+    assert any("indicators.x.field: 'industries.semiconductors.catch_upp' is not a value" in p
+               for p in problems)
+    assert any("indicators.z.direction: 'sideways' is not allowed" in p for p in problems)
+    assert any("indicators.z.watch: missing required field" in p for p in problems)
+    assert all(p.count("\n") == 0 for p in problems)
+    path.write_text(text + "\narticle: the\nshort_name: the Dominion\n")
+    assert load_file(path).data["short_name"] == "the Dominion"
