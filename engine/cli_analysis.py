@@ -56,6 +56,17 @@ def _house_frame(error, templates) -> tuple[str, int] | None:
     return found
 
 
+def _template_frame(error) -> tuple[str, int] | None:
+    """(template, line) of the innermost frame of ``error`` in any .j2 template."""
+    found, tb = None, error.__traceback__
+    while tb is not None:
+        path = Path(tb.tb_frame.f_code.co_filename)
+        if path.suffix == ".j2":
+            found = (path.name, tb.tb_lineno)
+        tb = tb.tb_next
+    return found
+
+
 @contextlib.contextmanager
 def house_style(templates):
     """Any error a template raises as one line naming the template and line: a syntax error, a
@@ -73,6 +84,12 @@ def house_style(templates):
             line = getattr(error, "lineno", None)
             if not name and frame:
                 name, line = frame
+            elif not name and templates is not None:
+                # raised in a shipped template by what a house template gives it (a macro of
+                # memo-words.j2 it left out): the shipped template's line says where
+                shipped = _template_frame(error)
+                if shipped:
+                    name, line = shipped[0], f"{shipped[1]} (shipped)"
             what, expected = getattr(error, "message", None) or error, "a valid Jinja template"
         elif frame is not None:
             (name, line), expected = frame, "a template that renders"

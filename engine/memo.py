@@ -158,6 +158,13 @@ class Memo:
     def short(self, state_id) -> str:
         return self.short_names.get(state_id) or self.name(state_id)
 
+    @property
+    def brief_signposts(self) -> list:
+        """The brief's indicators: up to three that move the verdict or the likelihood's term;
+        where none does, the first two (the full memo lists them all)."""
+        strong = [s for s in self.signposts if s.moves in ("verdict", "step")]
+        return strong[:3] if strong else self.signposts[:2]
+
     def note(self, key: str) -> int | None:
         return next((n.n for n in self.notes if n.key == key), None)
 

@@ -169,7 +169,7 @@ class Basis:
     dominant: str = ""  # the origin that supports the most values, as written
     dominant_values: int = 0  # how many values it supports
     dominant_is_theory: bool = False  # it is the paper whose theory the rules encode
-    alone: list = field(default_factory=list)  # (case, path, origin) of values with one origin
+    alone: list = field(default_factory=list)  # (case, path, origin, sources): one origin each
     unlinked: list = field(default_factory=list)  # (case, path) of values with no linked source
 
     @property
@@ -194,7 +194,7 @@ def basis(values: list[tuple[str, str]], sources: list[dict], evidence_year: int
         origins = sorted({origin_of[n] for n in lk.numbers})
         support.update(origins)
         if len(origins) == 1:
-            alone.append((*value, shown[origins[0]]))
+            alone.append((*value, shown[origins[0]], tuple(lk.numbers)))
     dominant, count = (support.most_common(1)[0] if support else ("", 0))
     years = [int(y) for n in used for y in YEAR.findall(by_number[n]["text"])
              if until is None or int(y) <= until]

@@ -155,7 +155,10 @@ class Words:
         level = LEVELS.get(v, v) if isinstance(v, str) else v
         if kind == "coalition" or path.startswith(("offers.", "pressure.", "per_member.")):
             if leaf in OFFERS:
-                return f"{OFFERS[leaf]} from {{leader}}" if v else f"no {OFFERS[leaf]}"
+                if not v:
+                    return f"no {OFFERS[leaf]}"
+                return ("{leader}'s " + OFFERS[leaf]) if leaf == "exemptions" \
+                    else f"{OFFERS[leaf]} from {{leader}}"
             if leaf in PRESSURES:
                 return PRESSURES[leaf] if v else PRESSURES[leaf].replace("the threat", "no threat")
             if leaf == "demand":

@@ -590,3 +590,14 @@ def test_indicator_texts_are_validated_like_every_field(tmp_path):
     assert all(p.count("\n") == 0 for p in problems)
     path.write_text(text + "\narticle: the\nshort_name: the Dominion\n")
     assert load_file(path).data["short_name"] == "the Dominion"
+
+
+def test_a_house_style_missing_a_shipped_macro_names_the_shipped_line(tmp_path):
+    house = tmp_path / "house"
+    house.mkdir()
+    (house / "memo-words.j2").write_text("{% macro bluf() %}x{% endmacro %}\n")
+    result = subprocess.run([COALITION, "memo", "eu", "ttc", "--templates", str(house)],
+                            capture_output=True, text=True)
+    assert result.returncode == 2 and result.stdout == ""
+    (line,) = result.stderr.strip().splitlines()
+    assert re.match(r"error: memo\.md\.j2:\d+ \(shipped\) in .*: .*no attribute 'question'", line)
