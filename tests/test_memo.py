@@ -260,7 +260,7 @@ def test_confidence_names_the_sources_and_the_single_source_dependence(memos):
     paragraph = section(text, "Confidence and its basis")
     assert f"It rests on {b.values} values; {b.linked} are linked to {b.sources} sources from " \
            f"{b.origins} independent origins" in paragraph
-    only = sum(1 for *_, o in b.alone if o == "Liu 2024")
+    only = sum(1 for _, _, origin, _ in b.alone if origin == "Liu 2024")
     assert f"Liu 2024, whose theory the rules encode, is the only source for {only}" in paragraph
     assert "Not high because a strong stranglehold pulls against a heavy sacrifice" in paragraph
 
@@ -282,6 +282,7 @@ def test_the_source_basis_counts_links_origins_and_single_sources():
     assert (found.values, found.linked, found.sources, found.origins) == (4, 3, 4, 2)
     assert found.dominant == "Liu 2024" and found.latest == 2024  # the years the texts name
     assert [v[1] for v in found.alone] == [p for _, p in (values[0], values[1], values[3])]
+    assert [v[3] for v in found.alone] == [(1, 3), (2,), (4,)]
 
 
 # ---- indicators: observable, about the state and plausible, with their direction --------------
