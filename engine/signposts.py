@@ -128,10 +128,12 @@ def indicators(flips: Flips, state, coalition, words) -> tuple[list[Signpost], l
         if made:
             found.append(min(made, key=lambda s: s.rank))
         else:
+            on_field = any((c.case, c.path) == where for c in singles)
+            why = ("it moves neither the verdict nor the likelihood here" if options
+                   else "the value is already as far as it goes that way" if on_field
+                   else "no such value in this question's evidence")
             idle.append({"key": key, "file": kind, "field": entry["field"],
-                         "watch": entry["watch"],
-                         "why": "no such value in this question's evidence" if not options
-                         else "it moves neither the verdict nor the likelihood here"})
+                         "watch": entry["watch"], "why": why})
     for change in singles:
         if change.case != "state" or (change.case, change.path) in covered:
             continue
