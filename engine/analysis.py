@@ -198,6 +198,9 @@ class Flips:
     searched: int  # questions asked
     singles: int  # one-step changes tried
     sensitive: list[str] = field(default_factory=list)  # fields whose one step moves the likelihood
+    # every single-field change asked, with what it concluded (the memo's indicators read the
+    # direction of a watched change here, without asking again)
+    outcomes: dict = field(default_factory=dict, repr=False)
 
     def by_verdict(self) -> dict[str, list[Flip]]:
         out: dict[str, list[Flip]] = {}
@@ -504,7 +507,7 @@ def flips(state, coalition, engine: CoalitionEngine | None = None, pairs: bool =
 
     found.sort(key=lambda f: (f.plausibility, VERDICT_ORDER.index(f.verdict),
                               [c.field for c in f.changes]))
-    return Flips(original_answer, found, asker.asked, len(singles), sensitive)
+    return Flips(original_answer, found, asker.asked, len(singles), sensitive, outcomes)
 
 
 # ---- the matrix --------------------------------------------------------------------------------

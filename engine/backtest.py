@@ -87,6 +87,23 @@ def default_decisions(*directories: Path) -> Path:
     return next((f for f in reversed(found) if f.is_file()), found[-1])
 
 
+def decisions_about(path, state_id: str, coalition_id: str) -> list[Decision]:
+    """The entries of a decisions file about one question, in year order (a memo reads what the
+    record says the state did). Checked field by field like every entry; the cross-checks
+    against a case base are the backtest's (load_decisions). No file: no entries."""
+    if not Path(path).is_file():
+        return []
+    entries, ctx = load_entries(path, S.DECISION_FIELDS, "decision",
+                                "a list of decisions, each a mapping with keys "
+                                + ", ".join(f.name for f in S.DECISION_FIELDS))
+    if ctx.problems:
+        raise CaseError(ctx.messages())
+    found = [Decision(e["state"], e["coalition"], e["as_of"], tuple(e["accept"]), e["joins"],
+                      e["why"], e["source"], ctx.line_of((i,)))
+             for i, e in entries if (e["state"], e["coalition"]) == (state_id, coalition_id)]
+    return sorted(found, key=lambda d: d.as_of)
+
+
 def load_decisions(path, base) -> list[Decision]:
     """The entries of a decisions file, checked against the case base ``base``; CaseError lists
     every problem, one line each (``FILE:LINE: [i].field: what; expected …``)."""

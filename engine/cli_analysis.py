@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import datetime
+import functools
 import io
 import json
 import re
@@ -18,6 +19,8 @@ from pathlib import Path
 
 import click
 import jinja2
+
+from digital_coalitions.rules.concepts import HORIZON_YEARS, MAX_HORIZON_YEARS
 
 from . import completion as complete
 from .output import protected_files, write_output
@@ -57,6 +60,17 @@ def _house_frame(error, templates) -> tuple[str, int] | None:
     return found
 
 
+def _template_frame(error) -> tuple[str, int] | None:
+    """(template, line) of the innermost frame of ``error`` in any .j2 template."""
+    found, tb = None, error.__traceback__
+    while tb is not None:
+        path = Path(tb.tb_frame.f_code.co_filename)
+        if path.suffix == ".j2":
+            found = (path.name, tb.tb_lineno)
+        tb = tb.tb_next
+    return found
+
+
 @contextlib.contextmanager
 def house_style(templates):
     """Any error a template raises as one line naming the template and line: a syntax error, a
@@ -74,6 +88,12 @@ def house_style(templates):
             line = getattr(error, "lineno", None)
             if not name and frame:
                 name, line = frame
+            elif not name and templates is not None:
+                # raised in a shipped template by what a house template gives it (a macro of
+                # memo-words.j2 it left out): the shipped template's line says where
+                shipped = _template_frame(error)
+                if shipped:
+                    name, line = shipped[0], f"{shipped[1]} (shipped)"
             what, expected = getattr(error, "message", None) or error, "a valid Jinja template"
         elif frame is not None:
             (name, line), expected = frame, "a template that renders"
@@ -121,25 +141,37 @@ def memo_date(value: str | None) -> str | None:
 @click.option("--date", metavar="YYYY-MM-DD", callback=lambda ctx, param, value: memo_date(value),
               help="The memo's date (default: today).")
 @as_of_option
+@click.option("--brief", "layers", flag_value="brief",
+              help="The one-page brief only (BLUF, key judgments, confidence, what would change it).")
+@click.option("--full", "layers", flag_value="full", default=True,
+              help="The brief, the full assessment and the audit annex (the default).")
+@click.option("--horizon", type=click.IntRange(1, MAX_HORIZON_YEARS), default=HORIZON_YEARS,
+              show_default=True, metavar="YEARS",
+              help="The judgment's time frame, in years from the memo's date (or --as-of).")
 @click.option("--all", "every_state", is_flag=True,
               help="QUESTION is a coalition: one memo for every state it is asked of, written "
                    "into the directory -o DIR (created if missing) with an index.")
-def memo(question, cases, assignments, fmt, output, templates, date, as_of, every_state):
+def memo(question, cases, assignments, fmt, output, templates, date, as_of, layers, horizon,
+         every_state):
     """A briefing memo (ICD 203 style) on one question: judgments, alternatives, outlook, trace."""
 
+    from .backtest import decisions_about, default_decisions
     from .memo import build_memo, icd203_problems, render_memo
 
     if every_state:
         return memo_batch(" ".join(question), cases, assignments, fmt, output, templates, date,
-                          as_of)
+                          as_of, layers, horizon)
     resolver = Resolver(case_directories(cases))  # one load of the case directory serves both
     state, coalition = question_files(question, cases, assignments, resolver, as_of)
     _environment(templates)
     base = resolver.base
+    record = functools.partial(decisions_about, default_decisions(*base.directories), state.id,
+                               coalition.id)  # what the state did: read while flips search
     with house_style(templates):
         built = build_memo(state, coalition, dict(base.states), date=date, templates=templates,
-                           argv=sys.argv[1:], assignments=assignments, fmt=fmt)
-        text = render_memo(built, "html" if fmt == "html" else "markdown", templates)
+                           argv=sys.argv[1:], assignments=assignments, fmt=fmt,
+                           decisions=record, horizon=horizon)
+        text = render_memo(built, "html" if fmt == "html" else "markdown", templates, layers)
     for problem in icd203_problems(text, html_text=fmt == "html"):
         click.echo(f"warning: ICD 203: {problem}", err=True)
     emit(text, output, protected_files(cases, state, coalition))
@@ -148,10 +180,12 @@ def memo(question, cases, assignments, fmt, output, templates, date, as_of, ever
 BATCH_INDEX = "index"  # the batch's index file, beside one memo per state named by its id
 
 
-def memo_batch(coalition_name, cases, assignments, fmt, output, templates, date, as_of):
+def memo_batch(coalition_name, cases, assignments, fmt, output, templates, date, as_of,
+               layers="full", horizon=HORIZON_YEARS):
     """``memo --all``: every memo is built and rendered before any file is written, so a bad
     template or case stops the batch with nothing half-written; one engine and one load of
     the cases serve them all."""
+    from .backtest import decisions_about, default_decisions
     from .engine import CoalitionEngine
     from .memo import build_memo, icd203_problems, memo_environment, render_memo
     from .overrides import apply_overrides
@@ -175,6 +209,7 @@ def memo_batch(coalition_name, cases, assignments, fmt, output, templates, date,
     coalition = resolver.find(coalition_name, "coalition")
     _environment(templates)
     states, engine = dict(resolver.base.states), CoalitionEngine()
+    decisions = default_decisions(*resolver.base.directories)  # what each state did, as memo reads
     date = date or datetime.date.today().isoformat()  # one date for the batch, as build_memo's
     suffix = ".html" if fmt == "html" else ".md"
     asked, skipped = [], []
@@ -190,10 +225,11 @@ def memo_batch(coalition_name, cases, assignments, fmt, output, templates, date,
         for n, (state, dated_coalition, role, _) in enumerate(asked, 1):
             if assignments:  # coalition.… only: the same change in every memo
                 state, dated_coalition = apply_overrides(state, dated_coalition, assignments)
+            record = functools.partial(decisions_about, decisions, state.id, coalition.id)
             built = build_memo(state, dated_coalition, states, engine=engine, date=date,
                                templates=templates, argv=sys.argv[1:], assignments=assignments,
-                               fmt=fmt)
-            text = render_memo(built, "html" if fmt == "html" else "markdown", templates)
+                               fmt=fmt, decisions=record, horizon=horizon)
+            text = render_memo(built, "html" if fmt == "html" else "markdown", templates, layers)
             for problem in icd203_problems(text, html_text=fmt == "html"):
                 click.echo(f"warning: ICD 203: {state.id}: {problem}", err=True)
             memos[state.id + suffix] = text

@@ -943,6 +943,8 @@ def _validate(tree: dict, kind: str, path: pathlib.Path, ctx: _Ctx) -> dict:
                 ctx.add(("estimated", i), f"{_q(written)} is not a field of a {kind} file",
                         "the dotted path of a value, as in --set "
                         "(e.g. ties.united-states.arms_import_share)")
+    for key, entry in (data.get("indicators") or {}).items():
+        _check_indicator(entry.get("field"), kind, ("indicators", key, "field"), ctx)
     case_id = data.get("id")
     if case_id is not None:
         stem = path.stem
@@ -953,6 +955,23 @@ def _validate(tree: dict, kind: str, path: pathlib.Path, ctx: _Ctx) -> dict:
             ctx.add(("id",), f"{_q(case_id)} differs from the file name {_q(path.name)}",
                     f"the id to equal the file's stem, {stem!r}")
     return data
+
+
+def _check_indicator(written, kind: str, path: tuple, ctx: _Ctx) -> None:
+    """An indicator names one value: of its own file, or for a coalition file also of its
+    members' state files (the target's retaliation is written there)."""
+    if not isinstance(written, str):
+        return  # already reported by the field check
+    for owner in (kind, "state") if kind == "coalition" else (kind,):
+        try:
+            found = S.field(owner, written)
+        except KeyError:
+            continue
+        if found.type not in ("section", "map", "history"):
+            return
+    where = "a coalition or state file" if kind == "coalition" else "a state file"
+    ctx.add(path, f"{_q(written)} is not a value of {where}",
+            "the dotted path of one value, as in --set (e.g. autonomy.government_alignment)")
 
 
 def _case(loaded: _Loaded, data: dict, ctx: _Ctx) -> CaseFile:

@@ -1,15 +1,21 @@
-"""The briefing memo: one question's answer, its alternatives, its outlook and its trace, in prose.
+"""The briefing memo: one question's answer for a reader who will challenge it, in two layers.
 
-The memo follows the US Intelligence Community's analytic standards (ICD 203): a bottom line
-up front, key judgments that stand alone and cite the rules that reached them, likelihood only
-in the ICD 203 terms (one row of them; never in a sentence that speaks of confidence),
-confidence with its basis, sources described, assumptions apart from evidence, alternatives
-and indicators (from ``flips``), and the coalition's outlook (from the outlook rules).
+First a one-page brief (ICD 203): the question with its time frame, the bottom line up front
+with the year of the evidence and the horizon, three to five key judgments that say what follows
+for the leader, the state and the target, confidence with its basis in the sources, and what
+would change the judgment. Then the full assessment (the mechanisms, alternatives, assumptions,
+indicators to watch, the target's side and the coalition's outlook, sources), and the audit
+record as an annex (evidence lines with file and line, the notes naming each rule, the trace).
+
+Likelihood is said only in ICD 203's terms (one row of them), never in a sentence that speaks of
+confidence. Rule IDs are notes, not part of the prose. The memo renders what the rules
+concluded; where it reads something else (the record of what the state did, the age of the
+evidence, which sources support which value) it says so, and the verdict stays the rules'.
 
 This module gathers what the memo shows; the words are in templates/memo.md.j2 and
-templates/memo.html.j2 (shared phrasing in memo-words.j2), so a house style can replace them
-(``--templates DIR``). :func:`icd203_problems` checks a rendered memo against the language
-rules.
+templates/memo.html.j2 (shared phrasing in memo-words.j2; docs/templates.md lists every
+variable they receive), so a house style can replace them (``--templates DIR``).
+:func:`icd203_problems` checks a rendered memo against the language rules.
 """
 
 from __future__ import annotations
@@ -25,17 +31,23 @@ import jinja2
 import markupsafe
 
 from digital_coalitions.rules.claims import CLAIMS, STANDARDS
-from digital_coalitions.rules.concepts import ICD203
+from digital_coalitions.rules.concepts import HORIZON_YEARS, ICD203, STALE_AFTER_YEARS
 
 from . import schema as S
 from .analysis import Flips, flips as find_flips, roles
-from .question import ASKED
+from .answer import MECHANISMS as ANSWER_MECHANISMS
 from .answer import Answer, ask
 from .engine import RULES, CoalitionEngine
 from .outlook import Outlook, outlook as coalition_outlook
 from .overrides import overrides_of, show_value
+from .question import ASKED
+from .signposts import Alternative, Sensitive, Signpost, alternatives, indicators, sensitive
+from .sourcing import Basis, basis as source_basis, shown_for
 from .svgmap import VERDICT_COLOURS, VERDICT_WORDS, map_template, render_map, svg_environment
+from .timeframe import TimeFrame, time_frame
 from .trace import fact_record, phrase, where
+from .wording import (VERDICT_PHRASES, Words, attributive, capfirst, display_name, listed, percent,
+                      plain)
 
 # ICD 203's two rows of likelihood expressions; a product uses one row throughout (ours: the
 # first, rules/concepts.py ICD203), so any word of the second row is a mix.
@@ -43,20 +55,41 @@ LIKELIHOOD_TERMS = tuple(term for term, _, _ in ICD203)
 OTHER_ROW = ("remote", "highly improbable", "improbable", "improbably", "roughly even odds",
              "probable", "probably", "highly probable", "nearly certain")
 CONFIDENCE_WORDS = ("confidence", "confident", "confidently")
+LAYERS = ("brief", "full")
 
 # the memo's four mechanisms: (heading, the derived facts shown, in order)
 MECHANISMS = (
-    ("Security dependency", ("SecurityDependency", "SecurityLeverage", "NarrativeReceptiveness",
-                             "StatusAnxiety")),
+    ("Security dependency", ("SecurityDependency", "ThreatFromTarget", "SecurityLeverage",
+                             "NarrativeReceptiveness", "StatusAnxiety")),
     ("Technological stranglehold", ("Stranglehold", "Malposition", "FirmLevelStranglehold",
                                     "TechnologicalStick", "TechnologicalCarrot",
                                     "StrangleholdOutweighsMarket", "Substitution")),
-    ("Interest sacrifice and compensation", ("InterestSacrifice", "Compensation",
-                                             "SoftenedWording")),
-    ("Autonomy", ("AutonomyPressure", "ObjectionToFraming", "GovernmentPace")),
+    ("Interest sacrifice and compensation", ("InterestSacrifice", "LittleToSacrifice",
+                                             "Compensation", "SoftenedWording")),
+    ("Autonomy", ("AutonomyPressure", "ObjectionToFraming", "ObjectionToContent",
+                  "GovernmentPace")),
 )
-MAX_ALTERNATIVES = 3  # changes shown per alternative outcome
-MAX_INDICATORS = 8
+# the key judgments: (key, the concepts each rests on, as Answer.mechanisms names them); one
+# judgment per mechanism after the verdict's, the stranglehold's only where there is a domain
+JUDGMENTS = (
+    ("verdict", ("verdict", "compulsion", "coalition_form", "objection_to_content",
+                 "objection_to_framing")),
+    ("security", ("security_dependency", "threat_from_target", "security_leverage")),
+    ("technology", ("stranglehold", "malposition", "firm_level_stranglehold",
+                    "technological_stick", "substitution")),
+    ("cost", ("interest_sacrifice", "little_to_sacrifice", "compensation")),
+    ("autonomy", ("autonomy_pressure", "objection_to_framing", "objection_to_content",
+                  "government_pace", "softened_wording")),
+)
+# the outlook's findings shown in prose, each with a note naming its rule
+OUTLOOK = (("firmness", "CoalitionFirmness"), ("stability", "DestabilisationRisk"),
+           ("erosion", "ErosionRisk"), ("efficacy", "SimpleCoalitionEfficacy"),
+           ("pillar", "StructuralPillar"), ("conflicts", "LimitOnDepth"),
+           ("wedge", "WedgeTargets"))
+# evidence facts read from the case files (the others are sourcing and bookkeeping)
+EVIDENCE = ("Tie", "Autonomy", "Industry", "Reliance", "TargetRelation", "CoalitionTrait",
+            "Offer", "Pressure")
+FACT_CLASS = {name: kind.__name__ for kind, name, _ in ANSWER_MECHANISMS}
 
 
 @dataclass
@@ -73,6 +106,23 @@ class Concept:
 
 
 @dataclass
+class Note:
+    """A note the prose points to: the rules (with their claims) behind one passage."""
+
+    n: int
+    key: str
+    rules: list  # RuleInfo
+
+
+@dataclass
+class Judgment:
+    key: str
+    concepts: list[str]  # the concepts present, as Answer.mechanisms names them
+    note: int
+    sources: list[int]
+
+
+@dataclass
 class Memo:
     answer: Answer
     date: str
@@ -80,27 +130,104 @@ class Memo:
     outlook: Outlook
     map_svg: str
     mechanisms: list[tuple[str, list[Concept]]]
-    sources: list[dict]  # {n, case, text}
-    assumptions: list[dict]
-    indicators: list[dict]
-    alternatives: list[dict]
+    sources: list[dict]  # {n, case, file, text}
+    time: TimeFrame
+    basis: Basis
+    links: dict  # (case, path) -> sourcing.Link, for the values the verdict rests on
+    judgments: list[Judgment]
+    notes: list[Note]
+    signposts: list[Signpost]
+    idle_indicators: list[dict]  # indicator texts that move nothing on this question
+    alternatives: list[Alternative]
+    sensitive: list[Sensitive]
+    assumed: list[dict]  # {case, path, doc}: values taken at their documented defaults
     annex: dict  # trace.view(record)
+    words: Words
     overrides: tuple = ()
+    decisions: list = field(default_factory=list)  # the decisions corpus's entries on it
     chain: dict = field(default_factory=dict)  # concept -> chain Step
-    names: dict = field(default_factory=dict)  # state id -> name
+    names: dict = field(default_factory=dict)  # state id -> name, as a sentence writes it
+    short_names: dict = field(default_factory=dict)  # state id -> name as repeated
+    concepts: dict = field(default_factory=dict)  # Answer.mechanisms name -> what concluded it
+    evidence: dict = field(default_factory=dict)  # (case, path) -> the value the question read
+    attributive: dict = field(default_factory=dict)  # state id -> name before a noun ("US")
 
     def name(self, state_id) -> str:
         return self.names.get(state_id, state_id) if state_id else "none"
 
-    def context(self) -> dict:
+    def short(self, state_id) -> str:
+        return self.short_names.get(state_id) or self.name(state_id)
+
+    @property
+    def brief_signposts(self) -> list:
+        """The brief's indicators: up to three that move the verdict or the likelihood's term;
+        where none does, the first two (the full memo lists them all)."""
+        strong = [s for s in self.signposts if s.moves in ("verdict", "step")]
+        return strong[:3] if strong else self.signposts[:2]
+
+    def note(self, key: str) -> int | None:
+        return next((n.n for n in self.notes if n.key == key), None)
+
+    def concept(self, name: str) -> dict | None:
+        """A concept the rules concluded (as Answer.mechanisms names it): value, rule, claims."""
+        return self.concepts.get(name)
+
+    def value(self, case: str, path: str):
+        """The value the question read at ``path`` of the ``case`` file (None if not read)."""
+        return self.evidence.get((case, path))
+
+    # the question's own paths, so that templates need not spell ids
+    def tie(self, name):
+        return self.value("state", f"ties.{self.answer.coalition.data['leader']}.{name}")
+
+    def industry(self, name):
+        return self.value("state", f"industries.{self.answer.coalition.data.get('domain')}.{name}")
+
+    def reliance(self, name):
+        c = self.answer.coalition.data
+        return self.value("state", f"industries.{c.get('domain')}.reliance.{c['leader']}.{name}")
+
+    def exposure(self, name):
+        c = self.answer.coalition.data
+        return self.value("state", f"industries.{c.get('domain')}.target_exposure."
+                                   f"{c.get('target')}.{name}")
+
+    def relation(self, name):
+        return self.value("state", f"targets.{self.answer.coalition.data.get('target')}.{name}")
+
+    def autonomy(self, name):
+        return self.value("state", f"autonomy.{name}")
+
+    @property
+    def weak_links(self) -> list[dict]:
+        """The wedge strategy's targets (OL-65) that are weak by their own answers: members
+        whose verdict is not to join readily; those that do are listed apart."""
+        wedge = self.outlook.one("WedgeTargets")
+        out = []
+        for sid, reasons in zip(wedge.get("states") or (), wedge.get("reasons") or ()) \
+                if wedge else ():
+            answer = self.outlook.answers.get(sid)
+            out.append({"state": sid, "reasons": list(reasons),
+                        "verdict": answer.verdict if answer else None,
+                        "weak": answer is not None and answer.verdict != "joins"})
+        return out
+
+    def context(self, layers: str = "full") -> dict:
         a = self.answer
         return {
             "m": self, "a": a, "state": a.state.data, "coalition": a.coalition.data,
+            "layers": layers, "t": self.time, "words": self.words,
             "leader": self.name(a.coalition.data["leader"]),
+            "leader_attributive": self.attributive.get(a.coalition.data["leader"], ""),
             "target": self.name(a.coalition.data.get("target")),
+            "state_name": display_name(a.state.data),
+            "coalition_name": display_name(a.coalition.data),
+            "coalition_short": display_name(a.coalition.data, short=True),
             "claims": {**CLAIMS, **STANDARDS}, "rules": RULES,
-            "verdict_words": VERDICT_WORDS, "colours": VERDICT_COLOURS,
-            "show": show_value, "field_doc": field_doc, "name": self.name,
+            "verdict_words": VERDICT_WORDS, "verdict_phrases": VERDICT_PHRASES,
+            "colours": VERDICT_COLOURS, "show": show_value, "plain": plain,
+            "percent": percent, "listed": listed, "capfirst": capfirst,
+            "field_doc": field_doc, "name": self.name,
             "phrase": phrase, "where": where, "annex": self.annex, "icd203": ICD203,
         }
 
@@ -120,33 +247,102 @@ def _sources(answer: Answer) -> list[dict]:
     for case, file in (("state", answer.state), ("coalition", answer.coalition)):
         for text in file.data.get("sources") or []:
             n += 1
-            out.append({"n": n, "case": case, "file": file.path.name, "text": text})
+            out.append({"n": n, "case": case, "file": file.path.name, "text": text,
+                        "body": without_field_notes(text)})
     return out
 
 
-def _normal(text: str) -> str:
-    return " " + re.sub(r"[^a-z0-9]+", " ", text.lower()) + " "
+@functools.cache
+def _field_note() -> re.Pattern:
+    """What marks a writer's note on a case file's values: a field's name or dotted path
+    (snake_case, ``offers.subsidies``, ``pillar:``) or a YAML literal (null, true, false)."""
+    names = {f.name for kind in ("state", "coalition") for _, f in S.iter_fields(kind)}
+    roots = "|".join(sorted(re.escape(n) for n in names))
+    return re.compile(rf"[a-z]_[a-z]|\b(?:{roots})\s*(?:[:=.]\s*\S|\s+is\s+null)"
+                      r"|\b(?:null|true|false)\b")
 
 
-def _linked_sources(evidence: list[dict], sources: list[dict]) -> list[int]:
-    """Sources that name an evidence field (e.g. '(offers.subsidies)'), by the field's last two parts."""
-    found = []
-    for record in evidence:
-        origin = record.get("from") or {}
-        kind = record["fields"].get("source") or record["fields"].get("case")
-        parts = str(origin.get("path", "")).split(".")
-        tail = _normal(" ".join(parts[-2:])) if len(parts) >= 2 else None
-        for source in sources:
-            if tail and source["case"] == kind and tail in _normal(source["text"]) \
-                    and source["n"] not in found:
-                found.append(source["n"])
-    return sorted(found)
+def without_field_notes(text: str) -> str:
+    """A source's text without the notes its writer added for the case file's fields
+    ("(offers.subsidies)", "(threat_from: north-korea)", "arms_import_share is null: …"): the
+    body of the memo speaks in words; the annex keeps the text as written."""
+    note = _field_note()
+    text = re.sub(r"\s*\(([^()]*)\)", lambda m: "" if note.search(m.group(1)) else m.group(0),
+                  text)
+    parts = re.split(r"((?<=[;:])\s+)", text)
+    kept = [p for p in parts[::2] if p.strip() and not note.search(p)]
+    cleaned = " ".join(p.strip() for p in kept).strip()
+    cleaned = re.sub(r"[;:,]\s*$", "", cleaned)
+    return cleaned or "a note on the case file's values (its text is in the annex)"
 
 
-def _concepts(answer: Answer, sources: list[dict]) -> list[tuple[str, list[Concept]]]:
-    from .why import evidence_beneath
+def _asserted_by(answer: Answer) -> dict:
+    return {fid: firing for firing in answer.firings for fid in firing.asserted}
 
-    by = {fid: firing for firing in answer.firings for fid in firing.asserted}
+
+def _concept_table(answer: Answer) -> dict:
+    """Answer.mechanisms name -> {value, rule, title, claims, fid} for each concept concluded."""
+    by = _asserted_by(answer)
+    first = {}
+    for fid, fact in sorted(answer.facts.items()):
+        first.setdefault(type(fact).__name__, fid)
+    out = {}
+    for name, value in answer.mechanisms.items():
+        fid = first.get(FACT_CLASS[name])
+        if fid is None or fid not in by or value in (None, False, []):
+            continue
+        info = RULES[by[fid].rule]
+        out[name] = {"value": value, "rule": info.id, "title": info.title,
+                     "claims": info.claims, "fid": fid, "info": info}
+    fid = first["Verdict"]
+    info = RULES[by[fid].rule]
+    out["verdict"] = {"value": answer.verdict, "rule": info.id, "title": info.title,
+                      "claims": info.claims, "fid": fid, "info": info}
+    return out
+
+
+def _evidence_values(answer: Answer) -> dict:
+    return {(f["source"], f["path"]): f.get("value", True) for f in answer.facts.values()
+            if type(f).__name__ in EVIDENCE and "path" in f}
+
+
+def _evidence_of(answer: Answer, fid: int, through_verdict: bool = True) -> list[dict]:
+    """The case-file values beneath a fact. ``through_verdict`` False stops at the verdict:
+    what follows from the verdict (softened wording) cites its own evidence, not the verdict's."""
+    by = _asserted_by(answer)
+    found, seen, todo = [], set(), [fid]
+    while todo:
+        current = todo.pop(0)
+        if current in seen or current not in answer.facts:
+            continue
+        seen.add(current)
+        firing = by.get(current)
+        if firing is None:
+            record = fact_record(answer, current)
+            if record["type"] in EVIDENCE and record.get("from") \
+                    and not record["from"].get("unwritten"):
+                found.append(record)
+            continue
+        for child in list(firing.matched) + list(firing.consulted):
+            kind = type(answer.facts.get(child)).__name__
+            if through_verdict or kind not in ("Verdict", "Likelihood", "Confidence"):
+                todo.append(child)
+    return found
+
+
+def _values(records) -> list[tuple[str, str]]:
+    out = []
+    for e in records:
+        key = (e["fields"]["source"], e["fields"]["path"])
+        if key not in out:
+            out.append(key)
+    return out
+
+
+def _concepts(answer: Answer, sources: list[dict], called: dict) -> list[tuple[str, list[Concept]]]:
+    from .sourcing import link
+
+    by = _asserted_by(answer)
     out = []
     for heading, names in MECHANISMS:
         found = []
@@ -155,69 +351,105 @@ def _concepts(answer: Answer, sources: list[dict]) -> list[tuple[str, list[Conce
                 if type(fact).__name__ != name or fid not in by:
                     continue
                 info = RULES[by[fid].rule]
-                value = next((fact[k] for k in ("level", "pace") if k in fact), True)
+                value = next((fact[k] for k in ("level", "pace", "commitment") if k in fact), True)
                 if found:  # a further concept: what its rule matched directly
                     firing = by[fid]
                     evidence = [fact_record(answer, i) for i in firing.matched + firing.consulted
                                 if i in answer.facts]
                     evidence = [e for e in evidence if e["type"] != "Question"]
                 else:  # the mechanism's own concept: all the case-file evidence beneath it
-                    evidence = evidence_beneath(answer, fid)
-                evidence = [e for e in evidence if e["type"] not in ("Defaulted", "Sourcing")]
+                    evidence = _evidence_of(answer, fid)
+                evidence = [e for e in evidence if e["type"] not in ("Defaulted", "Sourcing",
+                                                                     "SourceOrigins",
+                                                                     "SourceRecency")]
+                links = [link(case, path, sources, called) for case, path in _values(
+                    e for e in evidence if e["type"] in EVIDENCE and e.get("from"))]
                 found.append(Concept(name, value, info.id, info.title, info.claims, evidence,
-                                     _linked_sources(evidence, sources)))
+                                     shown_for(links, limit=4)))
                 break
         out.append((heading, found))
     return out
 
 
-def _assumptions(answer: Answer, result: Flips) -> list[dict]:
-    out = [{"kind": "assumed", "text": d, "case": d.split(":", 1)[0], "path": d.split(":", 1)[1]}
-           for d in answer.defaults]
-    for name in result.sensitive:
-        case, _, path = name.partition(".")
-        out.append({"kind": "sensitive", "case": case, "path": path,
-                    "value": _value_at(answer, case, path)})
+def _sourced_by(key: str, present: list[str], answer: Answer) -> list[str]:
+    """The concepts whose evidence a judgment cites: the verdict's are the reasons it names
+    (what compels it, what it objects to), not everything beneath it."""
+    if key != "verdict":
+        return present
+    compulsion = answer.mechanisms.get("compulsion") or []
+    named = (["stranglehold"] if "stranglehold" in compulsion else []) + \
+        (["security_leverage"] if "security leverage" in compulsion else []) + \
+        [n for n in ("objection_to_content", "objection_to_framing") if answer.mechanisms.get(n)]
+    return named or ["verdict"]  # what the verdict's own rule read from the files
+
+
+def _judgments(answer: Answer, table: dict, sources: list[dict], links: dict,
+               notes: list[Note], called: dict) -> list[Judgment]:
+    from .sourcing import link
+
+    out = []
+    for key, names in JUDGMENTS:
+        if key == "technology" and not answer.coalition.data.get("domain"):
+            continue
+        present = [n for n in names if n in table]
+        if not present:
+            continue
+        values = []
+        for name in _sourced_by(key, present, answer):
+            if name == "verdict":
+                firing = _asserted_by(answer)[table[name]["fid"]]
+                records = [fact_record(answer, i) for i in firing.matched if i in answer.facts]
+                found_here = [r for r in records if r["type"] in EVIDENCE and r.get("from")]
+            else:
+                found_here = _evidence_of(answer, table[name]["fid"], False)
+            values += [v for v in _values(found_here) if v not in values]
+        found = [links.get(v) or link(*v, sources, called) for v in values]
+        rules = []
+        for name in present:
+            info = table[name]["info"]
+            if info not in rules:
+                rules.append(info)
+        notes.append(Note(len(notes) + 1, f"judgment-{key}", rules))
+        out.append(Judgment(key, present, notes[-1].n, shown_for(found)))
     return out
 
 
-def _value_at(answer: Answer, case: str, path: str):
-    node = (answer.state if case == "state" else answer.coalition).data
-    for part in path.split("."):
-        if not isinstance(node, dict) or part not in node:
-            return None
-        node = node[part]
-    return node
+def _outlook_notes(look: Outlook, notes: list[Note]) -> None:
+    for key, concept in OUTLOOK:
+        finding = look.one(concept)
+        if finding is None:
+            continue
+        rules = [finding.info]
+        below = {"LimitOnDepth": "ConflictOfInterest", "WedgeTargets": "WeakLink"}.get(concept)
+        for f in look.every(below) if below else ():
+            if f.info not in rules:
+                rules.append(f.info)
+        notes.append(Note(len(notes) + 1, f"outlook-{key}", rules))
+    tiers = look.every("PartnerTier")
+    if tiers:
+        rules = []
+        for f in tiers:
+            if f.info not in rules:
+                rules.append(f.info)
+        notes.append(Note(len(notes) + 1, "outlook-tiers", rules))
 
 
-def _indicators(result: Flips) -> list[dict]:
-    """One-step changes that move the verdict, then those that move only the likelihood step."""
-    out = []
-    for flip in result.flips:
-        if len(flip.changes) == 1 and flip.changes[0].steps == 1:
-            out.append({"change": flip.changes[0], "verdict": flip.verdict,
-                        "direction": flip.direction})
-    return out[:MAX_INDICATORS]
-
-
-def _alternatives(result: Flips) -> list[dict]:
-    out = []
-    for verdict, found in result.by_verdict().items():
-        out.append({"verdict": verdict, "direction": found[0].direction,
-                    "flips": found[:MAX_ALTERNATIVES], "more": max(0, len(found) - MAX_ALTERNATIVES)})
-    order = list(VERDICT_COLOURS)
-    out.sort(key=lambda alt: (alt["flips"][0].plausibility, order.index(alt["verdict"])))
-    return out
+def _memo_date(date: str | None) -> str:
+    return date or datetime.date.today().isoformat()
 
 
 def build_memo(state, coalition, states: dict, engine: CoalitionEngine | None = None,
                date: str | None = None, templates=None, workers: int | None = None,
-               argv=None, assignments=(), fmt: str | None = None) -> Memo:
+               argv=None, assignments=(), fmt: str | None = None, decisions=None,
+               horizon: int = HORIZON_YEARS, stale_after: int = STALE_AFTER_YEARS) -> Memo:
     """Everything the memo shows, for ``state`` and ``coalition`` (``--set`` already applied).
 
     ``states``: the case base's states (id -> CaseFile), for the outlook and the map; the
     memo's own state replaces its file there, so --set changes reach the outlook too. ``fmt``,
     if given, is the format the memo will be rendered in: its template is compiled early.
+    ``decisions``: the decisions corpus's entries about this question (a list of
+    backtest.Decision), or a callable giving them, asked while the search runs; the memo
+    reads from them, and from the coalition's members, whether the state already joined.
     """
     from .trace import trace_record, view
 
@@ -231,9 +463,12 @@ def build_memo(state, coalition, states: dict, engine: CoalitionEngine | None = 
     def meanwhile():  # this process asks the members and compiles while the workers search
         found["outlook"] = coalition_outlook(coalition, states, engine, answers=known,
                                              as_of=state.dating.asked if state.dating else None)
+        found["decisions"] = decisions() if callable(decisions) else list(decisions or ())
         map_template(templates)
         if fmt:
             memo_template(fmt, templates)
+            for shared in ("memo-words.j2", "dating.j2"):  # imported while rendering: compile now
+                memo_environment(templates).get_template(shared)
 
     result = find_flips(state, coalition, engine, pairs=False, workers=workers,
                         meanwhile=meanwhile)
@@ -241,17 +476,55 @@ def build_memo(state, coalition, states: dict, engine: CoalitionEngine | None = 
     names = {sid: s.data["name"] for sid, s in states.items()}
     svg = render_map(coalition, look.answers, look.roles, subject=state.id, templates=templates,
                      standalone=False, names=names)
+    def ask_at(year):  # the question at the year of a recorded decision (one cheap run)
+        from .question import dated
+
+        earlier = ask(*dated(state, coalition, year), engine)
+        return earlier.verdict, earlier.dating["state"]
+
+    frame = time_frame(answer, found["decisions"], _memo_date(date), horizon, stale_after,
+                       ask_at)
+    display = {sid: display_name(s.data) for sid, s in states.items()}
+    short = {sid: display_name(s.data, short=True) for sid, s in states.items()}
+    words = Words(coalition.data, short)
     sources = _sources(answer)
+    table = _concept_table(answer)
+    values = []  # beneath the verdict, its likelihood and each step of its chain
+    likelihood = next(fid for fid, f in answer.facts.items() if type(f).__name__ == "Likelihood")
+    for fid in [table["verdict"]["fid"], likelihood] + [table[s.concept]["fid"]
+                                                        for s in answer.chain if s.concept in table]:
+        values += [v for v in _values(_evidence_of(answer, fid)) if v not in values]
+    estimated = sum(1 for f in answer.facts.values() if type(f).__name__ == "Estimated")
+    called = {sid: [s.data["name"], *(s.data.get("aliases") or ()),
+                    *([s.data["short_name"]] if s.data.get("short_name") else [])]
+              for sid, s in states.items()}
+    grounds, links = source_basis(values, sources, answer.dating["state"], len(answer.defaults),
+                                  estimated, called, frame.asked)
+    notes: list[Note] = [Note(1, "bluf", [table["verdict"]["info"], RULES["LK-10"]])]
+    judgments = _judgments(answer, table, sources, links, notes, called)
+    notes.append(Note(len(notes) + 1, "confidence",
+                      [RULES[r] for r in dict.fromkeys(answer.rules_fired) if r.startswith("CF-")]))
+    mechanisms = _concepts(answer, sources, called)
+    for i, (_, concepts) in enumerate(mechanisms):
+        if concepts:
+            notes.append(Note(len(notes) + 1, f"mechanism-{i}",
+                              list({RULES[k.rule]: None for k in concepts})))
+    _outlook_notes(look, notes)
+    signs, idle = indicators(result, state, coalition, words)
     record = trace_record(answer, argv=argv or [], assignments=list(assignments))
     return Memo(
-        answer=answer,
-        date=date or datetime.date.today().isoformat(),
-        flips=result, outlook=look, map_svg=svg,
-        mechanisms=_concepts(answer, sources), sources=sources,
-        assumptions=_assumptions(answer, result), indicators=_indicators(result),
-        alternatives=_alternatives(result), annex=view(record),
+        answer=answer, date=_memo_date(date), flips=result, outlook=look, map_svg=svg,
+        mechanisms=mechanisms, sources=sources, time=frame, basis=grounds, links=links,
+        judgments=judgments, notes=notes, signposts=signs, idle_indicators=idle,
+        alternatives=alternatives(result), sensitive=sensitive(result),
+        assumed=[{"case": d.split(":", 1)[0], "path": d.split(":", 1)[1],
+                  "doc": field_doc(*d.split(":", 1))} for d in answer.defaults],
+        annex=view(record), words=words,
         overrides=overrides_of(state) + overrides_of(coalition),
-        chain={step.concept: step for step in answer.chain}, names=names,
+        decisions=found["decisions"],
+        chain={step.concept: step for step in answer.chain}, names=display, short_names=short,
+        concepts=table, evidence=_evidence_values(answer),
+        attributive={sid: attributive(s.data) for sid, s in states.items()},
     )
 
 
@@ -277,6 +550,13 @@ def plain_escaped(value) -> markupsafe.Markup:
     return markupsafe.escape(str(value))
 
 
+def commitment_words(word) -> str:
+    """A commitment (schema COMMITMENTS) as a reader says it: 'the free flow of data across borders'."""
+    from .wording import COMMITMENT_WORDS
+
+    return COMMITMENT_WORDS.get(word, str(word).replace("-", " "))
+
+
 @jinja2.pass_context
 def state_name(context, state_id) -> str:
     """A state's name by id (``ids | map("name")``), from the memo being rendered."""
@@ -287,7 +567,8 @@ def state_name(context, state_id) -> str:
 def _environment(templates: str | None) -> jinja2.Environment:
     env = svg_environment(Path(templates) if templates else None)
     env.filters.update(md=markdown_text, emphasised=emphasised, escaped=plain_escaped,
-                       name=state_name)
+                       name=state_name, commitment=commitment_words)
+    env.add_extension("jinja2.ext.do")  # the sentences gather their clauses in lists
     return env
 
 
@@ -301,8 +582,9 @@ def memo_template(fmt: str = "markdown", templates=None) -> jinja2.Template:
     return memo_environment(templates).get_template(name)
 
 
-def render_memo(memo: Memo, fmt: str = "markdown", templates=None) -> str:
-    return memo_template(fmt, templates).render(**memo.context())
+def render_memo(memo: Memo, fmt: str = "markdown", templates=None, layers: str = "full") -> str:
+    """The memo as Markdown or HTML: ``layers`` "full" (brief, assessment, annex) or "brief"."""
+    return memo_template(fmt, templates).render(**memo.context(layers))
 
 
 # ---- the language rules (ICD 203) -----------------------------------------------------------------

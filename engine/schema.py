@@ -74,6 +74,14 @@ State file
 | `sources` | strings | no | `[]` | no |
 | `estimated` | strings | no | `[]` | no |
 | `history` | history | no | `{}` | no |
+| `article` | word: the | no | `null` | no |
+| `short_name` | string | no | `""` | no |
+| `indicators` | map | no | `{}` | no |
+| `indicators.*.field` | string | yes | — | — |
+| `indicators.*.direction` | word: down < up | no | `null` | no |
+| `indicators.*.watch` | string | yes | — | — |
+| `indicators.*.source` | string | no | `""` | no |
+| `indicators.*.coalitions` | slugs | no | `[]` | no |
 
 Coalition file
 
@@ -119,6 +127,14 @@ Coalition file
 | `restricted_share` | share or null | no | `null` | no |
 | `target_product_cut_off` | year or null | no | `null` | no |
 | `history` | history | no | `{}` | no |
+| `article` | word: the | no | `null` | no |
+| `short_name` | string | no | `""` | no |
+| `indicators` | map | no | `{}` | no |
+| `indicators.*.field` | string | yes | — | — |
+| `indicators.*.direction` | word: down < up | no | `null` | no |
+| `indicators.*.watch` | string | yes | — | — |
+| `indicators.*.source` | string | no | `""` | no |
+| `indicators.*.coalitions` | slugs | no | `[]` | no |
 
 Scales ("<" marks an ordered scale, "," an unordered set of words). ``alliance``:
 ``bilateral-treaty`` and ``collective-defence`` are *both* treaty alliances
@@ -165,6 +181,8 @@ __all__ = [
     "iter_fields",
     "rank",
     "scale",
+    "MOVES_WITHIN_HORIZON",
+    "moves_within_horizon",
 ]
 
 # ---- limits the loader enforces ------------------------------------------------------------------
@@ -240,6 +258,9 @@ _SCALE_LIST = (
                       "joins"), ordered=False, doc="the six verdicts (facts.md, The answer)"),
     Scale("commitment", COMMITMENTS, ordered=False,
           doc="what a coalition's members commit to; what a state objects to (C3)"),
+    Scale("article", ("the",), ordered=False, doc="the article a name takes in a sentence"),
+    Scale("direction", ("down", "up"),
+          doc="which way along a field's scale an indicator moves it (up: higher, or true)"),
 )
 
 SCALES: dict[str, Scale] = {s.name: s for s in _SCALE_LIST}
@@ -316,6 +337,25 @@ _SUMMARY = Field("summary", "string", default="", reported=False,
                  doc="one paragraph of context shown in memos")
 _SOURCES = Field("sources", "strings", default=(), reported=False,
                  doc="where the evidence comes from")
+# how a memo writes the name (docs/case-files.md): "the United States", repeated as "the US"
+_ARTICLE = _extra("article", "word", "the article the name takes in a sentence (the United "
+                  "States); absent: none (South Korea)", scale="article")
+_SHORT_NAME = _extra("short_name", "string", "the name as a memo repeats it, with its article "
+                     "if it takes one (the US, the TTC); absent: the name")
+# what to watch (docs/case-files.md): an observable event that would move one value of the file
+INDICATOR_FIELDS = (
+    Field("field", "string", required=True,
+          doc="the dotted path of the value the event would move, as in --set"),
+    _extra("direction", "word", "which way it moves the value (a boolean: up is true); absent: "
+           "the one-step change that moves the answer most", scale="direction"),
+    Field("watch", "string", required=True,
+          doc="the observable event, written to follow 'Watch for' (lower case, no full stop)"),
+    _extra("source", "string", "where the event would be seen, or why it is plausible"),
+    _extra("coalitions", "slugs", "the coalitions (ids) whose questions it bears on; empty: "
+           "every question that reads the value"),
+)
+_INDICATORS = _extra("indicators", "map", "observable events to watch, each keyed by a short "
+                     "name, with the value it would move", fields=INDICATOR_FIELDS)
 
 TIE_FIELDS = (
     _w("alliance", "alliance", "none", "type of security tie to the leader", ("S1", "S2", "S6")),
@@ -397,6 +437,9 @@ STATE_FIELDS: tuple[Field, ...] = (
            "(e.g. ties.united-states.arms_import_share)"),
     _extra("history", "history", "evidence for other years: year -> the fields that differed "
            "that year from the main evidence", default=None),
+    _ARTICLE,
+    _SHORT_NAME,
+    _INDICATORS,
 )
 
 OFFER_FIELDS = (
@@ -461,6 +504,9 @@ COALITION_FIELDS: tuple[Field, ...] = (
            "installed base then has no future)", ("T3", "C1"), nullable=True),
     _extra("history", "history", "the coalition in other years: year -> the fields that differed "
            "that year from the main evidence", default=None),
+    _ARTICLE,
+    _SHORT_NAME,
+    _INDICATORS,
 )
 
 # An entry of a decisions file (docs/decisions.md): what a state did, for `coalition backtest`.
@@ -481,8 +527,37 @@ KINDS: dict[str, tuple[Field, ...]] = {"state": STATE_FIELDS, "coalition": COALI
 # What a ``history`` year cannot change: who the file is about, and the main evidence's year.
 # ``sources`` and ``estimated`` of a year are added to the main ones; every other field it gives
 # replaces the main value (mappings merged key by key).
-FIXED_IN_HISTORY = frozenset({"id", "name", "aliases", "kind", "as_of", "leader", "history"})
+FIXED_IN_HISTORY = frozenset({"id", "name", "aliases", "kind", "as_of", "leader", "history",
+                              "article", "short_name"})
 ADDED_IN_HISTORY = frozenset({"sources", "estimated"})
+
+
+# What can change within a memo's horizon (a few years: HORIZON_YEARS in rules/concepts.py):
+# decisions and perceptions. A government's stance (an election), the leader's pledges, exercises,
+# offers and pressure, a threat and how the target is seen, the target's retaliation, a national
+# programme launched. Structure takes longer than any horizon a memo states: an alliance's
+# treaty form and institutions, intelligence and arms-import dependence, shared values, a
+# doctrine of autonomy, an industry's position, weight and reliance on the leader's technology,
+# trade and installed shares, and a coalition's own design (its demand and framing). The memo's
+# indicators to watch come from case files' indicator texts and from one-step changes of these
+# fields of the state (docs/case-files.md). Patterns as iter_fields gives them.
+MOVES_WITHIN_HORIZON = {
+    "state": frozenset({
+        "ties.*.existential_threat", "ties.*.extended_deterrence", "ties.*.joint_exercises",
+        "ties.*.abandonment_fear", "autonomy.government_alignment", "industries.*.catch_up",
+        "targets.*.threat_perception", "targets.*.retaliation_risk"}),
+    "coalition": frozenset({
+        "offers.subsidies", "offers.regulatory_compromise", "offers.exemptions",
+        "offers.security_guarantees", "pressure.security_cutoff", "pressure.technology_sanctions",
+        "per_member.*.offers.subsidies", "per_member.*.offers.regulatory_compromise",
+        "per_member.*.offers.exemptions", "per_member.*.offers.security_guarantees",
+        "per_member.*.pressure.security_cutoff", "per_member.*.pressure.technology_sanctions"}),
+}
+
+
+def moves_within_horizon(kind: str, path: str) -> bool:
+    """Whether the value at ``path`` of a ``kind`` file can change within a memo's horizon."""
+    return _pattern(path) in MOVES_WITHIN_HORIZON.get(kind, ())
 
 
 def history_fields(kind: str) -> tuple[Field, ...]:

@@ -39,6 +39,15 @@ ICD203 = (
     ("almost certain", 95, 99),
 )
 
+# The time frame a memo states for its judgment (``coalition memo --horizon``): "will it join
+# within the next HORIZON_YEARS years?". The rules have no clock; the horizon is the reader's
+# time frame, and it bounds what the memo calls plausible (engine/schema.py,
+# MOVES_WITHIN_HORIZON). Evidence more than STALE_AFTER_YEARS older than the year the memo
+# speaks of gets a stated caveat.
+HORIZON_YEARS = 2
+MAX_HORIZON_YEARS = 5  # beyond this, structure moves too and the memo's reading of it fails
+STALE_AFTER_YEARS = 2
+
 # verdicts, from least to most willing to join, with the band of ICD 203 steps each may take
 # (likelihood of joining) and the figure (%) it starts from before the evidence moves it. The
 # figure moves inside the band and never reaches its edges (rules/judgment.py, LK-10). The base

@@ -709,7 +709,8 @@ def test_odd_keys(tmp_path):
         "make it text)"),
         f"{path}:6: (complex key): a key is a list; expected a plain word as key",
         (f"{path}:8: 'a\\x3ab': unknown key; expected one of id, name, aliases, kind, as_of, "
-        "summary, ties, autonomy, industries, targets, sources, estimated, history"),
+        "summary, ties, autonomy, industries, targets, sources, estimated, history, article, "
+            "short_name, indicators"),
     ]
 
 

@@ -1,4 +1,5 @@
-"""The briefing memo: its sections, ICD 203 language, escaping, templates and output files."""
+"""The briefing memo: the brief and the full memo, time, judgments, confidence, indicators,
+the outlook, the words a reader sees, ICD 203 language, escaping, templates and output files."""
 
 import re
 import shutil
@@ -8,57 +9,100 @@ from pathlib import Path
 
 import pytest
 
-from digital_coalitions.memo import build_memo, icd203_problems, render_memo, sentences
-from digital_coalitions.question import shipped_cases
+from digital_coalitions import schema as S
+from digital_coalitions.analysis import towards
+from digital_coalitions.answer import ask
+from digital_coalitions.backtest import Decision, decisions_about, default_decisions
+from digital_coalitions.memo import (_visible_text, build_memo, icd203_problems, render_memo,
+                                     sentences)
+from digital_coalitions.overrides import apply_overrides
+from digital_coalitions.question import dated, shipped_cases
 from digital_coalitions.rules.concepts import ICD203
+from digital_coalitions.sourcing import basis
+from digital_coalitions.timeframe import JOINED, STAYED_OUT, read_record
 
 COALITION = str(Path(sys.executable).with_name("coalition"))
-SECTIONS = ["Bottom line up front", "Key judgments", "Assessment by mechanism", "Alternatives",
-            "Key assumptions", "Indicators to watch", "Outlook for", "Sources",
-            "Annex: the rule trace"]
+BRIEF = ["Bottom line up front", "Key judgments", "Confidence and its basis",
+         "What would change the judgment"]
+FULL = ["The question and the evidence", "Assessment by mechanism", "Alternatives",
+        "Key assumptions", "Indicators to watch", "The target's side and the outlook for",
+        "Sources"]
+ANNEX = ["Notes", "The record of what", "Evidence lines", "Sources linked to each value",
+         "Sources as written", "The rule trace"]
 TERMS = [t for t, _, _ in ICD203]
+DATE = "2026-12-01"
+# a field path as a case file writes it (ties.united-states.alliance, offers.subsidies)
+ROOTS = sorted({p.split(".")[0] for kind in ("state", "coalition") for p, _ in
+                S.iter_fields(kind) if "." in p} | {"per_member"})
+FIELD_PATH = re.compile(rf"\b(?:{'|'.join(ROOTS)})\.(?:[a-z]|\*\.)")
+LITERAL = re.compile(r"\b(None|True|False|null)\b")
 
 
-def memo_of(base, state, coalition, fmt="markdown", **kwargs):
-    built = build_memo(base.states[state], base.coalitions[coalition], dict(base.states),
-                       date="2024-06-01", workers=1, **kwargs)
-    return built, render_memo(built, fmt)
+def memo_of(base, state, coalition, as_of=None, date=DATE, assignments=(), **kwargs):
+    s, c = dated(base.states[state], base.coalitions[coalition], as_of)
+    if assignments:
+        s, c = apply_overrides(s, c, list(assignments))
+    decisions = decisions_about(default_decisions(base.directory), state, coalition)
+    return build_memo(s, c, dict(base.states), date=date, workers=1, decisions=decisions,
+                      assignments=assignments, **kwargs)
 
 
-# one of each verdict the shipped cases give, so every BLUF wording is exercised
-QUESTIONS = [("south-korea", "chip4"), ("eu", "ttc"), ("eu", "afi"), ("japan", "chip4"),
-             ("china", "ttc"), ("south-korea", "japan-2019-curbs")]
+def brief_and_body(text: str) -> str:
+    """What a reader reads as prose: everything before the annex (Markdown or HTML's text)."""
+    return re.split(r"(?:# )?Annex: the audit record", text, maxsplit=1)[0]
+
+
+def words(text: str) -> int:
+    return sum(1 for token in text.split() if re.search(r"[A-Za-z]", token))
+
+
+def section(text: str, heading: str) -> str:
+    return text.split(f"## {heading}", 1)[1].split("\n#", 1)[0]
+
+
+# one of each verdict the shipped cases give, each time mode, a --set, defaults, no domain
+QUESTIONS = [("south-korea", "chip4", None), ("eu", "ttc", None), ("eu", "afi", None),
+             ("japan", "chip4", None), ("south-korea", "japan-2019-curbs", None),
+             ("india", "dfi", None), ("india", "dfi", 2022), ("south-korea", "chip4", 2022),
+             ("australia", "dccp", None), ("germany", "huawei-5g-exclusion", None)]
 
 
 @pytest.fixture(scope="module")
 def memos(base):
-    return {q: memo_of(base, *q) for q in QUESTIONS}
+    out = {}
+    for question in QUESTIONS:
+        built = memo_of(base, *question)
+        out[question] = (built, render_memo(built, "markdown"))
+    return out
 
 
 @pytest.mark.parametrize("question", QUESTIONS)
-def test_the_memo_has_the_nine_sections_in_order(memos, question):
+def test_the_memo_is_a_brief_then_the_assessment_then_the_annex(memos, question):
     built, text = memos[question]
-    headings = [line[3:] for line in text.splitlines() if line.startswith("## ")]
-    found = [next((i for i, h in enumerate(headings) if h.startswith(s)), None) for s in SECTIONS]
-    assert None not in found, headings
-    assert found == sorted(found)
-    assert text.startswith(f"# Will {built.answer.state.data['name']} join")
-    assert "2024-06-01" in text and f"evidence as of {built.answer.state.data['as_of']}" in text
+    assert text.startswith(f"# Will {built.names[built.answer.state.id]} join ")
+    parts = text.split("\n# ")
+    assert [p.split("\n", 1)[0] for p in parts[1:]] == ["Full assessment",
+                                                        "Annex: the audit record"]
+    for part, wanted in zip(parts, (BRIEF, FULL, ANNEX)):
+        headings = [line[3:] for line in part.splitlines() if line.startswith("## ")]
+        found = [next((i for i, h in enumerate(headings) if h.startswith(w)), None)
+                 for w in wanted]
+        assert None not in found and found == sorted(found), headings
+    assert DATE in text and f"evidence as of {built.answer.dating['state']}" in text
 
 
 @pytest.mark.parametrize("question", QUESTIONS)
-def test_icd203_one_row_and_no_confidence_beside_a_likelihood(memos, base, question):
+def test_icd203_language_holds_in_the_brief_and_the_full_memo(memos, question):
     built, text = memos[question]
     assert icd203_problems(text) == []
-    html = render_memo(built, "html")
-    assert icd203_problems(html, html_text=True) == []
-    # the bottom line: one sentence, the verdict's likelihood term and range
-    bluf = text.split("## Bottom line up front", 1)[1].split("##", 1)[0]
-    (line,) = [s for s in sentences(bluf) if s.startswith("**")]
+    assert icd203_problems(render_memo(built, "html"), html_text=True) == []
+    assert icd203_problems(render_memo(built, "markdown", layers="brief")) == []
+    # the bottom line says the rules' likelihood, in one term and its range, once
+    bluf = section(text, "Bottom line up front")
     term = built.answer.likelihood["term"]
-    assert re.search(rf"(?<![\w-]){term}(?![\w-])", line)
     low, high = built.answer.likelihood["range"]
-    assert f"({low}–{high}%)" in line
+    (line,) = [s for s in sentences(bluf) if f"({low}–{high}%)" in s]
+    assert re.search(rf"(?<![\w-]){term}(?![\w-])", line)
     found = {t for t in TERMS if re.search(rf"(?<![\w-]){t}(?![\w-])", line.lower())}
     assert {t for t in found if t not in term} == set(), "one likelihood term in the bottom line"
 
@@ -70,52 +114,331 @@ def test_the_language_check_can_fail():
     assert not icd203_problems("It is likely to join.\nConfidence: high.")
 
 
-def test_key_judgments_cite_rules_that_fired(memos):
-    built, text = memos[("south-korea", "chip4")]
-    block = text.split("## Key judgments", 1)[1].split("##", 1)[0]
+@pytest.mark.parametrize("question", QUESTIONS)
+def test_the_bottom_line_states_the_evidence_year_and_the_horizon(memos, question):
+    built, text = memos[question]
+    bluf = section(text, "Bottom line up front")
+    assert f"{built.time.evidence} evidence" in bluf
+    assert str(built.time.until) in bluf or built.time.mode == "retrospective"
+    question_line = text.split("**Question:**", 1)[1].split("\n", 1)[0]
+    assert f"next two years, {'by' if built.time.mode == 'forecast' else 'to'} " \
+           f"{built.time.until}" in question_line
+
+
+@pytest.mark.parametrize("question", QUESTIONS)
+def test_no_python_literal_and_no_field_path_where_a_person_reads(memos, question):
+    built, text = memos[question]
+    html = render_memo(built, "html")
+    readable = [brief_and_body(text), render_memo(built, "markdown", layers="brief"),
+                brief_and_body(_visible_text(html)),
+                _visible_text(render_memo(built, "html", layers="brief"))]
+    for prose in readable:
+        assert not LITERAL.findall(prose), LITERAL.findall(prose)
+        found = [m.group(0) for m in FIELD_PATH.finditer(prose)]
+        assert not found, found
+
+
+def test_the_checks_for_literals_and_paths_can_fail():
+    assert LITERAL.search("shared_values = None") and FIELD_PATH.search("(offers.subsidies)")
+    assert FIELD_PATH.search("`ties.united-states.alliance`")
+    assert not FIELD_PATH.search("south-korea.yaml (2023)") and not LITERAL.search("Nothing")
+    assert not FIELD_PATH.search("keeping its autonomy.**") and FIELD_PATH.search("ties.*.alliance")
+
+
+def test_a_what_if_and_assumed_values_are_said_in_words(base):
+    built = memo_of(base, "australia", "dccp",
+                    assignments=("ties.united-states.extended_deterrence=false",))
+    text = render_memo(built, "markdown")
+    assert built.assumed and "Values the case files do not give" in text
+    assert "An unknown share of its arms imports from the US" in text
+    assert "Changed for this memo" in text and "no nuclear umbrella from the US" in text
+    assert not LITERAL.findall(brief_and_body(text))
+
+
+# ---- time: the record, the horizon, the age of the evidence -----------------------------------
+def test_a_state_that_already_joined_gets_a_retrospective_not_a_forecast(memos):
+    built, text = memos[("south-korea", "chip4", None)]
+    assert built.time.mode == "retrospective" and built.time.record.year == 2023
+    bluf = section(text, "Bottom line up front")
+    assert bluf.lstrip("\n*").startswith("South Korea joined Chip 4 in 2023, reluctantly, "
+                                          "as the rules would have forecast")
+    assert "very likely (80–95%)" in bluf and "to join Chip 4 by" not in bluf
+    assert "**Caveat:** the evidence is of 2023, three years before this memo" in text
+
+
+def test_a_member_with_later_evidence_is_asked_about_staying_in(memos):
+    built, text = memos[("eu", "ttc", None)]
+    assert built.time.mode == "staying" and built.time.record.year == 2021
+    bluf = section(text, "Bottom line up front")
+    assert "has been a member of the EU–US Trade and Technology Council since 2021" in bluf
+    assert "On its 2022 evidence, it is likely (55–80%) to remain one to 2028" in bluf
+
+
+def test_a_recorded_refusal_is_compared_with_the_rules_at_its_own_year(memos):
+    built, text = memos[("india", "dfi", None)]
+    assert built.time.mode == "forecast" and built.time.record.status == STAYED_OUT
+    assert built.time.then == ("declines", 2022)  # asked again at the decision's year
+    bluf = section(text, "Bottom line up front")
+    assert "India is unlikely (20–45%) to join the Declaration for the Future of the Internet " \
+           "by 2028" in bluf
+    assert "In 2022 it stayed out, as the rules would have forecast from its 2022 evidence" in bluf
+
+
+def test_the_age_of_the_evidence_and_the_horizon_are_stated(base):
+    recent = memo_of(base, "south-korea", "chip4", date="2024-06-01")
+    text = render_memo(recent, "markdown")
+    assert not recent.time.stale and "Caveat:" not in text
+    longer = memo_of(base, "south-korea", "chip4", date="2024-06-01", horizon=4)
+    assert "over the next four years, to 2028?" in render_memo(longer, "markdown")
+    asked = memo_of(base, "south-korea", "chip4", as_of=2019)
+    assert asked.time.asked == 2019 and asked.time.age == 0  # a question about 2019: not stale
+
+
+def test_the_record_is_read_from_decisions_and_members(base):
+    korea, chip4 = dated(base.states["south-korea"], base.coalitions["chip4"], None)
+    entry = dict(state="south-korea", coalition="chip4", why="w", source="s")
+    run = [Decision(as_of=2021, accept=("resists",), joins=False, **entry),
+           Decision(as_of=2022, accept=("joins",), joins=True, **entry),
+           Decision(as_of=2023, accept=("joins-reluctantly",), joins=True, **entry)]
+    def seen(record):
+        return record.status, record.year
+
+    assert seen(read_record(korea, chip4, run, 2026)) == (JOINED, 2022)  # the run's first year
+    assert seen(read_record(korea, chip4, run, 2021)) == (STAYED_OUT, 2021)
+    assert seen(read_record(korea, chip4, [], 2026)) == (JOINED, None)  # listed as a member
+    india, dfi = dated(base.states["india"], base.coalitions["dfi"], None)
+    assert read_record(india, dfi, [], 2026).status == "open"
+
+
+def test_the_record_never_changes_the_verdict(base):
+    korea, chip4 = dated(base.states["south-korea"], base.coalitions["chip4"], None)
+    plain = build_memo(korea, chip4, dict(base.states), date=DATE, workers=1, decisions=[])
+    entry = dict(state="south-korea", coalition="chip4", why="w", source="s")
+    refused = [Decision(as_of=2024, accept=("declines",), joins=False, **entry)]
+    other = build_memo(korea, chip4, dict(base.states), date=DATE, workers=1, decisions=refused)
+    assert plain.time.mode != other.time.mode
+    for built in (plain, other):
+        assert built.answer.verdict == ask(korea, chip4).verdict == "joins-reluctantly"
+        assert built.answer.likelihood == ask(korea, chip4).likelihood
+
+
+# ---- key judgments: prose with consequences, rule IDs in notes --------------------------------
+@pytest.mark.parametrize("question", QUESTIONS)
+def test_key_judgments_are_prose_with_their_rules_in_notes(memos, question):
+    built, text = memos[question]
+    block = section(text, "Key judgments")
     judgments = [line for line in block.splitlines() if re.match(r"\d+\. ", line)]
     assert 3 <= len(judgments) <= 5
     fired = set(built.answer.rules_fired)
+    notes = dict(re.findall(r"^\[\^(\d+)\]: (.*)$", text, re.M))
     for line in judgments:
-        cited = re.findall(r"\b([A-Z]{1,2}-\d{2})\b", line)
-        assert cited and set(cited) <= fired, line
+        prose = re.sub(r"\[\^\d+\]$", "", line)
+        assert not re.search(r"\b[A-Z]{1,2}-\d{2}\b", prose), line  # no rule ID in the prose
+        assert "the rules expect" not in prose and "the rules say" not in prose
+        (marker,) = re.findall(r"\[\^(\d+)\]$", line)
+        cited = re.findall(r"\b([A-Z]{1,2}-\d{2})\b", notes[marker])
+        assert cited and set(cited) <= fired, (line, notes[marker])
 
 
-def test_the_assessment_cites_evidence_lines_sources_and_claims(memos):
-    built, text = memos[("south-korea", "chip4")]
-    block = text.split("## Assessment by mechanism", 1)[1].split("## Alternatives", 1)[0]
-    for heading in ("Security dependency", "Technological stranglehold",
-                    "Interest sacrifice and compensation", "Autonomy"):
-        assert f"### {heading}" in block
-    assert re.search(r"`south-korea\.yaml:\d+`", block) and re.search(r"`chip4\.yaml:\d+`", block)
-    assert "> S1:" in block and "> T2:" in block and "Sources: [" in block
+def test_key_judgments_say_what_follows_and_cite_their_sources(memos):
+    built, text = memos[("south-korea", "chip4", None)]
+    block = section(text, "Key judgments")
+    assert "South Korea is a reluctant member: the US hold on its chip industry, not a shared " \
+           "purpose, keeps it in" in block
+    assert "60% of its chip exports go to China" in block and "China's lever for a wedge" in block
+    cost = next(j for j in built.judgments if j.key == "cost")
+    by_number = {s["n"]: s["text"] for s in built.sources}
+    assert any("retaliation" in by_number[n] or "THAAD" in by_number[n] for n in cost.sources)
+    assert f"[{', '.join(map(str, cost.sources))}]" in block
 
 
-def test_alternatives_and_indicators_come_from_flips(memos, base):
-    built, text = memos[("south-korea", "chip4")]
-    alternatives = text.split("## Alternatives", 1)[1].split("## Key assumptions", 1)[0]
-    for flip in built.flips.flips[:3]:
-        change = flip.changes[0]
-        assert change.path in alternatives
-    indicators = text.split("## Indicators to watch", 1)[1].split("##", 1)[0]
-    assert "industries.semiconductors.position" in indicators
+# ---- confidence: the sources the values rest on -----------------------------------------------
+def test_confidence_names_the_sources_and_the_single_source_dependence(memos):
+    built, text = memos[("south-korea", "chip4", None)]
+    b = built.basis
+    assert b.dominant == "Liu 2024" and b.dominant_is_theory and len(b.alone) > 1
+    paragraph = section(text, "Confidence and its basis")
+    assert f"It rests on {b.values} values; {b.linked} are linked to {b.sources} sources from " \
+           f"{b.origins} independent origins" in paragraph
+    only = sum(1 for _, _, origin, _ in b.alone if origin == "Liu 2024")
+    assert f"Liu 2024, whose theory the rules encode, is the only source for {only}" in paragraph
+    assert "Not high because a strong stranglehold pulls against a heavy sacrifice" in paragraph
 
 
-def test_the_outlook_section_carries_the_outlook_rules(memos):
-    _, text = memos[("south-korea", "chip4")]
-    section = text.split("## Outlook for", 1)[1].split("## Sources", 1)[0]
-    for rule_id in ("OL-72", "OL-10", "OL-21"):
-        assert rule_id in section
+def test_the_source_basis_counts_links_origins_and_single_sources():
+    sources = [
+        {"n": 1, "case": "state", "text": "Liu 2024, Chip 4 section: annual joint exercises"},
+        {"n": 2, "case": "state", "text": "SIPRI 2023: 72% of its arms imports from the USA"},
+        {"n": 3, "case": "state", "text": "Liu 2024, TTC section: the USA's exercises (2019)"},
+        {"n": 4, "case": "coalition", "text": "Liu 2024: subsidies (offers.subsidies)"},
+    ]
+    names = {"united-states": ["United States", "USA", "US"]}
+    values = [("state", "ties.united-states.joint_exercises"),
+              ("state", "ties.united-states.arms_import_share"),
+              ("state", "ties.united-states.shared_values"), ("coalition", "offers.subsidies")]
+    found, links = basis(values, sources, 2023, 0, 0, names, until=2026)
+    assert links[values[0]].numbers == [1, 3] and links[values[1]].numbers == [2]
+    assert links[values[3]].named == [4] and values[2] in found.unlinked
+    assert (found.values, found.linked, found.sources, found.origins) == (4, 3, 4, 2)
+    assert found.dominant == "Liu 2024" and found.latest == 2024  # the years the texts name
+    assert [v[1] for v in found.alone] == [p for _, p in (values[0], values[1], values[3])]
+    assert [v[3] for v in found.alone] == [(1, 3), (2,), (4,)]
+
+
+# ---- indicators: observable, about the state and plausible, with their direction --------------
+@pytest.mark.parametrize("question", QUESTIONS)
+def test_every_indicator_is_a_written_text_or_a_plausible_change_of_the_state(memos, question):
+    built, text = memos[question]
+    written = {e["watch"] for case in (built.answer.state, built.answer.coalition)
+               for e in (case.data.get("indicators") or {}).values()}
+    for sign in built.signposts:
+        if sign.from_text:
+            assert sign.watch in written
+        else:
+            assert sign.change.case == "state" and sign.moves in ("verdict", "step")
+            assert S.moves_within_horizon("state", sign.change.path)
+    block = section(text, "Indicators to watch")
+    lines = [line for line in block.splitlines() if line.startswith("- ")]
+    assert len(lines) == len(built.signposts)
+    for line, sign in zip(lines, built.signposts):
+        assert line[2:].startswith(sign.watch[:1].upper() + sign.watch[1:])
+
+
+def test_an_indicator_moves_the_answer_the_way_it_says(base, memos):
+    built, text = memos[("south-korea", "chip4", None)]
+    assert [s.watch[:20] for s in built.signposts[:2]] == ["a Korean EDA or desi",
+                                                          "Samsung and SK hynix"]
+    korea, chip4 = dated(base.states["south-korea"], base.coalitions["chip4"], None)
+    for sign in built.signposts:
+        after = ask(*apply_overrides(korea, chip4, [sign.change.assignment]))
+        assert after.verdict == sign.verdict
+        if sign.moves == "verdict":
+            assert towards("joins-reluctantly", after.verdict) == sign.direction
+        else:
+            assert (after.likelihood["figure"] > built.answer.likelihood["figure"]) == \
+                (sign.direction == "towards joining")
+    assert "- A Korean EDA or design-IP supplier qualifies Samsung's leading-edge processes " \
+           "without US tools: South Korea would stay out (away from joining)." in text
+
+
+def test_structural_changes_are_alternatives_not_indicators(memos):
+    built, text = memos[("japan", "chip4", None)]
+    structural = [c for c in built.flips.outcomes if c.case == "state"
+                  and not S.moves_within_horizon("state", c.path)]
+    assert structural and all(s.from_text or s.change not in structural
+                              for s in built.signposts)
+    alternatives = section(text, "Alternatives")
+    assert "(structural: not within two years)" in alternatives
+    assert "its chip industry strong only in niches instead of its chip industry at the " \
+           "technological frontier" in alternatives
+
+
+def test_the_movable_fields_are_defined_once_and_can_fail():
+    assert S.moves_within_horizon("state", "autonomy.government_alignment")
+    assert S.moves_within_horizon("coalition", "per_member.south-korea.offers.exemptions")
+    assert not S.moves_within_horizon("state", "industries.semiconductors.position")
+    assert not S.moves_within_horizon("state", "ties.united-states.alliance")
+    for kind, patterns in S.MOVES_WITHIN_HORIZON.items():
+        assert patterns <= {p for p, _ in S.iter_fields(kind)}, "a pattern that is no field"
+
+
+# ---- the target's side and the outlook ---------------------------------------------------------
+def test_the_weakest_links_are_chosen_by_their_own_answers(memos):
+    built, text = memos[("south-korea", "chip4", None)]
+    outlook = section(text, "The target's side and the outlook for")
+    wedge = outlook.split("A wedge would aim at", 1)[1].split(".", 1)[0]
+    assert "South Korea" in wedge and "Taiwan" in wedge and "Japan" not in wedge
+    assert "Japan also has much at stake, but joins readily" in outlook
+    assert "What China can do" in outlook and "counter-coalitions (O6)" in outlook
+    assert "Chip 4 holds firm as a coercive, stringent coalition" in outlook
+    assert "The risk of erosion is high" in outlook
+
+
+# ---- names and words ---------------------------------------------------------------------------
+def test_names_take_their_articles(memos):
+    _, text = memos[("eu", "ttc", None)]
+    body = brief_and_body(text)
+    assert body.startswith("# Will the European Union join the EU–US Trade and Technology "
+                           "Council?")
+    assert "led by the United States" in body and "the TTC" in body
+    for wrong in ("on United States", "join EU-US", "join EU–US", "by United States"):
+        assert wrong not in body
+
+
+# ---- the brief alone ----------------------------------------------------------------------------
+@pytest.mark.parametrize("question", QUESTIONS)
+def test_the_brief_is_at_most_400_words(memos, question):
+    built, _ = memos[question]
+    brief = render_memo(built, "markdown", layers="brief")
+    assert words(brief) <= 400, words(brief)
+    assert "# Full assessment" not in brief and "The rule trace" not in brief
+
+
+def test_the_word_count_can_fail():
+    assert words("one two three [1, 2] 80–95% - 2023") == 3
+
+
+def test_brief_and_full_on_the_command_line(tmp_path):
+    brief = subprocess.run([COALITION, "memo", "south-korea", "chip4", "--brief", "--date",
+                            DATE], capture_output=True, text=True)
+    assert brief.returncode == 0, brief.stderr
+    assert "## Bottom line up front" in brief.stdout and "# Full assessment" not in brief.stdout
+    full = subprocess.run([COALITION, "memo", "south-korea", "chip4", "--horizon", "3", "--date",
+                           DATE], capture_output=True, text=True)
+    assert "# Annex: the audit record" in full.stdout and "to 2029?" in full.stdout
+    bad = subprocess.run([COALITION, "memo", "south-korea", "chip4", "--horizon", "9"],
+                         capture_output=True, text=True)
+    assert bad.returncode == 2 and "--horizon" in bad.stderr
+
+
+def _pdf_pages(path: Path) -> int:
+    return len(re.findall(rb"/Type\s*/Page(?![s\w])", path.read_bytes()))
+
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="no Chromium to print with")
+@pytest.mark.parametrize("question", [("south-korea", "chip4", None), ("eu", "ttc", None)])
+def test_the_brief_prints_on_one_a4_page(memos, tmp_path, question):
+    built, _ = memos[question]
+    page = tmp_path / "brief.html"
+    page.write_text(render_memo(built, "html", layers="brief"))
+    pdf = tmp_path / "brief.pdf"
+    subprocess.run([CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu",
+                    "--no-pdf-header-footer", f"--print-to-pdf={pdf}", str(page)],
+                   capture_output=True, timeout=120, cwd=tmp_path)
+    assert _pdf_pages(pdf) == 1
+    full = tmp_path / "full.html"
+    full.write_text(render_memo(built, "html"))
+    subprocess.run([CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu",
+                    "--no-pdf-header-footer", f"--print-to-pdf={tmp_path / 'full.pdf'}",
+                    str(full)], capture_output=True, timeout=120, cwd=tmp_path)
+    assert _pdf_pages(tmp_path / "full.pdf") > 1  # the count can fail
 
 
 def test_html_is_self_contained_and_printable(memos):
-    built, _ = memos[("south-korea", "chip4")]
+    built, _ = memos[("south-korea", "chip4", None)]
     html = render_memo(built, "html")
     assert html.lstrip().startswith("<!DOCTYPE html>") and "<svg" in html
-    assert "@media print" in html
+    assert "@media print" in html and "size: A4" in html and "break-after: page" in html
     assert not re.search(r"<(script|link|img|iframe)\b", html, re.I)
     assert not re.search(r"""(src|href)\s*=\s*["']?(https?:|//)""", html, re.I)
     assert "url(" not in html
+
+
+# ---- house templates: every variable documented ------------------------------------------------
+def test_every_template_variable_is_documented(memos):
+    from digital_coalitions import template_docs
+    from digital_coalitions.svgmap import map_context
+
+    built, _ = memos[("south-korea", "chip4", None)]
+    assert set(built.context()) == set(template_docs.MEMO)
+    look = built.outlook
+    assert set(map_context(built.answer.coalition, look.answers, look.roles)) | {"standalone"} \
+        == set(template_docs.MAP)
+    docs = (Path(__file__).resolve().parents[1] / "docs" / "templates.md").read_text()
+    assert docs == template_docs.document(), "regenerate: python -m digital_coalitions.template_docs"
 
 
 @pytest.fixture()
@@ -270,3 +593,33 @@ def test_a_valid_date_heads_the_memo():
                             capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert "*Briefing memo, 2024-02-29." in result.stdout
+
+
+def test_indicator_texts_are_validated_like_every_field(tmp_path):
+    from digital_coalitions.loader import CaseError, load_file
+
+    text = (shipped_cases() / "states" / "canada.yaml").read_text()  # a file with no indicators
+    path = tmp_path / "canada.yaml"
+    path.write_text(text + "\nindicators:\n  x:\n    field: industries.semiconductors.catch_upp\n"
+                    "    watch: \"y\"\n  z:\n    field: autonomy\n    direction: sideways\n")
+    with pytest.raises(CaseError) as caught:
+        load_file(path)
+    problems = caught.value.problems
+    assert any("indicators.x.field: 'industries.semiconductors.catch_upp' is not a value" in p
+               for p in problems)
+    assert any("indicators.z.direction: 'sideways' is not allowed" in p for p in problems)
+    assert any("indicators.z.watch: missing required field" in p for p in problems)
+    assert all(p.count("\n") == 0 for p in problems)
+    path.write_text(text + "\narticle: the\nshort_name: the Dominion\n")
+    assert load_file(path).data["short_name"] == "the Dominion"
+
+
+def test_a_house_style_missing_a_shipped_macro_names_the_shipped_line(tmp_path):
+    house = tmp_path / "house"
+    house.mkdir()
+    (house / "memo-words.j2").write_text("{% macro bluf() %}x{% endmacro %}\n")
+    result = subprocess.run([COALITION, "memo", "eu", "ttc", "--templates", str(house)],
+                            capture_output=True, text=True)
+    assert result.returncode == 2 and result.stdout == ""
+    (line,) = result.stderr.strip().splitlines()
+    assert re.match(r"error: memo\.md\.j2:\d+ \(shipped\) in .*: .*no attribute 'question'", line)

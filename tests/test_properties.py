@@ -50,7 +50,8 @@ KEY = {"ties": LEADER, "reliance": LEADER, "industries": DOMAIN, "target_exposur
        "targets": TARGET, "per_member": STATE_ID}
 # Not evidence: the base case's values are kept (ids must match the files, the leader is fixed).
 IDENTITY = {"id", "name", "aliases", "summary", "as_of", "sources", "members", "leader",
-            "founded", "history", "estimated", "open_to"}
+            "founded", "history", "estimated", "open_to",
+            "article", "short_name", "indicators"}  # how a memo names and watches: no answer reads them
 # the shares the rules test (SC-01 at 0.1/0.25/0.5, SD-07 at 0.5), so that edges are hit often
 SHARES = (0.0, 0.1, 0.25, 0.5, 0.6, 1.0)
 _LEFT_OUT = object()
