@@ -88,6 +88,9 @@ MAP = {
     "colours": "verdict -> colour",
     "verdict_words": "verdict -> short words",
     "not_asked": "the leader, the target and the states it is not open to, as lines",
+    "legend": "the legend's entries, each {y, lines, …}: every mark drawn, explained",
+    "demanding_hold": "the stranglehold level the paper says demanding coalitions need "
+                      "(T1, T2): below it, a joiner is marked † or ‡",
 }
 TEMPLATES = (
     ("memo.md.j2, memo.html.j2, memo-words.j2", "`coalition memo` (Markdown, HTML; the shared "
