@@ -370,7 +370,7 @@ def matrix_csv(result) -> str:
 def map_command(coalition_name, cases, output, templates, highlight, as_of):
     """An SVG map: states by security dependency (x) and stranglehold (y), coloured by verdict."""
     from .analysis import answer_all, roles
-    from .svgmap import render_map
+    from .svgmap import map_names, render_map
 
     resolver = Resolver(case_directories(cases))
     coalition = resolver.find(coalition_name, "coalition")
@@ -378,10 +378,9 @@ def map_command(coalition_name, cases, output, templates, highlight, as_of):
     _environment(templates)
     states = dict(resolver.base.states)
     answers = answer_all(coalition, states, as_of=as_of)
-    names = {sid: s.data["name"] for sid, s in states.items()}
     with house_style(templates):
         svg = render_map(coalition, answers, roles(coalition, states), subject=subject,
-                         templates=templates, names=names)
+                         templates=templates, names=map_names(states))
     emit(svg, output, protected_files(cases, coalition))
 
 

@@ -43,7 +43,8 @@ from .overrides import overrides_of, show_value
 from .question import ASKED
 from .signposts import Alternative, Sensitive, Signpost, alternatives, indicators, sensitive
 from .sourcing import Basis, basis as source_basis, shown_for
-from .svgmap import VERDICT_COLOURS, VERDICT_WORDS, map_template, render_map, svg_environment
+from .svgmap import (VERDICT_COLOURS, VERDICT_WORDS, map_names, map_template, render_map,
+                     svg_environment)
 from .timeframe import TimeFrame, time_frame
 from .trace import fact_record, phrase, where
 from .wording import (VERDICT_PHRASES, Words, attributive, capfirst, display_name, listed, percent,
@@ -473,9 +474,8 @@ def build_memo(state, coalition, states: dict, engine: CoalitionEngine | None = 
     result = find_flips(state, coalition, engine, pairs=False, workers=workers,
                         meanwhile=meanwhile)
     look = found["outlook"]
-    names = {sid: s.data["name"] for sid, s in states.items()}
     svg = render_map(coalition, look.answers, look.roles, subject=state.id, templates=templates,
-                     standalone=False, names=names)
+                     standalone=False, names=map_names(states))
     def ask_at(year):  # the question at the year of a recorded decision (one cheap run)
         from .question import dated
 

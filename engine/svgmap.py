@@ -280,6 +280,13 @@ def map_context(coalition, answers: dict, roles: dict, subject: str | None = Non
     }
 
 
+def map_names(states: dict) -> dict:
+    """State id -> the name a sentence uses ("the United States"), for the map's own text."""
+    from .wording import display_name
+
+    return {sid: display_name(case.data) for sid, case in states.items()}
+
+
 def render_map(coalition, answers: dict, roles: dict, subject: str | None = None,
                templates=None, standalone: bool = True, names: dict | None = None) -> str:
     """The map as SVG text; ``standalone`` adds the XML declaration for a .svg file.
