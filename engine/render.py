@@ -11,6 +11,7 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from .engine import RULES
 from .question import cases_flag
+from .wording import display_name
 
 
 def shown(value, none: str = "null") -> str:
@@ -41,6 +42,7 @@ def environment(templates: Path | None = None) -> jinja2.Environment:
                              trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
     env.globals["rules"] = RULES
     env.globals["shown"] = shown  # one way to print a value, in every template
+    env.filters["called"] = display_name  # a file's name as a sentence says it: "the United States"
     env.globals["cases_flag"] = cases_flag  # printed commands replay the same case directory
     return env
 

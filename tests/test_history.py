@@ -236,13 +236,13 @@ def test_a_member_answered_as_staying_out_is_flagged_everywhere(cases):
     assert "united-kingdom → five-eyes" in matrix.split("contradict a coalition file's own members")[1]
     rows = run("matrix", "--cases", str(cases), "--format", "csv").stdout.splitlines()
     assert rows[0].endswith("contradicts_members")
-    assert any(r.startswith("united-kingdom,five-eyes,member,") and r.endswith(",True") for r in rows)
+    assert any(r.startswith("united-kingdom,five-eyes,member,") and r.endswith(",true") for r in rows)
     outlook = run("outlook", "five-eyes", "--cases", str(cases)).stdout
     assert "Listed members the rules answer as staying out: United Kingdom" in outlook
     svg = run("map", "five-eyes", "--cases", str(cases)).stdout
     assert "member answered as staying out" in svg
     memo = run("memo", "uk", "five-eyes", "--cases", str(cases), "--date", "2024-01-01").stdout
-    assert "five-eyes.yaml lists United Kingdom as a member, but the rules answer it" in memo
+    assert "five-eyes.yaml lists the United Kingdom as a member, but the rules answer it" in memo
 
 
 def test_estimated_names_fields_of_the_file(tmp_path):
