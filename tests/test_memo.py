@@ -516,14 +516,26 @@ def test_memo_refuses_to_overwrite_a_case_file(tmp_path):
     assert missing.returncode == 2 and "no such directory" in missing.stderr
 
 
-def test_a_broken_house_template_is_one_error_line(tmp_path):
+def with_house_template(tmp_path, name, text, *args, **run):
+    """`coalition ARGS --templates HOUSE` with HOUSE holding one template: (house, result)."""
     house = tmp_path / "house"
     house.mkdir()
-    (house / "memo.md.j2").write_text("{{ state.name }\n")
-    result = subprocess.run([COALITION, "memo", "eu", "ttc", "--templates", str(house)],
-                            capture_output=True, text=True)
-    assert result.returncode == 2 and result.stdout == ""
+    (house / name).write_text(text)
+    return house, subprocess.run([COALITION, *args, "--templates", str(house)],
+                                 capture_output=True, text=True, **run)
+
+
+def only_error_line(result) -> str:
+    """The one line a refused command prints (exit 2, nothing on stdout)."""
+    assert result.returncode == 2 and result.stdout == "", result.stderr
     (line,) = result.stderr.strip().splitlines()
+    return line
+
+
+def test_a_broken_house_template_is_one_error_line(tmp_path):
+    _, result = with_house_template(tmp_path, "memo.md.j2", "{{ state.name }\n",
+                                    "memo", "eu", "ttc")
+    line = only_error_line(result)
     assert line.startswith("error: memo.md.j2:1") and "expected a valid Jinja template" in line
 
 
@@ -542,14 +554,11 @@ ESCAPES = [  # the known ways out of an ordinary Jinja environment, each trying 
 
 @pytest.mark.parametrize("template", ESCAPES)
 def test_a_house_template_cannot_reach_python(tmp_path, template):
-    house = tmp_path / "house"
-    house.mkdir()
-    (house / "memo.md.j2").write_text("# {{ state.name }}\n" + template + "\n")
-    result = subprocess.run([COALITION, "memo", "eu", "ttc", "--templates", str(house)],
-                            capture_output=True, text=True, cwd=tmp_path)
+    text = "# {{ state.name }}\n" + template + "\n"
+    _, result = with_house_template(tmp_path, "memo.md.j2", text, "memo", "eu", "ttc",
+                                    cwd=tmp_path)
     assert not (tmp_path / "MARKER").exists(), "the template ran a command"
-    assert result.returncode == 2 and result.stdout == ""
-    (line,) = result.stderr.strip().splitlines()
+    line = only_error_line(result)
     assert line.startswith("error: memo.md.j2:2 in ") and "unsafe" in line, line
 
 
@@ -563,15 +572,12 @@ def test_a_house_template_cannot_reach_python(tmp_path, template):
 ])
 def test_a_house_template_that_fails_while_rendering_is_one_line(tmp_path, command, name,
                                                                    template, what):
-    house = tmp_path / "house"
-    house.mkdir()
-    (house / name).write_text("first line\n" + template + "\n")
     question = ["eu", "ttc"] if command == "memo" else ["chip4"]
     output = tmp_path / "out.txt"
-    result = subprocess.run([COALITION, command, *question, "--templates", str(house),
-                             "-o", str(output)], capture_output=True, text=True)
-    assert result.returncode == 2 and not output.exists()
-    (line,) = result.stderr.strip().splitlines()
+    house, result = with_house_template(tmp_path, name, "first line\n" + template + "\n",
+                                        command, *question, "-o", str(output))
+    assert not output.exists()
+    line = only_error_line(result)
     assert line.startswith(f"error: {name}:2 in {house}: ") and what in line, line
 
 
@@ -615,11 +621,7 @@ def test_indicator_texts_are_validated_like_every_field(tmp_path):
 
 
 def test_a_house_style_missing_a_shipped_macro_names_the_shipped_line(tmp_path):
-    house = tmp_path / "house"
-    house.mkdir()
-    (house / "memo-words.j2").write_text("{% macro bluf() %}x{% endmacro %}\n")
-    result = subprocess.run([COALITION, "memo", "eu", "ttc", "--templates", str(house)],
-                            capture_output=True, text=True)
-    assert result.returncode == 2 and result.stdout == ""
-    (line,) = result.stderr.strip().splitlines()
+    _, result = with_house_template(tmp_path, "memo-words.j2",
+                                    "{% macro bluf() %}x{% endmacro %}\n", "memo", "eu", "ttc")
+    line = only_error_line(result)
     assert re.match(r"error: memo\.md\.j2:\d+ \(shipped\) in .*: .*no attribute 'question'", line)
