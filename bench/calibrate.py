@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import math
 
-from digital_coalitions.backtest import backtest, default_decisions, load_decisions
-from digital_coalitions.question import Resolver, shipped_cases
+from digital_coalitions.analysis.backtest import backtest, default_decisions, load_decisions
+from digital_coalitions.casefiles.question import Resolver, shipped_cases
 from digital_coalitions.rules import judgment
 from digital_coalitions.rules.concepts import ICD203, VERDICTS
 

@@ -43,12 +43,12 @@ import sys
 import time
 from pathlib import Path
 
-from digital_coalitions.answer import ask
+from digital_coalitions.inference.answer import ask
 from digital_coalitions.compat import experta
-from digital_coalitions.engine import MECHANISMS, RULES, CoalitionEngine
-from digital_coalitions.evidence import question_evidence
-from digital_coalitions.loader import load_dir
-from digital_coalitions.question import shipped_cases
+from digital_coalitions.inference.engine import MECHANISMS, RULES, CoalitionEngine
+from digital_coalitions.casefiles.evidence import question_evidence
+from digital_coalitions.casefiles.loader import load_dir
+from digital_coalitions.casefiles.question import shipped_cases
 from digital_coalitions.rules import autonomy, sacrifice, security, stranglehold
 from digital_coalitions.rules import concepts as c
 from digital_coalitions.rules.base import rule_info
@@ -663,10 +663,10 @@ AREAS = (  # where a function lives -> the area its own time is counted in
     ("experta/fact", "experta facts (copy, hash, validate)"),
     ("experta/factlist", "experta fact list (declare, ids)"),
     ("experta/", "experta: other (agenda, strategy, engine)"),
-    ("engine/engine.py", "ours: engine.py (run loop, strategy)"),
-    ("engine/rete.py", "ours: rete.py (typed bus, leaner nodes, tokens)"),
-    ("engine/answer.py", "ours: answer.py (reading the answer)"),
-    ("engine/evidence.py", "ours: evidence.py (facts from the case files)"),
+    ("engine/inference/engine.py", "ours: engine.py (run loop, strategy)"),
+    ("engine/inference/rete.py", "ours: rete.py (typed bus, leaner nodes, tokens)"),
+    ("engine/inference/answer.py", "ours: answer.py (reading the answer)"),
+    ("engine/casefiles/evidence.py", "ours: evidence.py (facts from the case files)"),
     ("rules/", "ours: rule bodies (rules/*.py)"),
 )
 
@@ -794,7 +794,7 @@ processes' turns, and even CPU times vary by a few tens of percent from run to r
 
 * **experta floor**: a `KnowledgeEngine` with no rules doing reset + declare + run for the same
   fact objects. No rule base on experta can answer the question for less. (Its tokens are the
-  lighter ones of engine/rete.py, which apply to every experta engine in the process.)
+  lighter ones of engine/inference/rete.py, which apply to every experta engine in the process.)
 * **slice**: {len(SLICE)} of our rules: {', '.join(SLICE)}: the security-dependency evidence
   and classification, the stranglehold, and the verdict list's precedence for V-01, V-02, V-07,
   V-08 and V-10 with the rules those verdicts read. Ours runs it in `SliceEngine` (a

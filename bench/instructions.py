@@ -22,9 +22,9 @@ from pathlib import Path
 
 
 def ask_questions(count: int, full: bool) -> None:
-    from digital_coalitions import analysis
-    from digital_coalitions.engine import CoalitionEngine
-    from digital_coalitions.question import Resolver, shipped_cases
+    from digital_coalitions.analysis import explore as analysis
+    from digital_coalitions.inference.engine import CoalitionEngine
+    from digital_coalitions.casefiles.question import Resolver, shipped_cases
 
     base = Resolver(shipped_cases()).base
     state, coalition = base.states["india"], base.coalitions["chip4"]

@@ -27,7 +27,7 @@ from pathlib import Path
 
 def make_directory(root: Path, size: int) -> Path:
     """A case directory of ``size`` state files: the shipped ones, then generated copies."""
-    from digital_coalitions.question import shipped_cases
+    from digital_coalitions.casefiles.question import shipped_cases
 
     shipped = shipped_cases()
     directory = root / f"cases-{size}"
@@ -46,7 +46,7 @@ def make_directory(root: Path, size: int) -> Path:
 
 
 def load_times(directory: Path, runs: int) -> list[float]:
-    from digital_coalitions.loader import load_dir
+    from digital_coalitions.casefiles.loader import load_dir
 
     times = []
     for _ in range(runs):

@@ -65,17 +65,17 @@ def main() -> None:
     options = parser.parse_args()
     runs = options.runs or (3 if options.quick else 7)
 
-    from digital_coalitions.analysis import flips, matrix, roles
-    from digital_coalitions.engine import CoalitionEngine
-    from digital_coalitions.memo import build_memo, render_memo
-    from digital_coalitions.question import Resolver, shipped_cases
+    from digital_coalitions.analysis.explore import flips, matrix, roles
+    from digital_coalitions.inference.engine import CoalitionEngine
+    from digital_coalitions.report.memo import build_memo, render_memo
+    from digital_coalitions.casefiles.question import Resolver, shipped_cases
 
     base = Resolver(shipped_cases()).base
     engine = CoalitionEngine()
     states = dict(base.states)
     rows = []
 
-    from digital_coalitions.answer import ask
+    from digital_coalitions.inference.answer import ask
 
     korea, chip4 = base.states["south-korea"], base.coalitions["chip4"]
     rows.append(("ask south-korea chip4 (one inference)",

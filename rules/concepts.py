@@ -41,7 +41,7 @@ ICD203 = (
 
 # The time frame a memo states for its judgment (``coalition memo --horizon``): "will it join
 # within the next HORIZON_YEARS years?". The rules have no clock; the horizon is the reader's
-# time frame, and it bounds what the memo calls plausible (engine/schema.py,
+# time frame, and it bounds what the memo calls plausible (engine/casefiles/schema.py,
 # MOVES_WITHIN_HORIZON). Evidence more than STALE_AFTER_YEARS older than the year the memo
 # speaks of gets a stated caveat.
 HORIZON_YEARS = 2

@@ -5,7 +5,7 @@ These rules reason about a whole coalition, not one question. Their evidence is 
 ``MemberAnswer`` per state (what the question rules concluded for it, with the two pieces of
 case-file evidence the outlook reads besides: its tie to the leader and its catch-up
 programme) and one ``CoalitionProfile``. They run in their own small engine
-(``digital_coalitions.outlook.OutlookEngine``), after the question rules have answered every
+(``digital_coalitions.analysis.outlook.OutlookEngine``), after the question rules have answered every
 state, and follow the same conventions: per-member conclusions first (stage EVIDENCE), then
 the coalition-level classification that weighs them (CLASSIFY), then the coalition's firmness
 as a decision list ordered by ``rank`` (CONCEPT).

@@ -19,8 +19,8 @@ from pathlib import Path
 
 import yaml
 
-from digital_coalitions.answer import ask
-from digital_coalitions.loader import load_file
+from digital_coalitions.inference.answer import ask
+from digital_coalitions.casefiles.loader import load_file
 
 STATE_ID, COALITION_ID = "testland", "test-coalition"
 LEADER, TARGET, DOMAIN = "united-states", "china", "semiconductors"
@@ -137,14 +137,14 @@ AS_OF = "--as-of"  # a key of ``changes``: the year asked about (the files' evid
 
 def ask_case(directory, changes: dict | None = None, engine=None):
     """Will the changed base state join the changed base coalition? The engine's Answer."""
-    from digital_coalitions.question import dated
+    from digital_coalitions.casefiles.question import dated
 
     changes = dict(changes or {})
     assignments = changes.pop(SET, ())
     as_of = changes.pop(AS_OF, None)
     state, coalition = dated(*load_case(directory, changes), as_of)
     if assignments:
-        from digital_coalitions.overrides import apply_overrides
+        from digital_coalitions.casefiles.overrides import apply_overrides
 
         state, coalition = apply_overrides(state, coalition, assignments)
     return ask(state, coalition, engine=engine)

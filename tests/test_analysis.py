@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from digital_coalitions.analysis import (
-    SHARE_THRESHOLDS,
+from digital_coalitions.casefiles.bearing import SHARE_THRESHOLDS
+from digital_coalitions.analysis.explore import (
     VERDICT_ORDER,
     candidate_changes,
     flips,
@@ -19,10 +19,10 @@ from digital_coalitions.analysis import (
     roles,
     whatif,
 )
-from digital_coalitions.answer import ask
+from digital_coalitions.inference.answer import ask
 from digital_coalitions.compat import experta
-from digital_coalitions.engine import CoalitionEngine, RepeatableStrategy
-from digital_coalitions.overrides import apply_overrides
+from digital_coalitions.inference.engine import CoalitionEngine, RepeatableStrategy
+from digital_coalitions.casefiles.overrides import apply_overrides
 from digital_coalitions.rules.base import rule_info
 
 COALITION = str(Path(sys.executable).with_name("coalition"))
@@ -152,8 +152,8 @@ def run(*args):
 
 
 def test_matrix_formats(base, engine):
-    from digital_coalitions.cli_analysis import matrix_csv
-    from digital_coalitions.render import environment
+    from digital_coalitions.cli.analysis import matrix_csv
+    from digital_coalitions.text.render import environment
 
     states, coalitions = len(base.states), len(base.coalitions)
     as_csv = run("matrix", "--format", "csv")  # the command, once; the renderers in-process
@@ -233,7 +233,7 @@ class _Descending(str):
 def test_the_faster_matcher_keeps_experta_s_order_for_activations_that_tie():
     """Two activations of one OR rule over the same fact tie on the agenda; experta fires them in
     the order it collects them, network order, whichever conflict set changed first."""
-    from digital_coalitions.rete import TypedReteMatcher
+    from digital_coalitions.inference.rete import TypedReteMatcher
 
     E = experta
 
@@ -288,7 +288,7 @@ def test_the_faster_matcher_keeps_experta_s_order_for_activations_that_tie():
 
 def test_tokens_without_their_checks_are_still_experta_s_tokens():
     """engine.py drops the Token's argument checks: the tokens themselves must not change."""
-    import digital_coalitions.engine  # noqa: F401 - the module that lightens the tokens
+    import digital_coalitions.inference.engine  # noqa: F401 - the module that lightens the tokens
 
     Token = experta.matchers.rete.token.Token
     one, two = experta.Fact(a=1), experta.Fact(b=2)
@@ -304,7 +304,7 @@ def test_tokens_without_their_checks_are_still_experta_s_tokens():
 
 
 def test_the_faster_matcher_fires_exactly_what_experta_fires(base):
-    """engine/rete.py is an optimisation only: same firings, same facts, same order, on shipped
+    """engine/inference/rete.py is an optimisation only: same firings, same facts, same order, on shipped
     pairings and on changed evidence (one search change each, as flips asks)."""
 
     class Reference(CoalitionEngine):
@@ -344,7 +344,7 @@ def test_the_faster_matcher_fires_exactly_what_experta_fires(base):
 def test_the_search_workers_leave_ctrl_c_to_the_parent(base, engine):
     import signal
 
-    from digital_coalitions.analysis import POOL_THRESHOLD, _Asker, _Runner
+    from digital_coalitions.analysis.explore import POOL_THRESHOLD, _Asker, _Runner
 
     state, coalition = base.states["south-korea"], base.coalitions["chip4"]
     with _Runner(_Asker(state, coalition, engine), workers=2) as runner:

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from digital_coalitions.backtest import PAPER_CASES, backtest, default_decisions, load_decisions
-from digital_coalitions.loader import CaseError
+from digital_coalitions.analysis.backtest import PAPER_CASES, backtest, default_decisions, load_decisions
+from digital_coalitions.casefiles.loader import CaseError
 from digital_coalitions.rules.concepts import JOINING
 
 COALITION = str(Path(sys.executable).with_name("coalition"))

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from digital_coalitions.engine import RULES
-from digital_coalitions.question import Resolver, shipped_cases
+from digital_coalitions.inference.engine import RULES
+from digital_coalitions.casefiles.question import Resolver, shipped_cases
 
 COALITION = str(Path(sys.executable).with_name("coalition"))
 FIELDS = {"state", "coalition", "verdict", "likelihood", "confidence", "mechanisms", "rules_fired",
@@ -131,7 +131,7 @@ def test_only_cases_reads_the_directory_alone(tmp_path):
 
 
 def test_printed_commands_replay_the_same_case_directories(tmp_path):
-    from digital_coalitions.question import cases_flag
+    from digital_coalitions.casefiles.question import cases_flag
 
     mine = tmp_path / "my cases"
     a_new_state(mine)
@@ -228,8 +228,8 @@ def test_bad_input_is_a_one_line_error_with_exit_status_2(args):
 
 def test_every_shipped_pairing_is_answered():
     base = Resolver(shipped_cases()).base
-    from digital_coalitions.answer import ask
-    from digital_coalitions.engine import CoalitionEngine
+    from digital_coalitions.inference.answer import ask
+    from digital_coalitions.inference.engine import CoalitionEngine
 
     engine = CoalitionEngine()
     verdicts = {}
@@ -341,7 +341,7 @@ def completions(line: str, env=None) -> list[str]:
     """What `coalition` offers at the end of ``line`` (bash's protocol, through click's API)."""
     from click.testing import CliRunner
 
-    from digital_coalitions.cli import main
+    from digital_coalitions.cli.main import main
 
     words = line.split() + ([""] if line.endswith(" ") else [])
     result = CliRunner().invoke(main, prog_name="coalition", env={

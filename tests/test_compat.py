@@ -47,8 +47,8 @@ def test_importing_the_project_changes_neither_collections_nor_experta():
     (experta's own test_token_initialization_types), and ``collections`` has no alias left."""
     result = run(
         "import collections, sys\n"
-        "from digital_coalitions.answer import ask\n"
-        "from digital_coalitions.question import Resolver, shipped_cases\n"
+        "from digital_coalitions.inference.answer import ask\n"
+        "from digital_coalitions.casefiles.question import Resolver, shipped_cases\n"
         "base = Resolver(shipped_cases()).base\n"
         "ask(base.states['south-korea'], base.coalitions['chip4'])  # the lean network has run\n"
         "from digital_coalitions.compat import experta\n"
@@ -105,9 +105,9 @@ from hypothesis import settings
 settings.register_profile("repeatable", derandomize=True, deadline=None, database=None)
 settings.load_profile("repeatable")
 from digital_coalitions.compat import experta
-import digital_coalitions.engine  # the whole project, as a user of both would import it
+import digital_coalitions.inference.engine  # the whole project, as a user of both would import it
 if sys.argv[1] == "matcher":  # the project's matcher in every engine experta's tests build
-    from digital_coalitions.rete import TypedReteMatcher
+    from digital_coalitions.inference.rete import TypedReteMatcher
     experta.KnowledgeEngine.__matcher__ = TypedReteMatcher
 sys.exit(pytest.main(["-q", "-p", "no:cacheprovider", "tests"]))
 """

@@ -9,13 +9,13 @@ from pathlib import Path
 import pytest
 import yaml
 
-from digital_coalitions.answer import ask
-from digital_coalitions.catalogue import render_catalogue
-from digital_coalitions.coverage import question_rules, run_coverage
-from digital_coalitions.engine import RULES
-from digital_coalitions.loader import load_dir
-from digital_coalitions.outlook import outlook
-from digital_coalitions.question import role_of, shipped_cases
+from digital_coalitions.inference.answer import ask
+from digital_coalitions.audit.catalogue import render_catalogue
+from digital_coalitions.analysis.coverage import question_rules, run_coverage
+from digital_coalitions.inference.engine import RULES
+from digital_coalitions.casefiles.loader import load_dir
+from digital_coalitions.analysis.outlook import outlook
+from digital_coalitions.casefiles.question import role_of, shipped_cases
 from digital_coalitions.rules.claims import CLAIMS
 
 COALITION = str(Path(sys.executable).with_name("coalition"))
@@ -151,7 +151,7 @@ def test_rules_show_lists_the_cases_where_the_rule_fires(small_cases):
 
 
 def test_docs_verdicts_md_is_the_decision_table():
-    from digital_coalitions.catalogue import render_decision_table
+    from digital_coalitions.audit.catalogue import render_decision_table
     from digital_coalitions.rules.verdict import DECISION_TABLE
 
     committed = (ROOT / "docs" / "verdicts.md").read_text()

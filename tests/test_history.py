@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from digital_coalitions.loader import CaseError, load_dir, load_file
-from digital_coalitions.question import shipped_cases
+from digital_coalitions.casefiles.loader import CaseError, load_dir, load_file
+from digital_coalitions.casefiles.question import shipped_cases
 
 COALITION = str(Path(sys.executable).with_name("coalition"))
 
@@ -212,7 +212,7 @@ def test_open_to_names_states_or_kinds(cases):
     data["open_to"] = ["union"]
     path.write_text(yaml.safe_dump(data, sort_keys=False))
     base = load_dir(cases)
-    from digital_coalitions.question import role_of
+    from digital_coalitions.casefiles.question import role_of
 
     assert role_of(base.states["eu"], base.coalitions["gpai"])[0] == "member"
     assert role_of(base.states["japan"], base.coalitions["gpai"])[0] == "not-eligible"

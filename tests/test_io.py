@@ -18,13 +18,13 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from digital_coalitions import output
-from digital_coalitions import trace as traces
-from digital_coalitions.cli import main
-from digital_coalitions.cli_common import UsageProblem
-from digital_coalitions.output import write_output
-from digital_coalitions.question import shipped_cases
-from digital_coalitions.reading import ReadProblem, read_bounded
+from digital_coalitions.cli import output
+from digital_coalitions.audit import trace as traces
+from digital_coalitions.cli.main import main
+from digital_coalitions.cli.common import UsageProblem
+from digital_coalitions.cli.output import write_output
+from digital_coalitions.casefiles.question import shipped_cases
+from digital_coalitions.audit.reading import ReadProblem, read_bounded
 
 COALITION = str(Path(sys.executable).with_name("coalition"))
 GUARD = 300  # seconds: a hang fails the test instead of stalling the suite; not a speed test

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 import yaml
-from digital_coalitions import schema
-from digital_coalitions.loader import CaseBase, CaseError, CaseFile, load_dir, load_file
+from digital_coalitions.casefiles import schema
+from digital_coalitions.casefiles.loader import CaseBase, CaseError, CaseFile, load_dir, load_file
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
@@ -715,7 +715,7 @@ def test_odd_keys(tmp_path):
 
 
 def test_an_unexpected_failure_inside_the_loader_is_still_a_case_error(tmp_path, monkeypatch):
-    from digital_coalitions import loader
+    from digital_coalitions.casefiles import loader
 
     def explode(*args, **kwargs):
         raise RecursionError("simulated")
@@ -974,7 +974,7 @@ def test_fuzz_mutated_examples(tmp_path, data):
 # ---- the two YAML readers: libyaml (fast) must read exactly as the pure-Python one ------------------
 def _read_with(reader_class, text: str):
     """(tree, line of each path, problems), or "refused" if the reader raised."""
-    from digital_coalitions import loader as L
+    from digital_coalitions.casefiles import loader as L
 
     ctx = L._Ctx("f.yaml")
     try:
@@ -1001,7 +1001,7 @@ def test_libyaml_reads_the_texts_it_is_given_as_the_python_reader_does(text):
     """Wherever both readers accept a text the loader gives libyaml, they read the same tree,
     lines and problems. (libyaml accepts a few texts the Python reader refuses, such as '[a?]';
     texts libyaml refuses are read again by the Python reader, for its messages.)"""
-    from digital_coalitions import loader as L
+    from digital_coalitions.casefiles import loader as L
 
     if L._NOT_FOR_LIBYAML.search(text):
         return
@@ -1015,7 +1015,7 @@ def test_libyaml_reads_the_texts_it_is_given_as_the_python_reader_does(text):
 def test_the_shipped_cases_are_read_by_libyaml_and_read_the_same_by_both():
     from importlib.resources import files
 
-    from digital_coalitions import loader as L
+    from digital_coalitions.casefiles import loader as L
 
     shipped = files("digital_coalitions.cases")
     paths = sorted([*shipped.joinpath("states").iterdir(), *shipped.joinpath("coalitions").iterdir()],
@@ -1156,7 +1156,7 @@ def test_loading_sorts_no_more_than_linearly_in_the_number_of_files(tmp_path, mo
     10,200 and 40,400 for 50, 100 and 200 files before; linear now (bench/load.py times it)."""
     import builtins
 
-    from digital_coalitions import loader
+    from digital_coalitions.casefiles import loader
 
     def items_sorted(n: int) -> int:
         folder = tmp_path / str(n) / "states"

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from colour_vision import VISIONS, ciede2000, closest_pair
-from digital_coalitions.analysis import answer_all, roles
+from digital_coalitions.analysis.explore import answer_all, roles
 from digital_coalitions.rules.concepts import JOINING, STRANGLEHOLD, VERDICTS
-from digital_coalitions.svgmap import (DEMANDING_HOLD, LEVERAGE, UNCOMPELLED, VERDICT_COLOURS,
+from digital_coalitions.report.svgmap import (DEMANDING_HOLD, LEVERAGE, UNCOMPELLED, VERDICT_COLOURS,
                                        render_map)
 
 SVG = "{http://www.w3.org/2000/svg}"

@@ -9,17 +9,17 @@ from pathlib import Path
 
 import pytest
 
-from digital_coalitions import schema as S
-from digital_coalitions.analysis import towards
-from digital_coalitions.answer import ask
-from digital_coalitions.backtest import Decision, decisions_about, default_decisions
-from digital_coalitions.memo import (_visible_text, build_memo, icd203_problems, render_memo,
+from digital_coalitions.casefiles import schema as S
+from digital_coalitions.analysis.explore import towards
+from digital_coalitions.inference.answer import ask
+from digital_coalitions.analysis.backtest import Decision, decisions_about, default_decisions
+from digital_coalitions.report.memo import (_visible_text, build_memo, icd203_problems, render_memo,
                                      sentences)
-from digital_coalitions.overrides import apply_overrides
-from digital_coalitions.question import dated, shipped_cases
+from digital_coalitions.casefiles.overrides import apply_overrides
+from digital_coalitions.casefiles.question import dated, shipped_cases
 from digital_coalitions.rules.concepts import ICD203
-from digital_coalitions.sourcing import basis
-from digital_coalitions.timeframe import JOINED, STAYED_OUT, read_record
+from digital_coalitions.report.sourcing import basis
+from digital_coalitions.report.timeframe import JOINED, STAYED_OUT, read_record
 
 COALITION = str(Path(sys.executable).with_name("coalition"))
 BRIEF = ["Bottom line up front", "Key judgments", "Confidence and its basis",
@@ -429,8 +429,8 @@ def test_html_is_self_contained_and_printable(memos):
 
 # ---- house templates: every variable documented ------------------------------------------------
 def test_every_template_variable_is_documented(memos):
-    from digital_coalitions import template_docs
-    from digital_coalitions.svgmap import map_context
+    from digital_coalitions.report import template_docs
+    from digital_coalitions.report.svgmap import map_context
 
     built, _ = memos[("south-korea", "chip4", None)]
     assert set(built.context()) == set(template_docs.MEMO)
@@ -438,7 +438,7 @@ def test_every_template_variable_is_documented(memos):
     assert set(map_context(built.answer.coalition, look.answers, look.roles)) | {"standalone"} \
         == set(template_docs.MAP)
     docs = (Path(__file__).resolve().parents[1] / "docs" / "templates.md").read_text()
-    assert docs == template_docs.document(), "regenerate: python -m digital_coalitions.template_docs"
+    assert docs == template_docs.document(), "regenerate: python -m digital_coalitions.report.template_docs"
 
 
 @pytest.fixture()
@@ -602,7 +602,7 @@ def test_a_valid_date_heads_the_memo():
 
 
 def test_indicator_texts_are_validated_like_every_field(tmp_path):
-    from digital_coalitions.loader import CaseError, load_file
+    from digital_coalitions.casefiles.loader import CaseError, load_file
 
     text = (shipped_cases() / "states" / "canada.yaml").read_text()  # a file with no indicators
     path = tmp_path / "canada.yaml"

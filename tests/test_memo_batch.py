@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from digital_coalitions.memo import icd203_problems
-from digital_coalitions.question import ASKED, Resolver, dated, role_of, shipped_cases
+from digital_coalitions.report.memo import icd203_problems
+from digital_coalitions.casefiles.question import ASKED, Resolver, dated, role_of, shipped_cases
 
 COALITION = str(Path(sys.executable).with_name("coalition"))
 DATE = "2024-06-01"
@@ -77,9 +77,9 @@ def test_the_index_gives_each_verdict_and_likelihood_and_says_why_others_are_not
 
 
 def test_one_engine_and_one_load_of_the_cases_serve_every_memo(tmp_path, monkeypatch):
-    from digital_coalitions import engine as engine_module
-    from digital_coalitions import question
-    from digital_coalitions.cli import main
+    from digital_coalitions.inference import engine as engine_module
+    from digital_coalitions.casefiles import question
+    from digital_coalitions.cli.main import main
 
     loads, engines = [], []
     real_load, real_init = question.load_dir, engine_module.CoalitionEngine.__init__

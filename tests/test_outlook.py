@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from digital_coalitions.answer import ask
-from digital_coalitions.engine import RULES
-from digital_coalitions.outlook import OutlookEngine, outlook
-from digital_coalitions.overrides import apply_overrides
+from digital_coalitions.inference.answer import ask
+from digital_coalitions.inference.engine import RULES
+from digital_coalitions.analysis.outlook import OutlookEngine, outlook
+from digital_coalitions.casefiles.overrides import apply_overrides
 from digital_coalitions.rules.concepts import ICD203
 
 COALITION = str(Path(sys.executable).with_name("coalition"))

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from digital_coalitions.answer import ask
-from digital_coalitions.loader import CaseError, load_file
-from digital_coalitions.overrides import apply_overrides, is_overridden, origin, overrides_of
+from digital_coalitions.inference.answer import ask
+from digital_coalitions.casefiles.loader import CaseError, load_file
+from digital_coalitions.casefiles.overrides import apply_overrides, is_overridden, origin, overrides_of
 
 COALITION = str(Path(sys.executable).with_name("coalition"))
 LEVEL = "industries.semiconductors.reliance.united-states.level"

@@ -1,7 +1,7 @@
 """The theory's comparative statics, asserted on the real engine over generated case files.
 
 Hypothesis draws valid state and coalition files across the whole evidence space the contract
-allows (``digital_coalitions.schema``: every evidence field, each written or left to its default,
+allows (``digital_coalitions.casefiles.schema``: every evidence field, each written or left to its default,
 every entry present or absent): the state's tie to the leader, its industry in the coalition's
 domain with its reliance on the leader and its exposure to the target, its relation with the
 target and its autonomy; the coalition's demand, framing, offers, pressure and per-member
@@ -19,9 +19,9 @@ from hypothesis import assume, example, given, note, settings
 from hypothesis import strategies as st
 
 import casemaker as cm
-from digital_coalitions import schema
-from digital_coalitions.answer import ask
-from digital_coalitions.engine import CoalitionEngine
+from digital_coalitions.casefiles import schema
+from digital_coalitions.inference.answer import ask
+from digital_coalitions.inference.engine import CoalitionEngine
 from digital_coalitions.rules.concepts import (
     CONFIDENCE,
     ICD203,
@@ -241,7 +241,7 @@ def security_walk(draw):
 # example: a state with no tie entry, asked about a coalition with a target and one offer.
 # Raising a tie field wrote the entry and with it the default ``shared_values: low``, which the
 # engine did not read for an absent entry, so LK-05 ("unreceptive") lowered the likelihood
-# although the dependency stayed none. engine/evidence.py now assumes (and reports) the default
+# although the dependency stayed none. engine/casefiles/evidence.py now assumes (and reports) the default
 # for an absent entry too.
 NO_TIE_WITH_OFFER = (
     {k: v for k, v in cm.base_state().items() if k in IDENTITY},

@@ -10,7 +10,7 @@ import pytest
 
 from casemaker import AS_OF, LEADER, SET, STATE_ID, ask_case
 from digital_coalitions.compat import experta
-from digital_coalitions.engine import MECHANISMS, CoalitionEngine
+from digital_coalitions.inference.engine import MECHANISMS, CoalitionEngine
 from digital_coalitions.rules.base import rule_info
 
 TIE = f"ties.{LEADER}."

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from digital_coalitions.engine import MECHANISMS, RULES
+from digital_coalitions.inference.engine import MECHANISMS, RULES
 from digital_coalitions.rules.base import Stage
 from digital_coalitions.rules.claims import CLAIMS, STANDARDS
 from digital_coalitions.rules.outlook import OUTLOOK_MECHANISMS
@@ -66,7 +66,7 @@ def test_shipped_claims_match_theory_md():
 
 def test_catalogue_columns_fit_the_longest_title():
     """`coalition rules`: a long title once ran into the mechanism column."""
-    from digital_coalitions.catalogue import render_catalogue
+    from digital_coalitions.audit.catalogue import render_catalogue
 
     rows = [line for line in render_catalogue("text").splitlines() if re.match(r"  [A-Z]{1,2}-\d", line)]
     assert len(rows) == len(RULES)

@@ -17,11 +17,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from digital_coalitions import __version__
-from digital_coalitions import trace as traces
-from digital_coalitions.answer import ask
-from digital_coalitions.cli import main
-from digital_coalitions.loader import load_file
-from digital_coalitions.question import shipped_cases
+from digital_coalitions.audit import trace as traces
+from digital_coalitions.inference.answer import ask
+from digital_coalitions.cli.main import main
+from digital_coalitions.casefiles.loader import load_file
+from digital_coalitions.casefiles.question import shipped_cases
 
 COALITION = str(Path(sys.executable).with_name("coalition"))
 ROOT = Path(__file__).resolve().parents[1]
@@ -233,7 +233,7 @@ def package_copy(tmp_path):
     assert where.stdout.strip().startswith(str(root)), where
 
     def coalition(*args):
-        return subprocess.run([sys.executable, "-c", "import sys; from digital_coalitions.cli "
+        return subprocess.run([sys.executable, "-c", "import sys; from digital_coalitions.cli.main "
                                "import main; sys.exit(main())", *args],
                               capture_output=True, text=True, env=env)
     return package, coalition
@@ -259,7 +259,7 @@ def test_verify_catches_the_same_inputs_reasoning_differently(tmp_path, package_
     out = tmp_path / "t.trace.json"
     assert coalition("trace", "south-korea", "chip4", "-o", str(out)).returncode == 0
     # the engine, not the rules, changes: joint exercises are no longer read from the file
-    evidence = package / "evidence.py"
+    evidence = package / "casefiles" / "evidence.py"
     source = evidence.read_text()
     edited = source.replace('"joint_exercises", ', "", 1)
     assert edited != source

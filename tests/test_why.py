@@ -8,13 +8,13 @@ from pathlib import Path
 import pytest
 import yaml
 
-from digital_coalitions.answer import ask
-from digital_coalitions.engine import RULES
-from digital_coalitions.loader import load_file
-from digital_coalitions.question import shipped_cases
+from digital_coalitions.inference.answer import ask
+from digital_coalitions.inference.engine import RULES
+from digital_coalitions.casefiles.loader import load_file
+from digital_coalitions.casefiles.question import shipped_cases
 from digital_coalitions.rules import concepts
 from digital_coalitions.rules.concepts import VERDICTS
-from digital_coalitions.why import CONCEPTS, ConceptError, explain, render_why_text
+from digital_coalitions.audit.why import CONCEPTS, ConceptError, explain, render_why_text
 
 COALITION = str(Path(sys.executable).with_name("coalition"))
 SHIPPED = shipped_cases()

@@ -1,0 +1,226 @@
+"""The library: what the ``coalition`` command does, as Python calls (re-exported by the package).
+
+    from digital_coalitions import Cases, ask
+    cases = Cases()                                   # the shipped cases; Cases("my-cases") adds
+    answer = ask("Will South Korea join Chip 4?", cases=cases)
+    answer.verdict, answer.likelihood["term"]         # 'joins-reluctantly', 'very likely'
+    ask("south-korea", "chip4", set=["autonomy.government_alignment=autonomist"], as_of=2023)
+
+A question is what ``coalition ask`` takes: one sentence, two names or IDs, or two YAML paths
+(``*question``). ``set`` are ``--set PATH=VALUE`` changes, applied for this call only; ``as_of``
+answers from the evidence dated at or before that year. Every problem with the input raises
+:class:`BadInput`, whose text is one line per problem; a state the coalition cannot ask (its
+leader, its target, one it is not open to) raises :class:`NotACandidate`, which is an answer,
+not an error. The CLI (``digital_coalitions.cli``) parses, makes one of these calls, renders.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+from dataclasses import dataclass
+
+from digital_coalitions.casefiles.question import (CaseChoice, NotACandidate, Resolver, candidate,
+                                                   case_directories, cases_flag, dated,
+                                                   shipped_cases)
+from digital_coalitions.errors import BadInput
+
+__all__ = ["BadInput", "Cases", "NotACandidate", "ask", "coalition_map", "explain", "flips",
+           "matrix", "memo", "trace", "whatif"]
+
+
+class Cases(Resolver):
+    """The case files questions are answered from: the shipped cases, with a directory of one's
+    own added over them (its files replace those of the same id), or that directory alone
+    (``only=True``). Files are loaded once, when a name first needs them."""
+
+    def __init__(self, directory: str | os.PathLike | None = None, *, only: bool = False,
+                 choice: CaseChoice | None = None):
+        if choice is None:
+            if only and directory is None:
+                raise BadInput("only=True: no case directory to read alone; expected a directory")
+            choice = CaseChoice(None if directory is None else str(directory), only)
+            # the environment's $COALITION_CASES is the command line's default, not the library's
+            directories = case_directories(choice) if directory is not None else (shipped_cases(),)
+        else:
+            directories = case_directories(choice)
+        super().__init__(directories)
+        self.choice = choice
+
+    @classmethod
+    def chosen(cls, choice: CaseChoice) -> "Cases":
+        """The cases a command line chose (``--cases``, ``--only-cases``, ``$COALITION_CASES``)."""
+        return cls(choice=choice)
+
+    @property
+    def states(self) -> dict:
+        return dict(self.base.states)
+
+    @property
+    def coalitions(self) -> dict:
+        return dict(self.base.coalitions)
+
+    def state(self, ref: str):
+        """The state file a name, alias, ID or path names."""
+        return self.find(ref, "state")
+
+    def coalition(self, ref: str):
+        """The coalition file a name, alias, ID or path names."""
+        return self.find(ref, "coalition")
+
+    def question(self, *question, as_of: int | None = None, set=()):
+        """The two case files a question names, at the year asked, ``set`` changes applied.
+
+        Raises NotACandidate for a state the coalition does not ask (no forecast to make)."""
+        if len(question) == 2 and not any(isinstance(part, str) for part in question):
+            state, coalition = question  # two case files already in hand
+        else:
+            state, coalition = self.pair(tuple(str(part) for part in question))
+        state, coalition = dated(state, coalition, as_of)
+        candidate(state, coalition)
+        if set:
+            from digital_coalitions.casefiles.overrides import apply_overrides
+
+            state, coalition = apply_overrides(state, coalition, tuple(set))
+        return state, coalition
+
+
+def _cases(cases: Cases | str | os.PathLike | None) -> Cases:
+    return cases if isinstance(cases, Cases) else Cases(cases)
+
+
+@functools.lru_cache(maxsize=1)
+def _engine():
+    """One warm engine for the calls of this process: building the Rete network is the cost."""
+    from digital_coalitions.inference.engine import CoalitionEngine
+
+    return CoalitionEngine()
+
+
+# ---- one question ------------------------------------------------------------------------------
+def ask(*question, cases=None, as_of: int | None = None, set=()):
+    """The answer to one question (an ``Answer``: verdict, likelihood, confidence, mechanisms,
+    chain, firings, defaults)."""
+    from digital_coalitions.inference.answer import ask as ask_engine
+
+    return ask_engine(*_cases(cases).question(*question, as_of=as_of, set=set), _engine())
+
+
+def command_line(command: str, state, coalition, as_of: int | None = None, set=(),
+                 extra=()) -> list[str]:
+    """The ``coalition`` arguments that ask this question again (recorded in traces; shown by
+    the explorer): IDs, the case directories the files came from, the year and the changes."""
+    import shlex
+
+    line = [command, state.id, coalition.id, *shlex.split(cases_flag(state))]
+    if as_of is not None:
+        line += ["--as-of", str(as_of)]
+    for assignment in set:
+        line += ["--set", assignment]
+    return line + list(extra)
+
+
+def trace(*question, cases=None, as_of: int | None = None, set=(), argv=None) -> dict:
+    """The trace record of one answer (docs/trace-format.md), digest included. ``argv``: the
+    command line to record; by default the ``coalition ask`` line that asks it again."""
+    from digital_coalitions.audit.trace import trace_record
+
+    state, coalition = _cases(cases).question(*question, as_of=as_of, set=set)
+    from digital_coalitions.inference.answer import ask as ask_engine
+
+    answer = ask_engine(state, coalition, _engine())
+    if argv is None:
+        argv = command_line("ask", state, coalition, as_of, set, extra=["--format", "json",
+                                                                         "--trace"])
+    return trace_record(answer, argv=list(argv), assignments=list(set))
+
+
+def explain(*question, concept: str, cases=None, as_of: int | None = None, set=()) -> dict:
+    """``why``: how one concept of the answer was concluded (a HOW tree down to case-file lines),
+    or why it was not (WHY NOT). Raises BadInput for an unknown concept."""
+    from digital_coalitions.audit.why import explain as explain_answer
+
+    return explain_answer(ask(*question, cases=cases, as_of=as_of, set=set), concept)
+
+
+# ---- analysis -------------------------------------------------------------------------------------
+def whatif(*question, set, cases=None, as_of: int | None = None):
+    """The answer before and after the ``set`` changes, the concepts and rules that changed, and
+    the trace diff between them (``trace_changes``)."""
+    from digital_coalitions.analysis.explore import whatif as run_whatif
+    from digital_coalitions.audit.trace import diff, trace_record
+
+    if not set:
+        raise BadInput("whatif needs at least one change; expected e.g. set=['industries."
+                       "semiconductors.reliance.united-states.level=moderate']")
+    state, coalition = _cases(cases).question(*question, as_of=as_of)
+    result = run_whatif(state, coalition, tuple(set), _engine())
+    result.trace_changes = diff(trace_record(result.before, argv=[], assignments=[]),
+                                trace_record(result.after, argv=[], assignments=list(set)))
+    return result
+
+
+def flips(*question, cases=None, as_of: int | None = None, set=(), pairs: bool = True,
+          workers: int | None = None, progress=None):
+    """The smallest changes of the evidence that change the verdict, most plausible first.
+    ``progress(done, total, what)``, if given, hears of each question answered."""
+    from digital_coalitions.analysis.explore import flips as find_flips
+
+    state, coalition = _cases(cases).question(*question, as_of=as_of, set=set)
+    return find_flips(state, coalition, _engine(), pairs=pairs, workers=workers,
+                      progress=progress)
+
+
+def matrix(cases=None, as_of: int | None = None, progress=None):
+    """Every state × every coalition (leaders, targets and closed doors marked, not asked)."""
+    from digital_coalitions.analysis.explore import matrix as run_matrix
+
+    return run_matrix(_cases(cases).base, _engine(), as_of=as_of, progress=progress)
+
+
+@dataclass
+class MemoText:
+    """A rendered memo and the ICD 203 language problems found in it (empty if it keeps them)."""
+
+    text: str
+    problems: list[str]
+    memo: object  # the report.memo.Memo it was rendered from
+
+
+def memo(*question, cases=None, as_of: int | None = None, set=(), fmt: str = "markdown",
+         layers: str = "full", horizon: int | None = None, date: str | None = None,
+         templates=None, argv=None) -> MemoText:
+    """A briefing memo on one question: ``fmt`` "markdown" or "html"; ``layers`` "full" (brief,
+    assessment, annex) or "brief"; ``templates`` a house-style directory used first."""
+    from digital_coalitions.analysis.backtest import decisions_about, default_decisions
+    from digital_coalitions.report.memo import build_memo, icd203_problems, render_memo
+    from digital_coalitions.rules.concepts import HORIZON_YEARS
+
+    cases = _cases(cases)
+    state, coalition = cases.question(*question, as_of=as_of, set=set)
+    base = cases.base
+    record = functools.partial(decisions_about, default_decisions(*base.directories), state.id,
+                               coalition.id)  # what the state did: read while flips search
+    if argv is None:
+        argv = command_line("memo", state, coalition, as_of, set)
+    built = build_memo(state, coalition, dict(base.states), engine=_engine(), date=date,
+                       templates=templates, argv=list(argv), assignments=tuple(set), fmt=fmt,
+                       decisions=record, horizon=horizon or HORIZON_YEARS)
+    text = render_memo(built, "html" if fmt == "html" else "markdown", templates, layers)
+    return MemoText(text, icd203_problems(text, html_text=fmt == "html"), built)
+
+
+def coalition_map(coalition: str, *, cases=None, as_of: int | None = None,
+                  highlight: str | None = None, templates=None, standalone: bool = True) -> str:
+    """The coalition's map as SVG: every state by security dependency (x) and stranglehold (y),
+    coloured by verdict; ``highlight`` rings one state (a name, alias or ID)."""
+    from digital_coalitions.analysis.explore import answer_all, roles
+    from digital_coalitions.report.svgmap import map_names, render_map
+
+    cases = _cases(cases)
+    chosen = cases.coalition(coalition)
+    subject = cases.state(highlight).id if highlight else None
+    states = cases.states
+    answers = answer_all(chosen, states, _engine(), as_of=as_of)
+    return render_map(chosen, answers, roles(chosen, states), subject=subject,
+                      templates=templates, names=map_names(states), standalone=standalone)

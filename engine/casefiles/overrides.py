@@ -1,0 +1,269 @@
+"""``--set PATH=VALUE``: change one value of the evidence for one run, validated like a case file.
+
+A path names a field of the state file (``industries.semiconductors.reliance.united-states.level``)
+or of the coalition file (``offers.subsidies``, ``per_member.south-korea.offers.exemptions``). A
+``state.`` or ``coalition.`` prefix says which; it is required where a field exists in both
+(``id``, ``name``, ``aliases``, ``summary``, ``sources``). The value is read as YAML, exactly as in
+a case file, and checked by the loader's own validation, so a bad value gets the same one-line
+message a case file would (with ``--set`` where the file and line would be).
+
+Nothing is written and nothing is mutated: :func:`apply_overrides` returns new case files that
+carry the changes (``overrides``), so that answers and traces can say which values are no longer
+the file's.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+
+import yaml
+
+from digital_coalitions.casefiles import loader as L
+from digital_coalitions.casefiles import schema as S
+from digital_coalitions.casefiles.loader import CaseError, CaseFile
+
+PREFIXES = ("state", "coalition")
+EXAMPLE = "industries.semiconductors.reliance.united-states.level=moderate"
+ABSENT = "(absent)"  # what a path held before a --set that created it
+
+
+@dataclasses.dataclass(frozen=True)
+class Override:
+    """One value changed by ``--set``: ``path`` in the ``case`` file (state or coalition)."""
+
+    case: str
+    path: str
+    value: object
+    previous: object  # the value in the file (or its default); ABSENT if the path was not there
+    text: str  # the assignment as typed
+
+    def to_dict(self) -> dict:
+        return {"case": self.case, "path": self.path, "value": self.value,
+                "previous": self.previous, "set": self.text}
+
+    def __str__(self) -> str:
+        return f"{self.case}.{self.path}: {_show(self.previous)} -> {_show(self.value)}"
+
+
+@dataclasses.dataclass(frozen=True)
+class OverriddenCase(CaseFile):
+    """A case file with values changed by ``--set``; ``path`` and ``sha256`` are still the file's."""
+
+    overrides: tuple[Override, ...] = ()
+
+
+def overrides_of(case) -> tuple[Override, ...]:
+    """The ``--set`` changes a case file carries (none for a file as loaded)."""
+    return tuple(getattr(case, "overrides", ()))
+
+
+def is_overridden(case, path: str) -> bool:
+    """Whether the value at ``path`` (or a section above it) was changed by ``--set``."""
+    return any(path == o.path or path.startswith(o.path + ".") or o.path.startswith(path + ".")
+               for o in overrides_of(case))
+
+
+def origin(case, path: str) -> str:
+    """Where a value came from: ``--set`` if changed, else ``FILE:LINE`` in the case file."""
+    if is_overridden(case, path):
+        return "--set"
+    line = case.lines.get(path)
+    if line is None:  # a defaulted or absent value: point at the nearest written section
+        parts = path.split(".")
+        while parts and line is None:
+            parts.pop()
+            line = case.lines.get(".".join(parts))
+    return f"{case.path}:{line or 1}"
+
+
+def apply_overrides(state: CaseFile, coalition: CaseFile, assignments) -> tuple[CaseFile, CaseFile]:
+    """The two case files with every ``PATH=VALUE`` assignment applied; CaseError if any is bad.
+
+    Every bad assignment is reported (one line each), never just the first.
+    """
+    cases = {"state": state, "coalition": coalition}
+    data = {kind: case.data for kind, case in cases.items()}  # never changed: _validate copies
+    defaults = {kind: list(case.defaults) for kind, case in cases.items()}
+    changes: dict[str, list[Override]] = {kind: list(overrides_of(case))
+                                          for kind, case in cases.items()}
+    problems: list[str] = []
+    for text in assignments:
+        try:
+            kind, path, raw = _parse(text)
+            if path[0] == "id":
+                raise _Problem(f"{kind}.id", "the id names the case file and cannot be changed",
+                               "a path to a value of the evidence")
+            value, added = _validate(kind, data[kind], path, raw, cases[kind].case_set)
+        except _Problem as problem:
+            problems.append(str(problem))
+            continue
+        dotted = L._render(tuple(path))
+        previous = _lookup(cases[kind].data, path)
+        if previous is ABSENT:
+            previous = _lookup(data[kind], path)  # an earlier --set may have created it
+        data[kind] = value
+        defaults[kind] = [d for d in defaults[kind]
+                          if d != dotted and not d.startswith(dotted + ".")]
+        defaults[kind] += [d for d in added if d not in defaults[kind]]
+        earlier = [o for o in changes[kind] if o.path == dotted]
+        if earlier:  # changed again: the file's value is still the one before the first change
+            previous = earlier[0].previous
+        changes[kind] = [o for o in changes[kind] if o.path != dotted]
+        changes[kind].append(Override(kind, dotted, _lookup(value, path), previous, text))
+    if problems:
+        raise CaseError(problems)
+    out = []
+    for kind, case in cases.items():
+        if not changes[kind]:
+            out.append(case)
+            continue
+        base = {f.name: getattr(case, f.name) for f in dataclasses.fields(CaseFile)}
+        base.update(data=data[kind], defaults=tuple(defaults[kind]))
+        out.append(OverriddenCase(**base, overrides=tuple(changes[kind])))
+    return out[0], out[1]
+
+
+# ---- parsing and validating one assignment ------------------------------------------------------
+class _Problem(Exception):
+    """One bad assignment, as the loader would word it, with --set for the file and line."""
+
+    def __init__(self, where: str, what: str, expected: str):
+        super().__init__(f"--set: {L._clean(where)}: {L._clean(what)}; expected {L._clean(expected)}")
+
+
+class _SetContext(L._Ctx):
+    """The loader's problem collector, naming --set instead of a file and line."""
+
+    def __init__(self, kind: str):
+        super().__init__("--set")
+        self.kind = kind
+
+    def add(self, path, what, expected, line=None):
+        where = path if isinstance(path, str) else L._render(path)
+        self.problems.append((0, len(self.problems),
+                              f"--set: {self.kind}.{L._clean(where)}: {L._clean(what)}; "
+                              f"expected {L._clean(expected)}"))
+
+
+def _names(kind: str) -> list[str]:
+    return [f.name for f in S.fields(kind)]
+
+
+def _parse(text: str) -> tuple[str, list[str], str]:
+    """'PATH=VALUE' -> (kind, path components, value text)."""
+    if "=" not in text:
+        raise _Problem(L._q(text), "no '=' between the path and the value",
+                       f"PATH=VALUE, e.g. {EXAMPLE}")
+    where, raw = text.split("=", 1)
+    where = where.strip()
+    parts = where.split(".")
+    if not where or any(not p for p in parts):
+        raise _Problem(L._q(where or text), "the path is empty or has an empty part",
+                       f"a dotted path, e.g. {EXAMPLE.split('=')[0]}")
+    if parts[0] in PREFIXES:
+        kind, parts = parts[0], parts[1:]
+        if not parts:
+            raise _Problem(where, "a file but no field", f"{kind}.FIELD=VALUE")
+        if parts[0] not in _names(kind):
+            close = L._close(parts[0], _names(kind))
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            raise _Problem(where, "unknown field", f"one of {', '.join(_names(kind))}{hint}")
+        return kind, parts, raw
+    in_state, in_coalition = parts[0] in _names("state"), parts[0] in _names("coalition")
+    if in_state and in_coalition:
+        raise _Problem(where, f"{parts[0]!r} is a field of both the state and the coalition file",
+                       f"state.{where} or coalition.{where}")
+    if in_state or in_coalition:
+        return ("state" if in_state else "coalition"), parts, raw
+    close = difflib.get_close_matches(parts[0], _names("state") + _names("coalition")
+                                      + list(PREFIXES), n=1, cutoff=0.6)
+    hint = f" (did you mean {close[0]!r}?)" if close else ""
+    raise _Problem(where, "unknown field",
+                   f"a field of the state file ({', '.join(_names('state'))}) or of the "
+                   f"coalition file ({', '.join(_names('coalition'))}){hint}")
+
+
+def _read_value(raw: str, where: str, path: list[str], ctx: _SetContext):
+    """The value text read as YAML by the loader's own safe reader (no tags, no aliases)."""
+    fast = L._compose_with_libyaml(raw)
+    try:
+        reader = fast[0] if fast else L._CaseLoader(raw)
+    except yaml.YAMLError:
+        raise _Problem(where, f"the value {L._q(raw)} has characters YAML does not allow",
+                       "printable text") from None
+    try:
+        node = fast[1] if fast else reader.get_single_node()
+        if node is None:
+            return None
+        value = L._build(node, tuple(path), ctx, reader)
+    except L._Refused as refused:
+        raise _Problem(where, refused.what, refused.expected) from None
+    except yaml.YAMLError as error:
+        reason = getattr(error, "problem", None) or "invalid YAML"
+        raise _Problem(where, f"could not read the value {L._q(raw)}: {reason}",
+                       "a YAML value (quote text that contains ': ' or '#')") from None
+    finally:
+        reader.dispose()
+    if ctx.problems:
+        raise _Relay(CaseError(ctx.messages()))
+    return value
+
+
+def _validate(kind: str, data: dict, path: list[str], raw: str, known=None):
+    """The whole file's data with the value set, checked as the loader checks a file, and,
+    for a file of a case directory (``known``, its CaseSet), the states it names against it.
+
+    Returns the validated data and the paths newly defaulted (fields of an entry the
+    assignment created). Raises _Problem with the loader's message.
+    """
+    where = ".".join(path)
+    ctx = _SetContext(kind)
+    value = _read_value(raw, f"{kind}.{where}", path, ctx)
+    # the sections on the path are copied, the rest shared: validation builds a new tree
+    tree = dict(data)
+    node = tree
+    for depth, part in enumerate(path[:-1]):
+        held = node.get(part, ABSENT)
+        if held is ABSENT or held is None:
+            node[part] = {}
+        elif not isinstance(held, dict):
+            above = ".".join(path[:depth + 1])
+            raise _Problem(f"{kind}.{above}", f"{above} holds {L._got(held)}, which has no "
+                           f"field {path[depth + 1]!r}", "a path that ends at a value")
+        else:
+            node[part] = dict(held)
+        node = node[part]
+    node[path[-1]] = value
+    validated = L._check_fields(S.fields(kind), tree, (), ctx, True, kind)
+    if known is not None and not ctx.problems:
+        L.check_state_refs(kind, validated, ctx, known)
+    if ctx.problems:
+        raise _Relay(CaseError(ctx.messages()))
+    added = [L._render(p) for p in ctx.defaults]
+    return validated, added
+
+
+class _Relay(_Problem):
+    """Problems the loader's validation found, passed on as they are."""
+
+    def __init__(self, error: CaseError):
+        Exception.__init__(self, str(error))
+
+
+def _lookup(data, path) -> object:
+    node = data
+    for part in path:
+        if not isinstance(node, dict) or part not in node:
+            return ABSENT
+        node = node[part]
+    return node
+
+
+def _show(value) -> str:
+    return ABSENT if value is ABSENT else S.shown(value)
+
+
+def show_value(value) -> str:
+    """A value as a person writes it in YAML (true, 0.5, moderate, null)."""
+    return _show(value)

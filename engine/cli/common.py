@@ -1,0 +1,45 @@
+"""What every command module shares: the bad-input error and the common options."""
+
+from __future__ import annotations
+
+import functools
+import os
+
+import click
+
+from digital_coalitions.api import Cases
+from digital_coalitions.casefiles.question import CASES_ENV, CaseChoice
+from digital_coalitions.errors import BadInput
+
+
+class UsageProblem(BadInput):
+    """Bad input found by a command itself (an unknown rule ID, an output over a case file...)."""
+
+
+def cases_option(command):
+    """``--cases DIR`` and ``--only-cases``, handed to the command as one value, ``cases``: the
+    library's Cases over the directories they choose."""
+    @functools.wraps(command)
+    def with_cases(*args, cases=None, only_cases=False, **kwargs):
+        if only_cases and not (cases or os.environ.get(CASES_ENV)):
+            raise UsageProblem("--only-cases: no case directory to read alone; expected "
+                               f"--cases DIR (or ${CASES_ENV}) with it")
+        return command(*args, cases=Cases.chosen(CaseChoice(cases, only_cases)), **kwargs)
+
+    with_cases = click.option(
+        "--only-cases", "only_cases", is_flag=True,
+        help="Read the --cases directory alone, without the shipped cases.")(with_cases)
+    return click.option(
+        "--cases", metavar="DIR",
+        help="A case directory (states/, coalitions/, either may be missing) whose files add to "
+             "the shipped cases and replace those of the same id. Default: "
+             f"${CASES_ENV}.")(with_cases)
+set_option = click.option(
+    "--set", "assignments", multiple=True, metavar="PATH=VALUE",
+    help="Change one value of the evidence first, e.g. "
+         "industries.semiconductors.reliance.united-states.level=moderate (repeatable).")
+
+
+as_of_option = click.option(
+    "--as-of", "as_of", type=click.IntRange(1000, 9999), metavar="YEAR",
+    help="Answer from the evidence dated at or before YEAR (default: the latest).")

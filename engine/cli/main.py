@@ -1,0 +1,165 @@
+"""The ``coalition`` command: parse, load, ask the engine, render. No reasoning lives here."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from digital_coalitions import __version__
+from digital_coalitions.cli import completion as complete
+from digital_coalitions import api
+from digital_coalitions.audit.catalogue import render_catalogue
+from digital_coalitions.casefiles.question import NotACandidate
+from digital_coalitions.cli.common import as_of_option, cases_option, set_option
+from digital_coalitions.errors import BadInput
+from digital_coalitions.text.render import render_role, render_text
+
+BAD_INPUT = 2
+
+
+class Program(click.Group):
+    """Turns every kind of bad input into one-line errors on stderr and exit status 2."""
+
+    def main(self, *args, **kwargs):
+        try:
+            return super().main(*args, **kwargs)  # click itself ends quietly on a broken pipe
+        except OSError as error:
+            if error.filename is not None:
+                raise
+            # an OSError naming no file comes from writing an open stream: standard output
+            # (every file the commands open is named in their errors, or made a UsageProblem)
+            _quiet_stdout()
+            try:
+                click.echo(f"error: standard output: cannot be written "
+                           f"({error.strerror or type(error).__name__}); expected a writable "
+                           "standard output", err=True)
+            except OSError:
+                pass
+            sys.exit(BAD_INPUT)
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except BadInput as error:
+            for line in str(error).splitlines():
+                click.echo(f"error: {line}", err=True)
+            ctx.exit(BAD_INPUT)
+        except NotACandidate as role:  # an answer, not an error: there is no forecast to make
+            click.echo(render_role(role), nl=False)
+
+
+def _quiet_stdout() -> None:
+    """Point standard output at /dev/null, so that Python's flush on exit fails no second time."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):  # no descriptor (a test runner's stream)
+        pass
+
+
+format_option = click.option("--format", "fmt", type=click.Choice(["text", "json"]),
+                             default="text", show_default=True)
+
+
+@click.group(cls=Program, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="coalition")
+def main():
+    """Will state X join digital coalition Y? Answers from the rules of Liu 2024."""
+
+
+@main.command()
+@click.argument("question", nargs=-1, required=True, shell_complete=complete.question)
+@cases_option
+@format_option
+@set_option
+@as_of_option
+@click.option("--trace", "with_trace", is_flag=True, help="Add the readable rule trace.")
+def ask(question, cases, fmt, assignments, as_of, with_trace):
+    """Answer a question: "Will South Korea join Chip 4?", two names or IDs, or two YAML paths."""
+    try:
+        answer = api.ask(*question, cases=cases, as_of=as_of, set=assignments)
+    except NotACandidate as role:
+        if fmt != "json":
+            raise
+        click.echo(json.dumps(role.to_dict(), indent=2, ensure_ascii=False))
+        return
+    if fmt == "json":
+        data = answer.to_dict()
+        if with_trace:
+            from digital_coalitions.audit.trace import trace_record
+
+            data["trace"] = trace_record(answer, argv=sys.argv[1:])
+        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+        return
+    click.echo(render_text(answer), nl=False)
+    if with_trace:
+        from digital_coalitions.audit.trace import render_trace_text
+
+        click.echo("\n" + render_trace_text(answer, argv=sys.argv[1:]), nl=False)
+
+
+@main.command("list")
+@cases_option
+@format_option
+def list_cases(cases, fmt):
+    """The states and coalitions in the case directory."""
+    base = cases.base
+    states = [{"id": s.id, "name": s.data["name"], "kind": s.data["kind"], "as_of": s.data["as_of"],
+               "aliases": list(s.data.get("aliases", [])), "path": str(s.path)}
+              for s in base.states.values()]
+    coalitions = [{"id": c.id, "name": c.data["name"], "leader": c.data["leader"],
+                   "target": c.data.get("target"), "demand": c.data["demand"],
+                   "status": c.data["status"], "path": str(c.path)} for c in base.coalitions.values()]
+    if fmt == "json":
+        click.echo(json.dumps({"directory": str(base.directory),
+                               "directories": [str(d) for d in base.directories],
+                               "states": states, "coalitions": coalitions}, indent=2))
+        return
+    lowest, *added = base.directories
+    also = "".join(f", with {d} added (its files replace those of the same id)" for d in added)
+
+    def origin(entry):  # files of an added directory say so: an analyst's own are told apart
+        return f"  [{entry['path']}]" if Path(entry["path"]).parents[1] != lowest else ""
+
+    click.echo(f"Cases in {lowest}{also}\n\nStates:")
+    wide = max((len(s["id"]) for s in states), default=0)  # ids as wide as the longest
+    for s in sorted(states, key=lambda s: s["id"]):
+        aliases = f"  (also: {', '.join(s['aliases'])})" if s["aliases"] else ""
+        click.echo(f"  {s['id']:<{wide}}  {s['name']}, as of {s['as_of']}{aliases}{origin(s)}")
+    click.echo("\nCoalitions:")
+    wide = max((len(c["id"]) for c in coalitions), default=0)
+    for c in sorted(coalitions, key=lambda c: c["id"]):
+        aim = f" against {c['target']}" if c["target"] else ""
+        click.echo(f"  {c['id']:<{wide}}  {c['name']} — led by {c['leader']}{aim}; "
+                   f"{c['demand']}, {c['status']}{origin(c)}")
+
+
+@main.group(invoke_without_command=True)
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text",
+              show_default=True)
+@click.pass_context
+def rules(ctx, fmt):
+    """The rule catalogue, generated from the rules themselves."""
+    if ctx.invoked_subcommand is None:
+        click.echo(render_catalogue(fmt), nl=False)
+
+
+# ---- commands defined in other modules are registered here, one line each ---------------------
+# (audit: trace, why, rules coverage)      # (analysis: memo, whatif, flips, matrix, map, outlook)
+from digital_coalitions.cli import audit as cli_audit  # noqa: E402  (audit; its `show` replaces rules_show to add the cases)
+main.add_command(cli_audit.trace); main.add_command(cli_audit.why)  # noqa: E702
+rules.add_command(cli_audit.coverage); rules.add_command(cli_audit.rule_show)  # noqa: E702
+rules.add_command(cli_audit.verdicts)
+from digital_coalitions.cli import analysis as cli_analysis  # noqa: E402  (analysis: memo, whatif, flips, matrix, map, outlook)
+for _command in cli_analysis.COMMANDS: main.add_command(_command)  # noqa: E701
+from digital_coalitions.cli.cases import cases_group  # noqa: E402  (cases export)
+main.add_command(cases_group)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,196 @@
+"""Ask the engine one question and read its conclusions into one result model.
+
+Everything the renderers show comes from here: the verdict, likelihood and confidence the
+rules concluded, the mechanism levels, the chain of reasoning (which rule concluded each step),
+the rules fired in order and the values assumed. Nothing here decides anything; it reads what
+the rules put in working memory.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from digital_coalitions.rules import concepts as c
+from digital_coalitions.rules.base import Stage
+
+from digital_coalitions.inference.engine import RULES, CoalitionEngine, Firing
+from digital_coalitions.casefiles.evidence import question_evidence
+from digital_coalitions.casefiles.question import role_of
+
+# (fact class, name in the answer, field holding its value or None for a yes/no fact)
+MECHANISMS = (
+    (c.SecurityAttachment, "security_attachment", "level"),
+    (c.AllianceCommitment, "alliance_commitment", "level"),
+    (c.SecurityDependency, "security_dependency", "level"),
+    (c.NarrativeReceptiveness, "narrative_receptiveness", "level"),
+    (c.StatusAnxiety, "status_anxiety", None),
+    (c.SecurityLeverage, "security_leverage", None),
+    (c.ThreatFromTarget, "threat_from_target", None),
+    (c.Stranglehold, "stranglehold", "level"),
+    (c.Malposition, "malposition", None),
+    (c.FirmLevelStranglehold, "firm_level_stranglehold", None),
+    (c.TechnologicalCarrot, "technological_carrot", None),
+    (c.TechnologicalStick, "technological_stick", None),
+    (c.StrangleholdOutweighsMarket, "stranglehold_outweighs_market", None),
+    (c.InterestSacrifice, "interest_sacrifice", "level"),
+    (c.Compensation, "compensation", "level"),
+    (c.AutonomyPressure, "autonomy_pressure", "level"),
+    (c.ObjectionToFraming, "objection_to_framing", None),
+    (c.ObjectionToContent, "objection_to_content", "commitment"),
+    (c.LittleToSacrifice, "little_to_sacrifice", None),
+    (c.GovernmentPace, "government_pace", "pace"),
+    (c.Compulsion, "compulsion", "source"),
+    (c.CoalitionForm, "coalition_form", "form"),
+    (c.SoftenedWording, "softened_wording", None),
+    (c.Substitution, "substitution", None),
+)
+
+# the steps of the argument, in the paper's order, for the short chain in the answer
+CHAIN = ("security_dependency", "threat_from_target", "security_leverage", "stranglehold",
+         "malposition", "firm_level_stranglehold", "interest_sacrifice", "little_to_sacrifice",
+         "compensation", "autonomy_pressure", "objection_to_framing", "objection_to_content",
+         "compulsion", "coalition_form")
+
+
+@dataclass
+class Step:
+    concept: str
+    value: object
+    rule: str
+    title: str
+    claims: tuple[str, ...]
+
+
+@dataclass
+class Answer:
+    state: object  # CaseFile
+    coalition: object  # CaseFile
+    verdict: str
+    likelihood: dict
+    confidence: dict
+    mechanisms: dict
+    chain: list[Step]
+    rules_fired: list[str]
+    defaults: list[str]
+    facts: dict[int, dict] = field(repr=False)
+    firings: list[Firing] = field(repr=False)
+    unfired: list[tuple[str, list[int]]] = field(repr=False)
+    role: str = "candidate"  # member (listed in the coalition file) or candidate
+
+    @property
+    def dating(self) -> dict:
+        """The year asked, the year of each file's evidence, and what the reader must be told:
+        that no evidence was that early, or that the year is before the coalition was founded."""
+        return evidence_dating(self.state, self.coalition)
+
+    @property
+    def contradicts_members(self) -> bool:
+        """A listed member answered as staying out (of the coalition as founded, not a proposal)."""
+        return (self.role == "member" and self.verdict not in c.JOINING
+                and not self.dating["proposal"])
+
+    def to_dict(self) -> dict:
+        """The machine-readable answer (facts.md: at least these fields)."""
+        return {
+            "state": self.state.id,
+            "coalition": self.coalition.id,
+            "question": f"Will {self.state.data['name']} join {self.coalition.data['name']}?",
+            "verdict": self.verdict,
+            "likelihood": self.likelihood,
+            "confidence": self.confidence,
+            "mechanisms": self.mechanisms,
+            "chain": [{"concept": s.concept, "value": s.value, "rule": s.rule, "title": s.title,
+                       "claims": list(s.claims)} for s in self.chain],
+            "rules_fired": self.rules_fired,
+            "defaults": self.defaults,
+            "role": self.role,
+            "contradicts_members": self.contradicts_members,
+            "evidence_year": self.dating,
+            "inputs": {kind: {"id": f.id, "path": str(f.path), "as_of": f.data.get("as_of"),
+                              "sha256": f.sha256,
+                              # values changed with --set: the file's hash, not its values
+                              **({"overrides": [o.to_dict() for o in f.overrides]}
+                                 if getattr(f, "overrides", ()) else {})}
+                       for kind, f in (("state", self.state), ("coalition", self.coalition))},
+        }
+
+
+def evidence_dating(state, coalition) -> dict:
+    dating = state.dating
+    year = dating.year if dating else state.data["as_of"]
+    asked = dating.asked if dating else None
+    founded = coalition.data.get("founded")
+    return {
+        "asked": asked,
+        "state": year,
+        "state_years": list(dating.years if dating else state.evidence_years),
+        "coalition": coalition.dating.year if coalition.dating else coalition.year,
+        "coalition_earliest_used": bool(coalition.dating and coalition.dating.earliest
+                                        and coalition.dating.years),
+        "coalition_status": coalition.data.get("status"),
+        "earliest_used": bool(dating and dating.earliest),
+        "proposal": founded is not None and (asked if asked is not None else year) < founded,
+        "founded": founded,
+    }
+
+
+def _run(state, coalition, engine: CoalitionEngine, stop_below=None):
+    facts, assumed = question_evidence(state, coalition)
+    engine.reset()
+    engine.firings, engine.unfired = [], []
+    engine.declare(*facts)
+    engine.run(stop_below=stop_below)
+    return assumed
+
+
+def verdict_only(state, coalition, engine: CoalitionEngine) -> str:
+    """The verdict alone, the run stopped before likelihood and confidence (for searches)."""
+    _run(state, coalition, engine, stop_below=Stage.VERDICT)
+    return next(f["value"] for f in engine.facts.values() if type(f) is c.Verdict)
+
+
+def ask(state, coalition, engine: CoalitionEngine | None = None) -> Answer:
+    """Will ``state`` join ``coalition``? Runs the rule base once on the two case files."""
+    engine = engine or CoalitionEngine()
+    assumed = _run(state, coalition, engine)
+    memory = {fid: fact for fid, fact in engine.facts.items()}
+    asserted_by = engine.asserted_by()
+
+    def first(kind):
+        return next((f for f in memory.values() if type(f) is kind), None)
+
+    mechanisms, chain = {}, []
+    for kind, name, value_field in MECHANISMS:
+        found = [f for f in memory.values() if type(f) is kind]
+        if not found:
+            mechanisms[name] = None if value_field else False
+            continue
+        value = found[0][value_field] if value_field else True
+        if name in ("compulsion", "objection_to_content"):
+            value = sorted(f[value_field] for f in found)
+        mechanisms[name] = value
+        if name in CHAIN:
+            info = RULES[asserted_by[found[0]["__factid__"]].rule]
+            chain.append(Step(name, value, info.id, info.title, info.claims))
+    chain.sort(key=lambda s: CHAIN.index(s.concept))
+
+    verdict, likelihood, confidence = first(c.Verdict), first(c.Likelihood), first(c.Confidence)
+    verdict_rule = RULES[asserted_by[verdict["__factid__"]].rule]
+    chain.append(Step("verdict", verdict["value"], verdict_rule.id, verdict_rule.title,
+                      verdict_rule.claims))
+    return Answer(
+        state=state,
+        coalition=coalition,
+        verdict=verdict["value"],
+        likelihood={"term": likelihood["term"], "range": [likelihood["low"], likelihood["high"]],
+                    "figure": likelihood["figure"]},
+        confidence={"level": confidence["level"], "basis": list(confidence["basis"])},
+        mechanisms=mechanisms,
+        chain=chain,
+        rules_fired=[f.rule for f in engine.firings],
+        defaults=[str(a) for a in assumed],
+        facts=memory,
+        firings=list(engine.firings),
+        unfired=list(engine.unfired),
+        role="member" if role_of(state, coalition)[0] == "member" else "candidate",
+    )

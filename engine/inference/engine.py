@@ -1,0 +1,185 @@
+"""One engine from the mechanism modules, recording every firing as it happens.
+
+The rule modules in ``rules/`` are experta mixins; ``CoalitionEngine`` combines them. Its
+``run`` (in ``RecordingEngine``, the base it shares with the outlook's engine) is experta's own
+loop with one addition: each firing is recorded (rule, the facts it
+matched, the facts it consulted by accumulation, the facts it asserted), and so are the
+activations that were on the agenda but never fired. The trace is this record, not a
+reconstruction. The Rete network it matches with is experta's, made cheaper in ``rete.py``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from digital_coalitions.rules.autonomy import AutonomyRules
+from digital_coalitions.rules.base import rule_info
+from digital_coalitions.rules.concepts import Factor, LikelihoodShift
+from digital_coalitions.rules.judgment import JudgmentRules
+from digital_coalitions.rules.outcome import OutcomeRules
+from digital_coalitions.rules.outlook import OUTLOOK_MECHANISMS
+from digital_coalitions.rules.sacrifice import SacrificeRules
+from digital_coalitions.rules.security import SecurityRules
+from digital_coalitions.rules.stranglehold import StrangleholdRules
+from digital_coalitions.rules.verdict import VerdictRules
+
+from digital_coalitions.compat import experta
+from digital_coalitions.inference.rete import TypedReteMatcher
+
+MECHANISMS = (SecurityRules, StrangleholdRules, SacrificeRules, AutonomyRules, OutcomeRules,
+              VerdictRules, JudgmentRules)
+
+
+def rule_catalogue() -> dict:
+    """Every rule of the rule base by ID, read from the mixins' class dicts (no engine built)."""
+    found = {}
+    # the outlook rules run in their own engine (digital_coalitions.analysis.outlook), over the answers
+    for mechanism in MECHANISMS + OUTLOOK_MECHANISMS:
+        for value in vars(mechanism).values():
+            if isinstance(value, experta.Rule):
+                info = rule_info(value)
+                if info.id in found:
+                    raise ValueError(f"rule ID {info.id} is used twice")
+                found[info.id] = info
+    return found
+
+
+RULES = rule_catalogue()
+
+
+@dataclass
+class Firing:
+    step: int
+    rule: str
+    matched: list[int]  # fact ids the rule's conditions matched, in declaration order
+    consulted: list[int] = field(default_factory=list)  # fact ids read by accumulation
+    asserted: list[int] = field(default_factory=list)
+
+
+class _Descending(str):
+    """A rule ID that sorts backwards, so that among equals the lowest ID fires first."""
+
+    def __lt__(self, other):
+        return str.__gt__(self, other)
+
+
+class RepeatableStrategy(experta.strategies.DepthStrategy):
+    """experta's depth strategy with ties broken by rule ID.
+
+    experta orders activations of equal salience over the same facts by set iteration order,
+    which changes with PYTHONHASHSEED; the rule ID makes the firing order (and the trace) the
+    same in every process.
+    """
+
+    def get_key(self, activation):
+        # DepthStrategy's key, computed directly: its lru_cache hashes and compares whole rules
+        # (every pattern) on each lookup, which cost a sixth of an inference
+        facts = sorted((f["__factid__"] for f in activation.facts), reverse=True)
+        return (activation.rule.salience, facts, _Descending(rule_info(activation.rule).id))
+
+
+class RecordingEngine(experta.KnowledgeEngine):
+    """experta's engine on the project's matcher and repeatable strategy, recording each firing.
+
+    The base of both engines (the question's and the outlook's): one run loop, one firing order
+    in every process, one record of what each rule matched, consulted and asserted."""
+
+    __matcher__ = TypedReteMatcher
+
+    __strategy__ = RepeatableStrategy
+
+    _deffacts = None  # experta's DefFacts of this engine, found at the first reset
+
+    def __init__(self):
+        super().__init__()
+        self.firings: list[Firing] = []
+        self.unfired: list[tuple[str, list[int]]] = []
+        self._current: Firing | None = None
+
+    def get_deffacts(self):
+        # experta looks for them with inspect.getmembers at every reset; the class never changes
+        if self._deffacts is None:
+            self._deffacts = super().get_deffacts()
+        return self._deffacts
+
+    # ---- accumulation, for the classification rules --------------------------------------
+    def gather(self, fact_type, where=None):
+        """The facts of one type in working memory, noted as consulted by the firing rule."""
+        found = [f for f in self.facts.values()
+                 if isinstance(f, fact_type) and (where is None or where(f))]
+        if self._current is not None:
+            self._current.consulted.extend(f["__factid__"] for f in found)
+        return found
+
+    # ---- recording -----------------------------------------------------------------------
+    def declare(self, *facts):
+        declared = super().declare(*facts)
+        if self._current is not None and declared is not None:
+            self._current.asserted.append(declared["__factid__"])
+        return declared
+
+    def run(self, steps=float("inf"), stop_below=None):
+        """experta's run loop, recording each firing and what stayed on the agenda.
+
+        ``stop_below``: stop before the first activation whose salience is below it (a search
+        that needs only the verdict stops before the likelihood and confidence stages)."""
+        self.running = True
+        seen: dict[tuple, tuple[str, list[int]]] = {}
+        fired: set[tuple] = set()
+
+        def note(activations):
+            for pending in activations:
+                seen.setdefault(_key(pending), (rule_info(pending.rule).id, _ids(pending)))
+
+        # what was on the agenda before the run, then each step's additions: experta removes
+        # before it inserts, so every added activation reaches the agenda (cheaper than
+        # rescanning the whole agenda at every step, which cost a tenth of an inference)
+        note(self.agenda.activations)
+        while steps > 0 and self.running:
+            added, removed = self.get_activations()
+            self.strategy.update_agenda(self.agenda, added, removed)
+            note(added)
+            if stop_below is not None and self.agenda.activations and \
+                    self.agenda.activations[-1].rule.salience < stop_below:
+                break
+            activation = self.agenda.get_next()
+            if activation is None:
+                break
+            steps -= 1
+            fired.add(_key(activation))
+            self._current = Firing(step=len(self.firings) + 1, rule=rule_info(activation.rule).id,
+                                   matched=_ids(activation))
+            try:
+                activation.rule(self, **{k: v for k, v in activation.context.items()
+                                         if not k.startswith("__")})
+            finally:
+                self.firings.append(self._current)
+                self._current = None
+        self.running = False
+        # in a canonical order: experta hands additions over in set order, which varies by process
+        self.unfired = sorted((seen[k] for k in seen if k not in fired),
+                              key=lambda u: (-RULES[u[0]].salience, u[0], u[1]))
+
+    def asserted_by(self) -> dict[int, Firing]:
+        """The firing that asserted each derived fact, by fact id."""
+        return {fid: firing for firing in self.firings for fid in firing.asserted}
+
+
+class CoalitionEngine(*MECHANISMS, RecordingEngine):
+    """The rule base of Liu 2024 as one forward-chaining engine."""
+
+    def weigh(self, concept: str) -> int:
+        # only this concept's factors are noted as consulted: the trace cites them as the reasons
+        return sum(f["points"] for f in self.gather(Factor, lambda f: f["concept"] == concept))
+
+    def weigh_shifts(self) -> int:
+        return sum(f["steps"] for f in self.gather(LikelihoodShift))
+
+
+def _ids(activation) -> list[int]:
+    # activation.facts is a set: sorted, so that the record does not depend on PYTHONHASHSEED
+    return sorted(f["__factid__"] for f in activation.facts if "__factid__" in f)
+
+
+def _key(activation) -> tuple:
+    return (rule_info(activation.rule).id, tuple(_ids(activation)))

@@ -1,0 +1,637 @@
+"""The briefing memo: one question's answer for a reader who will challenge it, in two layers.
+
+First a one-page brief (ICD 203): the question with its time frame, the bottom line up front
+with the year of the evidence and the horizon, three to five key judgments that say what follows
+for the leader, the state and the target, confidence with its basis in the sources, and what
+would change the judgment. Then the full assessment (the mechanisms, alternatives, assumptions,
+indicators to watch, the target's side and the coalition's outlook, sources), and the audit
+record as an annex (evidence lines with file and line, the notes naming each rule, the trace).
+
+Likelihood is said only in ICD 203's terms (one row of them), never in a sentence that speaks of
+confidence. Rule IDs are notes, not part of the prose. The memo renders what the rules
+concluded; where it reads something else (the record of what the state did, the age of the
+evidence, which sources support which value) it says so, and the verdict stays the rules'.
+
+This module gathers what the memo shows; the words are in templates/memo.md.j2 and
+templates/memo.html.j2 (shared phrasing in memo-words.j2; docs/templates.md lists every
+variable they receive), so a house style can replace them (``--templates DIR``).
+:func:`icd203_problems` checks a rendered memo against the language rules.
+"""
+
+from __future__ import annotations
+
+import datetime
+import functools
+import html
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import jinja2
+import markupsafe
+
+from digital_coalitions.rules.claims import CLAIMS, STANDARDS
+from digital_coalitions.rules.concepts import HORIZON_YEARS, ICD203, STALE_AFTER_YEARS
+
+from digital_coalitions.casefiles import schema as S
+from digital_coalitions.analysis.explore import Flips, flips as find_flips, roles
+from digital_coalitions.inference.answer import MECHANISMS as ANSWER_MECHANISMS
+from digital_coalitions.inference.answer import Answer, ask
+from digital_coalitions.inference.engine import RULES, CoalitionEngine
+from digital_coalitions.analysis.outlook import Outlook, outlook as coalition_outlook
+from digital_coalitions.casefiles.overrides import overrides_of, show_value
+from digital_coalitions.casefiles.question import ASKED
+from digital_coalitions.report.signposts import Alternative, Sensitive, Signpost, alternatives, indicators, sensitive
+from digital_coalitions.report.sourcing import Basis, basis as source_basis, shown_for
+from digital_coalitions.report.svgmap import (VERDICT_COLOURS, VERDICT_WORDS, map_names, map_template, render_map,
+                     svg_environment)
+from digital_coalitions.report.timeframe import TimeFrame, time_frame
+from digital_coalitions.audit.trace import fact_record, phrase, where
+from digital_coalitions.text.wording import (VERDICT_PHRASES, Words, attributive, capfirst, display_name, listed, percent,
+                      plain)
+
+# ICD 203's two rows of likelihood expressions; a product uses one row throughout (ours: the
+# first, rules/concepts.py ICD203), so any word of the second row is a mix.
+LIKELIHOOD_TERMS = tuple(term for term, _, _ in ICD203)
+OTHER_ROW = ("remote", "highly improbable", "improbable", "improbably", "roughly even odds",
+             "probable", "probably", "highly probable", "nearly certain")
+CONFIDENCE_WORDS = ("confidence", "confident", "confidently")
+LAYERS = ("brief", "full")
+
+# the memo's four mechanisms: (heading, the derived facts shown, in order)
+MECHANISMS = (
+    ("Security dependency", ("SecurityDependency", "ThreatFromTarget", "SecurityLeverage",
+                             "NarrativeReceptiveness", "StatusAnxiety")),
+    ("Technological stranglehold", ("Stranglehold", "Malposition", "FirmLevelStranglehold",
+                                    "TechnologicalStick", "TechnologicalCarrot",
+                                    "StrangleholdOutweighsMarket", "Substitution")),
+    ("Interest sacrifice and compensation", ("InterestSacrifice", "LittleToSacrifice",
+                                             "Compensation", "SoftenedWording")),
+    ("Autonomy", ("AutonomyPressure", "ObjectionToFraming", "ObjectionToContent",
+                  "GovernmentPace")),
+)
+# the key judgments: (key, the concepts each rests on, as Answer.mechanisms names them); one
+# judgment per mechanism after the verdict's, the stranglehold's only where there is a domain
+JUDGMENTS = (
+    ("verdict", ("verdict", "compulsion", "coalition_form", "objection_to_content",
+                 "objection_to_framing")),
+    ("security", ("security_dependency", "threat_from_target", "security_leverage")),
+    ("technology", ("stranglehold", "malposition", "firm_level_stranglehold",
+                    "technological_stick", "substitution")),
+    ("cost", ("interest_sacrifice", "little_to_sacrifice", "compensation")),
+    ("autonomy", ("autonomy_pressure", "objection_to_framing", "objection_to_content",
+                  "government_pace", "softened_wording")),
+)
+# the outlook's findings shown in prose, each with a note naming its rule
+OUTLOOK = (("firmness", "CoalitionFirmness"), ("stability", "DestabilisationRisk"),
+           ("erosion", "ErosionRisk"), ("efficacy", "SimpleCoalitionEfficacy"),
+           ("pillar", "StructuralPillar"), ("conflicts", "LimitOnDepth"),
+           ("wedge", "WedgeTargets"))
+# evidence facts read from the case files (the others are sourcing and bookkeeping)
+EVIDENCE = ("Tie", "Autonomy", "Industry", "Reliance", "TargetRelation", "CoalitionTrait",
+            "Offer", "Pressure")
+FACT_CLASS = {name: kind.__name__ for kind, name, _ in ANSWER_MECHANISMS}
+
+
+@dataclass
+class Concept:
+    """One derived fact of the answer, with the rule that concluded it and the evidence beneath."""
+
+    name: str  # the fact class: SecurityDependency, ...
+    value: object  # its level (or True for a yes/no concept)
+    rule: str
+    title: str
+    claims: tuple[str, ...]
+    evidence: list[dict]  # trace fact records of the case-file values beneath it
+    sources: list[int] = field(default_factory=list)  # memo source numbers linked to the evidence
+
+
+@dataclass
+class Note:
+    """A note the prose points to: the rules (with their claims) behind one passage."""
+
+    n: int
+    key: str
+    rules: list  # RuleInfo
+
+
+@dataclass
+class Judgment:
+    key: str
+    concepts: list[str]  # the concepts present, as Answer.mechanisms names them
+    note: int
+    sources: list[int]
+
+
+@dataclass
+class Memo:
+    answer: Answer
+    date: str
+    flips: Flips
+    outlook: Outlook
+    map_svg: str
+    mechanisms: list[tuple[str, list[Concept]]]
+    sources: list[dict]  # {n, case, file, text}
+    time: TimeFrame
+    basis: Basis
+    links: dict  # (case, path) -> sourcing.Link, for the values the verdict rests on
+    judgments: list[Judgment]
+    notes: list[Note]
+    signposts: list[Signpost]
+    idle_indicators: list[dict]  # indicator texts that move nothing on this question
+    alternatives: list[Alternative]
+    sensitive: list[Sensitive]
+    assumed: list[dict]  # {case, path, doc}: values taken at their documented defaults
+    annex: dict  # trace.view(record)
+    words: Words
+    overrides: tuple = ()
+    decisions: list = field(default_factory=list)  # the decisions corpus's entries on it
+    chain: dict = field(default_factory=dict)  # concept -> chain Step
+    names: dict = field(default_factory=dict)  # state id -> name, as a sentence writes it
+    short_names: dict = field(default_factory=dict)  # state id -> name as repeated
+    concepts: dict = field(default_factory=dict)  # Answer.mechanisms name -> what concluded it
+    evidence: dict = field(default_factory=dict)  # (case, path) -> the value the question read
+    attributive: dict = field(default_factory=dict)  # state id -> name before a noun ("US")
+
+    def name(self, state_id) -> str:
+        return self.names.get(state_id, state_id) if state_id else "none"
+
+    def short(self, state_id) -> str:
+        return self.short_names.get(state_id) or self.name(state_id)
+
+    @property
+    def brief_signposts(self) -> list:
+        """The brief's indicators: up to three that move the verdict or the likelihood's term;
+        where none does, the first two (the full memo lists them all)."""
+        strong = [s for s in self.signposts if s.moves in ("verdict", "step")]
+        return strong[:3] if strong else self.signposts[:2]
+
+    def note(self, key: str) -> int | None:
+        return next((n.n for n in self.notes if n.key == key), None)
+
+    def concept(self, name: str) -> dict | None:
+        """A concept the rules concluded (as Answer.mechanisms names it): value, rule, claims."""
+        return self.concepts.get(name)
+
+    def value(self, case: str, path: str):
+        """The value the question read at ``path`` of the ``case`` file (None if not read)."""
+        return self.evidence.get((case, path))
+
+    # the question's own paths, so that templates need not spell ids
+    def tie(self, name):
+        return self.value("state", f"ties.{self.answer.coalition.data['leader']}.{name}")
+
+    def industry(self, name):
+        return self.value("state", f"industries.{self.answer.coalition.data.get('domain')}.{name}")
+
+    def reliance(self, name):
+        c = self.answer.coalition.data
+        return self.value("state", f"industries.{c.get('domain')}.reliance.{c['leader']}.{name}")
+
+    def exposure(self, name):
+        c = self.answer.coalition.data
+        return self.value("state", f"industries.{c.get('domain')}.target_exposure."
+                                   f"{c.get('target')}.{name}")
+
+    def relation(self, name):
+        return self.value("state", f"targets.{self.answer.coalition.data.get('target')}.{name}")
+
+    def autonomy(self, name):
+        return self.value("state", f"autonomy.{name}")
+
+    @property
+    def weak_links(self) -> list[dict]:
+        """The wedge strategy's targets (OL-65) that are weak by their own answers: members
+        whose verdict is not to join readily; those that do are listed apart."""
+        wedge = self.outlook.one("WedgeTargets")
+        out = []
+        for sid, reasons in zip(wedge.get("states") or (), wedge.get("reasons") or ()) \
+                if wedge else ():
+            answer = self.outlook.answers.get(sid)
+            out.append({"state": sid, "reasons": list(reasons),
+                        "verdict": answer.verdict if answer else None,
+                        "weak": answer is not None and answer.verdict != "joins"})
+        return out
+
+    def context(self, layers: str = "full") -> dict:
+        a = self.answer
+        return {
+            "m": self, "a": a, "state": a.state.data, "coalition": a.coalition.data,
+            "layers": layers, "t": self.time, "words": self.words,
+            "leader": self.name(a.coalition.data["leader"]),
+            "leader_attributive": self.attributive.get(a.coalition.data["leader"], ""),
+            "target": self.name(a.coalition.data.get("target")),
+            "state_name": display_name(a.state.data),
+            "coalition_name": display_name(a.coalition.data),
+            "coalition_short": display_name(a.coalition.data, short=True),
+            "claims": {**CLAIMS, **STANDARDS}, "rules": RULES,
+            "verdict_words": VERDICT_WORDS, "verdict_phrases": VERDICT_PHRASES,
+            "colours": VERDICT_COLOURS, "show": show_value, "plain": plain,
+            "percent": percent, "listed": listed, "capfirst": capfirst,
+            "field_doc": field_doc, "name": self.name,
+            "phrase": phrase, "where": where, "annex": self.annex, "icd203": ICD203,
+        }
+
+
+def field_doc(case: str, path: str) -> str:
+    """What a field of a case file means, from the contract (schema), e.g. 'fear of abandonment'."""
+    try:
+        doc = S.field(case, path).doc
+    except KeyError:
+        doc = ""
+    return doc or path.rsplit(".", 1)[-1].replace("_", " ")
+
+
+# ---- gathering --------------------------------------------------------------------------------
+def _sources(answer: Answer) -> list[dict]:
+    out, n = [], 0
+    for case, file in (("state", answer.state), ("coalition", answer.coalition)):
+        for text in file.data.get("sources") or []:
+            n += 1
+            out.append({"n": n, "case": case, "file": file.path.name, "text": text,
+                        "body": without_field_notes(text)})
+    return out
+
+
+@functools.cache
+def _field_note() -> re.Pattern:
+    """What marks a writer's note on a case file's values: a field's name or dotted path
+    (snake_case, ``offers.subsidies``, ``pillar:``) or a YAML literal (null, true, false)."""
+    names = {f.name for kind in ("state", "coalition") for _, f in S.iter_fields(kind)}
+    roots = "|".join(sorted(re.escape(n) for n in names))
+    return re.compile(rf"[a-z]_[a-z]|\b(?:{roots})\s*(?:[:=.]\s*\S|\s+is\s+null)"
+                      r"|\b(?:null|true|false)\b")
+
+
+def without_field_notes(text: str) -> str:
+    """A source's text without the notes its writer added for the case file's fields
+    ("(offers.subsidies)", "(threat_from: north-korea)", "arms_import_share is null: …"): the
+    body of the memo speaks in words; the annex keeps the text as written."""
+    note = _field_note()
+    text = re.sub(r"\s*\(([^()]*)\)", lambda m: "" if note.search(m.group(1)) else m.group(0),
+                  text)
+    parts = re.split(r"((?<=[;:])\s+)", text)
+    kept = [p for p in parts[::2] if p.strip() and not note.search(p)]
+    cleaned = " ".join(p.strip() for p in kept).strip()
+    cleaned = re.sub(r"[;:,]\s*$", "", cleaned)
+    return cleaned or "a note on the case file's values (its text is in the annex)"
+
+
+def _asserted_by(answer: Answer) -> dict:
+    return {fid: firing for firing in answer.firings for fid in firing.asserted}
+
+
+def _concept_table(answer: Answer) -> dict:
+    """Answer.mechanisms name -> {value, rule, title, claims, fid} for each concept concluded."""
+    by = _asserted_by(answer)
+    first = {}
+    for fid, fact in sorted(answer.facts.items()):
+        first.setdefault(type(fact).__name__, fid)
+    out = {}
+    for name, value in answer.mechanisms.items():
+        fid = first.get(FACT_CLASS[name])
+        if fid is None or fid not in by or value in (None, False, []):
+            continue
+        info = RULES[by[fid].rule]
+        out[name] = {"value": value, "rule": info.id, "title": info.title,
+                     "claims": info.claims, "fid": fid, "info": info}
+    fid = first["Verdict"]
+    info = RULES[by[fid].rule]
+    out["verdict"] = {"value": answer.verdict, "rule": info.id, "title": info.title,
+                      "claims": info.claims, "fid": fid, "info": info}
+    return out
+
+
+def _evidence_values(answer: Answer) -> dict:
+    return {(f["source"], f["path"]): f.get("value", True) for f in answer.facts.values()
+            if type(f).__name__ in EVIDENCE and "path" in f}
+
+
+def _evidence_of(answer: Answer, fid: int, through_verdict: bool = True) -> list[dict]:
+    """The case-file values beneath a fact. ``through_verdict`` False stops at the verdict:
+    what follows from the verdict (softened wording) cites its own evidence, not the verdict's."""
+    by = _asserted_by(answer)
+    found, seen, todo = [], set(), [fid]
+    while todo:
+        current = todo.pop(0)
+        if current in seen or current not in answer.facts:
+            continue
+        seen.add(current)
+        firing = by.get(current)
+        if firing is None:
+            record = fact_record(answer, current)
+            if record["type"] in EVIDENCE and record.get("from") \
+                    and not record["from"].get("unwritten"):
+                found.append(record)
+            continue
+        for child in list(firing.matched) + list(firing.consulted):
+            kind = type(answer.facts.get(child)).__name__
+            if through_verdict or kind not in ("Verdict", "Likelihood", "Confidence"):
+                todo.append(child)
+    return found
+
+
+def _values(records) -> list[tuple[str, str]]:
+    out = []
+    for e in records:
+        key = (e["fields"]["source"], e["fields"]["path"])
+        if key not in out:
+            out.append(key)
+    return out
+
+
+def _concepts(answer: Answer, sources: list[dict], called: dict) -> list[tuple[str, list[Concept]]]:
+    from digital_coalitions.report.sourcing import link
+
+    by = _asserted_by(answer)
+    out = []
+    for heading, names in MECHANISMS:
+        found = []
+        for name in names:
+            for fid, fact in sorted(answer.facts.items()):
+                if type(fact).__name__ != name or fid not in by:
+                    continue
+                info = RULES[by[fid].rule]
+                value = next((fact[k] for k in ("level", "pace", "commitment") if k in fact), True)
+                if found:  # a further concept: what its rule matched directly
+                    firing = by[fid]
+                    evidence = [fact_record(answer, i) for i in firing.matched + firing.consulted
+                                if i in answer.facts]
+                    evidence = [e for e in evidence if e["type"] != "Question"]
+                else:  # the mechanism's own concept: all the case-file evidence beneath it
+                    evidence = _evidence_of(answer, fid)
+                evidence = [e for e in evidence if e["type"] not in ("Defaulted", "Sourcing",
+                                                                     "SourceOrigins",
+                                                                     "SourceRecency")]
+                links = [link(case, path, sources, called) for case, path in _values(
+                    e for e in evidence if e["type"] in EVIDENCE and e.get("from"))]
+                found.append(Concept(name, value, info.id, info.title, info.claims, evidence,
+                                     shown_for(links, limit=4)))
+                break
+        out.append((heading, found))
+    return out
+
+
+def _sourced_by(key: str, present: list[str], answer: Answer) -> list[str]:
+    """The concepts whose evidence a judgment cites: the verdict's are the reasons it names
+    (what compels it, what it objects to), not everything beneath it."""
+    if key != "verdict":
+        return present
+    compulsion = answer.mechanisms.get("compulsion") or []
+    named = (["stranglehold"] if "stranglehold" in compulsion else []) + \
+        (["security_leverage"] if "security leverage" in compulsion else []) + \
+        [n for n in ("objection_to_content", "objection_to_framing") if answer.mechanisms.get(n)]
+    return named or ["verdict"]  # what the verdict's own rule read from the files
+
+
+def _judgments(answer: Answer, table: dict, sources: list[dict], links: dict,
+               notes: list[Note], called: dict) -> list[Judgment]:
+    from digital_coalitions.report.sourcing import link
+
+    out = []
+    for key, names in JUDGMENTS:
+        if key == "technology" and not answer.coalition.data.get("domain"):
+            continue
+        present = [n for n in names if n in table]
+        if not present:
+            continue
+        values = []
+        for name in _sourced_by(key, present, answer):
+            if name == "verdict":
+                firing = _asserted_by(answer)[table[name]["fid"]]
+                records = [fact_record(answer, i) for i in firing.matched if i in answer.facts]
+                found_here = [r for r in records if r["type"] in EVIDENCE and r.get("from")]
+            else:
+                found_here = _evidence_of(answer, table[name]["fid"], False)
+            values += [v for v in _values(found_here) if v not in values]
+        found = [links.get(v) or link(*v, sources, called) for v in values]
+        rules = []
+        for name in present:
+            info = table[name]["info"]
+            if info not in rules:
+                rules.append(info)
+        notes.append(Note(len(notes) + 1, f"judgment-{key}", rules))
+        out.append(Judgment(key, present, notes[-1].n, shown_for(found)))
+    return out
+
+
+def _outlook_notes(look: Outlook, notes: list[Note]) -> None:
+    for key, concept in OUTLOOK:
+        finding = look.one(concept)
+        if finding is None:
+            continue
+        rules = [finding.info]
+        below = {"LimitOnDepth": "ConflictOfInterest", "WedgeTargets": "WeakLink"}.get(concept)
+        for f in look.every(below) if below else ():
+            if f.info not in rules:
+                rules.append(f.info)
+        notes.append(Note(len(notes) + 1, f"outlook-{key}", rules))
+    tiers = look.every("PartnerTier")
+    if tiers:
+        rules = []
+        for f in tiers:
+            if f.info not in rules:
+                rules.append(f.info)
+        notes.append(Note(len(notes) + 1, "outlook-tiers", rules))
+
+
+def _memo_date(date: str | None) -> str:
+    return date or datetime.date.today().isoformat()
+
+
+def build_memo(state, coalition, states: dict, engine: CoalitionEngine | None = None,
+               date: str | None = None, templates=None, workers: int | None = None,
+               argv=None, assignments=(), fmt: str | None = None, decisions=None,
+               horizon: int = HORIZON_YEARS, stale_after: int = STALE_AFTER_YEARS) -> Memo:
+    """Everything the memo shows, for ``state`` and ``coalition`` (``--set`` already applied).
+
+    ``states``: the case base's states (id -> CaseFile), for the outlook and the map; the
+    memo's own state replaces its file there, so --set changes reach the outlook too. ``fmt``,
+    if given, is the format the memo will be rendered in: its template is compiled early.
+    ``decisions``: the decisions corpus's entries about this question (a list of
+    backtest.Decision), or a callable giving them, asked while the search runs; the memo
+    reads from them, and from the coalition's members, whether the state already joined.
+    """
+    from digital_coalitions.audit.trace import trace_record, view
+
+    engine = engine or CoalitionEngine()
+    answer = ask(state, coalition, engine)
+    states = {**states, state.id: state}
+    role_of = roles(coalition, states)
+    known = {state.id: answer} if role_of.get(state.id) in ASKED else {}
+    found = {}
+
+    def meanwhile():  # this process asks the members and compiles while the workers search
+        found["outlook"] = coalition_outlook(coalition, states, engine, answers=known,
+                                             as_of=state.dating.asked if state.dating else None)
+        found["decisions"] = decisions() if callable(decisions) else list(decisions or ())
+        map_template(templates)
+        if fmt:
+            memo_template(fmt, templates)
+            for shared in ("memo-words.j2", "dating.j2"):  # imported while rendering: compile now
+                memo_environment(templates).get_template(shared)
+
+    result = find_flips(state, coalition, engine, pairs=False, workers=workers,
+                        meanwhile=meanwhile)
+    look = found["outlook"]
+    svg = render_map(coalition, look.answers, look.roles, subject=state.id, templates=templates,
+                     standalone=False, names=map_names(states))
+    def ask_at(year):  # the question at the year of a recorded decision (one cheap run)
+        from digital_coalitions.casefiles.question import dated
+
+        earlier = ask(*dated(state, coalition, year), engine)
+        return earlier.verdict, earlier.dating["state"]
+
+    frame = time_frame(answer, found["decisions"], _memo_date(date), horizon, stale_after,
+                       ask_at)
+    display = {sid: display_name(s.data) for sid, s in states.items()}
+    short = {sid: display_name(s.data, short=True) for sid, s in states.items()}
+    words = Words(coalition.data, short)
+    sources = _sources(answer)
+    table = _concept_table(answer)
+    values = []  # beneath the verdict, its likelihood and each step of its chain
+    likelihood = next(fid for fid, f in answer.facts.items() if type(f).__name__ == "Likelihood")
+    for fid in [table["verdict"]["fid"], likelihood] + [table[s.concept]["fid"]
+                                                        for s in answer.chain if s.concept in table]:
+        values += [v for v in _values(_evidence_of(answer, fid)) if v not in values]
+    estimated = sum(1 for f in answer.facts.values() if type(f).__name__ == "Estimated")
+    called = {sid: [s.data["name"], *(s.data.get("aliases") or ()),
+                    *([s.data["short_name"]] if s.data.get("short_name") else [])]
+              for sid, s in states.items()}
+    grounds, links = source_basis(values, sources, answer.dating["state"], len(answer.defaults),
+                                  estimated, called, frame.asked)
+    notes: list[Note] = [Note(1, "bluf", [table["verdict"]["info"], RULES["LK-10"]])]
+    judgments = _judgments(answer, table, sources, links, notes, called)
+    notes.append(Note(len(notes) + 1, "confidence",
+                      [RULES[r] for r in dict.fromkeys(answer.rules_fired) if r.startswith("CF-")]))
+    mechanisms = _concepts(answer, sources, called)
+    for i, (_, concepts) in enumerate(mechanisms):
+        if concepts:
+            notes.append(Note(len(notes) + 1, f"mechanism-{i}",
+                              list({RULES[k.rule]: None for k in concepts})))
+    _outlook_notes(look, notes)
+    signs, idle = indicators(result, state, coalition, words)
+    record = trace_record(answer, argv=argv or [], assignments=list(assignments))
+    return Memo(
+        answer=answer, date=_memo_date(date), flips=result, outlook=look, map_svg=svg,
+        mechanisms=mechanisms, sources=sources, time=frame, basis=grounds, links=links,
+        judgments=judgments, notes=notes, signposts=signs, idle_indicators=idle,
+        alternatives=alternatives(result), sensitive=sensitive(result),
+        assumed=[{"case": d.split(":", 1)[0], "path": d.split(":", 1)[1],
+                  "doc": field_doc(*d.split(":", 1))} for d in answer.defaults],
+        annex=view(record), words=words,
+        overrides=overrides_of(state) + overrides_of(coalition),
+        decisions=found["decisions"],
+        chain={step.concept: step for step in answer.chain}, names=display, short_names=short,
+        concepts=table, evidence=_evidence_values(answer),
+        attributive={sid: attributive(s.data) for sid, s in states.items()},
+    )
+
+
+# ---- rendering --------------------------------------------------------------------------------
+def markdown_text(value) -> str:
+    """Case-file text made inert in Markdown: HTML characters escaped, table pipes too."""
+    return html.escape(str(value), quote=False).replace("|", "\\|")
+
+
+def emphasised(value) -> markupsafe.Markup:
+    """Text with *asterisks* (the claims' section names) as HTML emphasis, everything else escaped."""
+    escaped = str(markupsafe.escape(value))
+    return markupsafe.Markup(re.sub(r"\*([^*\n]+)\*", r"<em>\1</em>", escaped))
+
+
+def plain_escaped(value) -> markupsafe.Markup:
+    """A memo-words.j2 macro's text, escaped for HTML.
+
+    memo-words.j2 is not autoescaped (its sentences serve Markdown too), yet Jinja marks a
+    macro's output safe when an autoescaped template calls it; so the HTML template passes
+    each sentence through this filter, which escapes the plain text exactly once.
+    """
+    return markupsafe.escape(str(value))
+
+
+def commitment_words(word) -> str:
+    """A commitment (schema COMMITMENTS) as a reader says it: 'the free flow of data across borders'."""
+    from digital_coalitions.text.wording import COMMITMENT_WORDS
+
+    return COMMITMENT_WORDS.get(word, str(word).replace("-", " "))
+
+
+@jinja2.pass_context
+def state_name(context, state_id) -> str:
+    """A state's name by id (``ids | map("name")``), from the memo being rendered."""
+    return context["name"](state_id)
+
+
+@functools.lru_cache(maxsize=8)
+def _environment(templates: str | None) -> jinja2.Environment:
+    env = svg_environment(Path(templates) if templates else None)
+    env.filters.update(md=markdown_text, emphasised=emphasised, escaped=plain_escaped,
+                       name=state_name, commitment=commitment_words)
+    env.add_extension("jinja2.ext.do")  # the sentences gather their clauses in lists
+    return env
+
+
+def memo_environment(templates=None) -> jinja2.Environment:
+    """The template environment of memos, built once per templates directory (compiling costs)."""
+    return _environment(str(templates) if templates else None)
+
+
+def memo_template(fmt: str = "markdown", templates=None) -> jinja2.Template:
+    name = "memo.html.j2" if fmt == "html" else "memo.md.j2"
+    return memo_environment(templates).get_template(name)
+
+
+def render_memo(memo: Memo, fmt: str = "markdown", templates=None, layers: str = "full") -> str:
+    """The memo as Markdown or HTML: ``layers`` "full" (brief, assessment, annex) or "brief"."""
+    return memo_template(fmt, templates).render(**memo.context(layers))
+
+
+# ---- the language rules (ICD 203) -----------------------------------------------------------------
+def _visible_text(text: str) -> str:
+    """HTML as the reader sees it: tags and the inline map dropped, block ends as line breaks."""
+    text = re.sub(r"(?is)<(script|style|svg)\b.*?</\1>", "\n", text)
+    text = re.sub(r"(?i)</?(p|div|li|tr|td|th|h\d|br|section|pre|table|ul|ol|dt|dd|figcaption)\b[^>]*>",
+                  "\n", text)
+    return html.unescape(re.sub(r"<[^>]+>", " ", text))
+
+
+def sentences(text: str) -> list[str]:
+    """The memo's sentences: lines (headings, bullets, table rows) split at sentence ends."""
+    out = []
+    for line in text.splitlines():
+        for part in re.split(r"(?<=[.!?])\s+(?=[A-Z(\[\"'])", line):
+            if part.strip():
+                out.append(part.strip())
+    return out
+
+
+@functools.cache
+def _word(word: str) -> re.Pattern:
+    return re.compile(rf"(?<![\w-]){re.escape(word)}(?![\w-])")
+
+
+def _has(words, sentence: str) -> list[str]:
+    lowered = sentence.lower()
+    return [w for w in words if w in lowered and _word(w).search(lowered)]
+
+
+def icd203_problems(text: str, html_text: bool = False) -> list[str]:
+    """Where a rendered memo breaks the ICD 203 language rules (empty if it keeps them).
+
+    One row of likelihood terms only (no word of the other row), and no sentence that holds
+    both a likelihood term and a word of confidence.
+    """
+    if html_text:
+        text = _visible_text(text)
+    problems = []
+    for sentence in sentences(text):
+        other = _has(OTHER_ROW, sentence)
+        if other:
+            problems.append(f"mixes likelihood rows ({', '.join(other)}): {sentence[:120]}")
+        terms = _has(LIKELIHOOD_TERMS, sentence)
+        confident = _has(CONFIDENCE_WORDS, sentence)
+        if terms and confident:
+            problems.append(f"likelihood ({', '.join(terms)}) and confidence in one sentence: "
+                            f"{sentence[:120]}")
+    return problems
