@@ -16,8 +16,8 @@ import os
 import pytest
 from hypothesis import HealthCheck, settings
 
-from digital_coalitions.engine import CoalitionEngine
-from digital_coalitions.question import Resolver, shipped_cases
+from digital_coalitions.inference.engine import CoalitionEngine
+from digital_coalitions.casefiles.question import Resolver, shipped_cases
 
 
 @pytest.fixture(scope="module")
@@ -38,3 +38,16 @@ settings.register_profile(
     suppress_health_check=[HealthCheck.too_slow], print_blob=True)
 
 settings.load_profile("ci" if os.environ.get("CI") else os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+
+def pytest_sessionstart(session):
+    """Stop before any test runs against a copy of the package that is not this checkout (a
+    non-editable install made before the last edit): every test would test stale code."""
+    from checkout_guard import stale_files
+
+    stale = stale_files()
+    if stale:
+        shown = "\n  ".join(stale[:10]) + ("\n  …" if len(stale) > 10 else "")
+        pytest.exit("the tests would import a copy of the package that is not this checkout:\n  "
+                    f"{shown}\nreinstall it (pip install -e '.[test]', or pip install '.[test]' "
+                    "again)", returncode=4)

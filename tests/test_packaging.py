@@ -45,3 +45,25 @@ def test_installed_command_answers_outside_the_checkout(installed_wheel):
     assert result.returncode == 0, result.stderr
     assert "Verdict:" in result.stdout and "joins" in result.stdout
     assert str(ROOT) not in result.stdout  # the shipped cases come from the installed package
+
+
+def test_the_guard_finds_an_edit_the_imported_package_lacks(tmp_path):
+    """conftest stops the run when the imported package is not the checkout; here the checkout
+    is a copy with one rule file edited and one module added, which the imported package lacks."""
+    import shutil
+
+    from checkout_guard import stale_files
+
+    assert stale_files() == []  # this run imports the checkout's own files
+    for name in ("pyproject.toml", "engine", "rules", "templates", "cases"):
+        source = ROOT / name
+        copy = shutil.copy if source.is_file() else shutil.copytree
+        copy(source, tmp_path / name)
+    security = tmp_path / "rules" / "security.py"
+    security.write_text(security.read_text() + "\n# an edit\n")
+    (tmp_path / "engine" / "casefiles" / "added.py").write_text('"""new"""\n')
+    stale = stale_files(tmp_path)
+    assert any(line.startswith("rules/security.py: differs from") for line in stale), stale
+    assert any(line.startswith("engine/casefiles/added.py: not in the imported package")
+               for line in stale), stale
+    assert len(stale) == 2, stale
