@@ -10,9 +10,11 @@ fixture file, or without a case that fires it and one that keeps it quiet (or, f
 no condition a case file can fail, the reason why not), fails.
 """
 
+import shutil
+
 import pytest
 
-from casemaker import AS_OF, SET, ask_case
+from casemaker import AS_OF, SET, ask_case, write_case
 from digital_coalitions.compat import experta
 from digital_coalitions.engine import MECHANISMS, RULES, CoalitionEngine
 from digital_coalitions.rules.base import rule_info
@@ -108,3 +110,56 @@ def test_a_fixture_file_of_the_wrong_shape_is_refused_naming_it(tmp_path, text, 
     with pytest.raises(FixtureError) as error:
         read_fixtures(path)
     assert str(error.value).startswith(f"{path}: ") and problem in str(error.value)
+
+
+@pytest.fixture(scope="module")
+def one_pairing(tmp_path_factory):
+    """A case directory of the base case (with its leader and target), so that `rules show`
+    asks one pairing."""
+    from digital_coalitions.question import shipped_cases
+
+    directory = tmp_path_factory.mktemp("cases")
+    write_case(directory)
+    for state in ("united-states", "china"):
+        shutil.copy(shipped_cases() / "states" / f"{state}.yaml", directory / "states")
+    return directory
+
+
+@pytest.mark.parametrize("rule_id", ["SD-31", "CF-04", "CF-08", "SD-01", "SD-10", "V-13"])
+def test_rules_show_prints_the_rules_fixtures(one_pairing, rule_id):
+    from click.testing import CliRunner
+
+    from digital_coalitions.cli import main
+
+    result = CliRunner().invoke(main, ["rules", "show", rule_id, "--cases", str(one_pairing),
+                                       "--only-cases", "--quiet"], prog_name="coalition")
+    assert result.exit_code == 0, result.output
+    text, fixtures = result.output, FIXTURES[rule_id]
+    shown = text[text.index(f"Fixtures (rules/fixtures/{rule_id}.yaml)"):text.index("Fires in ")]
+    assert "declines a complex coalition (V-10)" in shown  # the base case, in words
+    blocks = shown.split("\n  ")[1:]
+    verbs = [b.split(":")[0].split(" with ")[0].split(" on ")[0] for b in blocks
+             if b.startswith(("Fires", "Stays quiet"))]
+    assert verbs == ["Fires"] * len(fixtures.fires) + ["Stays quiet"] * len(fixtures.quiet)
+    for fixture in fixtures.all:
+        for path, value in fixture.changes.items():
+            assert (f"    {path} removed\n" if value is None else f"    {path} = ") in shown
+        for assignment in fixture.overrides:
+            assert f"    --set {assignment}\n" in shown
+        if fixture.as_of is not None:
+            assert f"    --as-of {fixture.as_of}\n" in shown
+        if fixture.case:
+            assert f" with {fixture.case}" in shown
+    assert ("  Never quiet: " in shown) is bool(fixtures.always)
+    assert "Declares:  " + ", ".join(str(c) for c in RULES[rule_id].concludes) + "\n" in text
+
+
+def test_rules_show_says_an_outlook_rule_has_no_fixtures(one_pairing):
+    from click.testing import CliRunner
+
+    from digital_coalitions.cli import main
+
+    outlook_rule = sorted(set(RULES) - set(QUESTION_RULES))[0]
+    result = CliRunner().invoke(main, ["rules", "show", outlook_rule, "--cases", str(one_pairing),
+                                       "--only-cases", "--quiet"], prog_name="coalition")
+    assert result.exit_code == 0 and "\nFixtures: none (an outlook rule" in result.output
