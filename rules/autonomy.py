@@ -27,7 +27,7 @@ PACE = {"pro-leader": "accelerates", "neutral": "steady", "autonomist": "slows"}
 
 class AutonomyRules:
     @rule("AU-01", "Strategic autonomy", Autonomy(field="strategic_autonomy", value=MATCH.level),
-          claims=("C3",), stage=Stage.CONCEPT)
+          claims=("C3",), stage=Stage.CONCEPT, concludes=AutonomyPressure())
     def autonomy_pressure(self, level):
         """Concludes how hard the ally's strategic autonomy pulls against the coalition's demands.
 
@@ -38,7 +38,7 @@ class AutonomyRules:
 
     @rule("AU-02", "Objection to dividing the world into camps",
           AutonomyPressure(level="high"), CoalitionTrait(field="framing", value="confrontational"),
-          claims=("C3",), stage=Stage.MECHANISM)
+          claims=("C3",), stage=Stage.MECHANISM, concludes=ObjectionToFraming())
     def objection(self):
         """Concludes an autonomous ally objects to the coalition's confrontational framing.
 
@@ -50,7 +50,7 @@ class AutonomyRules:
     @rule("AU-04", "Objection to what members commit to",
           Autonomy(field="objects_to", value=MATCH.commitment),
           CoalitionTrait(field="commitments", value=MATCH.commitment),
-          claims=("C3", "D3"), stage=Stage.MECHANISM)
+          claims=("C3", "D3"), stage=Stage.MECHANISM, concludes=ObjectionToContent())
     def objects_to_content(self, commitment):
         """Concludes the ally objects to what the coalition asks its members to commit to.
 
@@ -63,7 +63,7 @@ class AutonomyRules:
 
     @rule("AU-03", "The government sets the pace",
           Autonomy(field="government_alignment", value=MATCH.stance),
-          claims=("C4",), stage=Stage.CONCEPT)
+          claims=("C4",), stage=Stage.CONCEPT, concludes=GovernmentPace())
     def government_pace(self, stance):
         """Concludes whether the sitting government accelerates or slows accession.
 

@@ -1,9 +1,14 @@
 """What every rule is: an experta Rule with a stable identity, a stage and the claims it encodes.
 
-A rule is declared with ``@rule(ID, title, *patterns, claims=..., stage=...)``. The ID is
-permanent (never reused, even if the rule is deleted); the claims are IDs from
-``shared/design/theory.md``; the docstring says what the rule concludes (first line) and why.
-The catalogue (``coalition rules``) is generated from these attributes, never kept by hand.
+A rule is declared with ``@rule(ID, title, *patterns, claims=..., stage=..., concludes=...)``.
+The ID is permanent (never reused, even if the rule is deleted); the claims are IDs from
+``shared/design/theory.md``; the docstring says what the rule concludes (first line) and why;
+``concludes`` says what facts it declares, as facts written with the literal fields it always
+gives them (``concludes=Factor(concept="commitment", claim="S2")``; one fact, or a tuple where
+it declares more than one kind). ``why`` reads the declarations to find the rules that could
+have concluded something, and tests/test_conclusions.py runs the engine to check each firing
+declared what its rule says. The catalogue (``coalition rules``) is generated from these
+attributes, never kept by hand.
 
 Conflict resolution is staged by salience: evidence is weighed before concepts are classified,
 concepts before mechanisms, mechanisms before the verdict, the verdict before its likelihood and
@@ -18,6 +23,7 @@ import inspect
 import re
 from dataclasses import dataclass
 from enum import IntEnum
+from typing import NamedTuple
 
 from digital_coalitions.compat import experta
 
@@ -38,6 +44,31 @@ class Stage(IntEnum):
     CONFIDENCE = 0  # confidence and its basis
 
 
+class Conclusion(NamedTuple):
+    """A kind of fact a rule declares: the fact class's name and the literal fields it always
+    has when this rule declares it (other fields are computed, so any value may appear)."""
+
+    kind: str
+    fields: tuple[tuple[str, object], ...] = ()
+
+    @classmethod
+    def of(cls, fact) -> "Conclusion":
+        if not isinstance(fact, experta.Fact):
+            raise TypeError(f"a conclusion is written as a fact, e.g. Verdict(value='joins'), "
+                            f"not {fact!r}")
+        return cls(type(fact).__name__, tuple((k, v) for k, v in fact.items()
+                                              if not str(k).startswith("__")))
+
+    def matches(self, fact, kind: str | None = None) -> bool:
+        """Is ``fact`` (a fact, or a mapping of fields of the fact class named ``kind``) of this
+        kind, with these literal fields?"""
+        return (kind or type(fact).__name__) == self.kind and \
+            all(k in fact and fact[k] == v for k, v in self.fields)
+
+    def __str__(self) -> str:
+        return f"{self.kind}({', '.join(f'{k}={v!r}' for k, v in self.fields)})"
+
+
 @dataclass(frozen=True)
 class RuleInfo:
     id: str
@@ -50,7 +81,7 @@ class RuleInfo:
     doc: str
     conditions: tuple[str, ...] = ()
     reading: str = "paper"  # "paper", or "project": this project's reading, not the paper's claim
-    concludes: tuple = ()  # ((fact class name, ((field, literal), ...)), ...) if declared
+    concludes: tuple[Conclusion, ...] = ()  # what it declares: (kind, ((field, literal), ...))
     @property
     def summary(self) -> str:
         return self.doc.strip().splitlines()[0] if self.doc.strip() else ""
@@ -59,13 +90,19 @@ class RuleInfo:
 READINGS = ("paper", "project")
 
 
-def rule(rule_id: str, title: str, *patterns, claims, stage: Stage, rank: int = 0,
-         reading: str = "paper", concludes: tuple = ()):
-    """Declare an experta rule with an identity. ``rank`` orders rules inside one stage;
-    ``reading`` "project" marks a rule that is this project's reading of the paper rather than a
-    claim the paper makes; ``concludes`` says what it declares, where its source cannot."""
+def rule(rule_id: str, title: str, *patterns, claims, stage: Stage, concludes, rank: int = 0,
+         reading: str = "paper"):
+    """Declare an experta rule with an identity. ``concludes`` is the fact (or tuple of facts)
+    it declares, written with the literal fields it always gives them; ``rank`` orders rules
+    inside one stage; ``reading`` "project" marks a rule that is this project's reading of the
+    paper rather than a claim the paper makes."""
     if reading not in READINGS:
         raise ValueError(f"reading must be one of {READINGS}, not {reading!r}")
+    conclusions = tuple(Conclusion.of(f) for f in (
+        (concludes,) if isinstance(concludes, experta.Fact) else tuple(concludes)))
+    if not conclusions:
+        raise ValueError(f"rule {rule_id} declares no conclusions: say what facts it declares "
+                         f"with concludes=")
 
     def decorate(function):
         info = RuleInfo(
@@ -79,7 +116,7 @@ def rule(rule_id: str, title: str, *patterns, claims, stage: Stage, rank: int = 
             doc=inspect.cleandoc(function.__doc__ or ""),
             conditions=tuple(describe(p) for p in patterns),
             reading=reading,
-            concludes=tuple(concludes),
+            concludes=conclusions,
         )
         function.rule_info = info
         return Rule(*patterns, salience=info.salience)(function)

@@ -86,7 +86,8 @@ class JudgmentRules:
     # ---- likelihood shifts (independent of the verdict) -----------------------------------
     @rule("LK-01", "Dependency sets the likelihood",
           SecurityDependency(level=MATCH.level & one_of("none", "low", "high", "intense")),
-          Verdict(), claims=("S1",), stage=Stage.LIKELIHOOD, rank=10)
+          Verdict(), claims=("S1",), stage=Stage.LIKELIHOOD, rank=10,
+          concludes=LikelihoodShift(claim="S1"))
     def dependency_shift(self, level):
         """Moves the likelihood with the dependency: down for none or low, up for high and intense.
 
@@ -98,7 +99,8 @@ class JudgmentRules:
 
     @rule("LK-02", "Compensation makes joining likelier",
           Compensation(level=MATCH.level & at_least(COMPENSATION, "partial"), score=MATCH.score),
-          Verdict(), claims=("C2",), stage=Stage.LIKELIHOOD, rank=10)
+          Verdict(), claims=("C2",), stage=Stage.LIKELIHOOD, rank=10,
+          concludes=LikelihoodShift(claim="C2"))
     def compensation_shift(self, level, score):
         """Moves the likelihood up half a step for each kind of compensation offered.
 
@@ -109,7 +111,8 @@ class JudgmentRules:
 
     @rule("LK-03", "Retaliation risk makes joining less likely",
           COMPLEX, TargetRelation(field="retaliation_risk", value="high"), Verdict(),
-          claims=("C1",), stage=Stage.LIKELIHOOD, rank=10)
+          claims=("C1",), stage=Stage.LIKELIHOOD, rank=10,
+          concludes=LikelihoodShift(reason="high risk of retaliation", claim="C1"))
     def retaliation_shift(self):
         """Moves the likelihood down a step when the target's retaliation is feared.
 
@@ -119,7 +122,7 @@ class JudgmentRules:
 
     @rule("LK-04", "The government's pace",
           GovernmentPace(pace=MATCH.pace & one_of("accelerates", "slows")), Verdict(),
-          claims=("C4",), stage=Stage.LIKELIHOOD, rank=10)
+          claims=("C4",), stage=Stage.LIKELIHOOD, rank=10, concludes=LikelihoodShift(claim="C4"))
     def pace_shift(self, pace):
         """Moves the likelihood a step with a pro-leader or autonomist government.
 
@@ -132,7 +135,7 @@ class JudgmentRules:
 
     @rule("LK-05", "The threat narrative lands",
           NarrativeReceptiveness(level=MATCH.level & one_of("receptive", "unreceptive")), Verdict(),
-          claims=("S7",), stage=Stage.LIKELIHOOD, rank=10)
+          claims=("S7",), stage=Stage.LIKELIHOOD, rank=10, concludes=LikelihoodShift(claim="S7"))
     def narrative_shift(self, level):
         """Moves the likelihood a step for a receptive or unreceptive ally.
 
@@ -143,7 +146,9 @@ class JudgmentRules:
                                      claim="S7"))
 
     @rule("LK-06", "Joining gains voice", StatusAnxiety(), Verdict(), claims=("S9",),
-          stage=Stage.LIKELIHOOD, rank=10)
+          stage=Stage.LIKELIHOOD, rank=10,
+          concludes=LikelihoodShift(steps=0.5, reason="joining gains voice outside the core clubs",
+                                    claim="S9"))
     def status_shift(self):
         """Moves the likelihood up half a step for an ally anxious not to lag behind.
 
@@ -154,7 +159,7 @@ class JudgmentRules:
 
     @rule("LK-07", "Autonomy pulls against it",
           AutonomyPressure(level="high"), Verdict(), claims=("C3",), stage=Stage.LIKELIHOOD,
-          rank=10)
+          rank=10, concludes=LikelihoodShift(reason="a doctrine of strategic autonomy", claim="C3"))
     def autonomy_shift(self):
         """Moves the likelihood down a step for an ally with a doctrine of strategic autonomy.
 
@@ -166,7 +171,9 @@ class JudgmentRules:
 
     @rule("LK-08", "The carrot of cutting-edge access",
           COMPLEX, TechnologicalCarrot(), Verdict(), claims=("T3",), stage=Stage.LIKELIHOOD,
-          rank=10)
+          rank=10,
+          concludes=LikelihoodShift(steps=0.5, reason="the leader's technology is a carrot",
+                                    claim="T3"))
     def carrot_shift(self):
         """Moves the likelihood up half a step where the leader's technology offers leapfrogging.
 
@@ -178,7 +185,9 @@ class JudgmentRules:
                                      claim="T3"))
 
     @rule("LK-09", "Protected against the target itself", ThreatFromTarget(), Verdict(),
-          claims=("S3", "S7"), stage=Stage.LIKELIHOOD, rank=10)
+          claims=("S3", "S7"), stage=Stage.LIKELIHOOD, rank=10,
+          concludes=LikelihoodShift(steps=1, reason="the coalition is aimed at the state the "
+                                    "leader protects it against", claim="S3"))
     def target_threat_shift(self):
         """Moves the likelihood up a step where the leader protects the ally against the target itself.
 
@@ -191,7 +200,9 @@ class JudgmentRules:
 
     @rule("LK-11", "A coercive, stringent coalition",
           CoalitionForm(form="coercive and stringent"), Verdict(), claims=("O1",),
-          stage=Stage.LIKELIHOOD, rank=10)
+          stage=Stage.LIKELIHOOD, rank=10,
+          concludes=LikelihoodShift(steps=0.5, reason="a coercive and stringent coalition",
+                                    claim="O1"))
     def coercive_shift(self):
         """Moves the likelihood up half a step where intense dependency meets a decisive hold.
 
@@ -204,7 +215,8 @@ class JudgmentRules:
     @rule("LK-12", "The sacrifice weighs against joining",
           COMPLEX, InterestSacrifice(level=MATCH.level & one_of("moderate", "heavy")),
           NOT(StrangleholdOutweighsMarket()), Verdict(),
-          claims=("C1", "T5"), stage=Stage.LIKELIHOOD, rank=10)
+          claims=("C1", "T5"), stage=Stage.LIKELIHOOD, rank=10,
+          concludes=LikelihoodShift(claim="C1"))
     def sacrifice_shift(self, level):
         """Moves the likelihood down for a moderate or heavy sacrifice, unless the stranglehold outweighs it.
 
@@ -216,7 +228,7 @@ class JudgmentRules:
         self.declare(LikelihoodShift(steps=steps, reason=f"a {level} sacrifice", claim="C1"))
 
     @rule("LK-10", "Likelihood of joining", Verdict(value=MATCH.verdict), claims=("S1", "ICD203"),
-          stage=Stage.LIKELIHOOD)
+          stage=Stage.LIKELIHOOD, concludes=Likelihood())
     def likelihood(self, verdict):
         """Concludes the likelihood: a figure inside the verdict's band, moved by the shifts, and its ICD 203 term.
 
@@ -231,7 +243,7 @@ class JudgmentRules:
     # ---- confidence ----------------------------------------------------------------------
     @rule("CF-01", "Assumed rather than known", Question(), Defaulted(),
           NOT(ConfidenceDowngrade(cause="assumed")), claims=("ICD203",),
-          stage=Stage.CONFIDENCE, rank=10)
+          stage=Stage.CONFIDENCE, rank=10, concludes=ConfidenceDowngrade(cause="assumed"))
     def assumed_values(self):
         """Lowers confidence a step when the answer rests on defaulted values (two steps if many).
 
@@ -243,7 +255,8 @@ class JudgmentRules:
             reason=f"{count} value{'s' if count != 1 else ''} assumed by default, not known"))
 
     @rule("CF-02", "Unsourced evidence", Sourcing(source=MATCH.source, value=0), claims=("ICD203",),
-          stage=Stage.CONFIDENCE, rank=10)
+          stage=Stage.CONFIDENCE, rank=10,
+          concludes=ConfidenceDowngrade(cause="unsourced", steps=1))
     def unsourced(self, source):
         """Lowers confidence a step when a case file cites no sources.
 
@@ -258,7 +271,8 @@ class JudgmentRules:
           SourceOrigins(source=MATCH.source, value=MATCH.origins),
           compare(lambda cited, origins: 0 < cited < FEW_SOURCES or 0 < origins < FEW_ORIGINS,
                   f"fewer than {FEW_SOURCES} sources or {FEW_ORIGINS} independent origins"),
-          claims=("ICD203",), stage=Stage.CONFIDENCE, rank=10)
+          claims=("ICD203",), stage=Stage.CONFIDENCE, rank=10,
+          concludes=ConfidenceDowngrade(steps=1))
     def thinly_sourced(self, source, cited, origins):
         """Lowers confidence a step when a file cites few sources, or sources of one origin only.
 
@@ -272,7 +286,8 @@ class JudgmentRules:
 
     @rule("CF-06", "Estimated values", Question(), Estimated(),
           NOT(ConfidenceDowngrade(cause="estimated")), claims=("ICD203",),
-          stage=Stage.CONFIDENCE, rank=10)
+          stage=Stage.CONFIDENCE, rank=10,
+          concludes=ConfidenceDowngrade(cause="estimated", steps=1))
     def estimated_values(self):
         """Lowers confidence a step when values the question reads are marked as estimates.
 
@@ -288,7 +303,8 @@ class JudgmentRules:
           Question(year=MATCH.year), SourceRecency(source="state", value=MATCH.latest),
           compare(lambda year, latest: 0 < latest < year - STALE_YEARS,
                   f"no source later than {STALE_YEARS} years before the evidence's year"),
-          claims=("ICD203",), stage=Stage.CONFIDENCE, rank=10)
+          claims=("ICD203",), stage=Stage.CONFIDENCE, rank=10,
+          concludes=ConfidenceDowngrade(cause="dated", steps=1))
     def dated_sources(self, year, latest):
         """Lowers confidence a step when the state file's sources all predate its evidence by years.
 
@@ -300,7 +316,9 @@ class JudgmentRules:
             reason=f"the state file's latest source is of {latest}, its evidence of {year}"))
 
     @rule("CF-08", "Evidence from a later year", Question(earliest=True), claims=("ICD203",),
-          stage=Stage.CONFIDENCE, rank=10)
+          stage=Stage.CONFIDENCE, rank=10,
+          concludes=ConfidenceDowngrade(cause="later", steps=1, reason="the evidence describes a "
+                                        "later year than the one asked about"))
     def later_evidence(self):
         """Lowers confidence a step when the year asked about is earlier than any evidence.
 
@@ -313,7 +331,7 @@ class JudgmentRules:
 
     @rule("CF-04", "A what-if, not the evidence", Question(), SetByHand(),
           NOT(ConfidenceDowngrade(cause="what-if")), claims=("ICD203",),
-          stage=Stage.CONFIDENCE, rank=10)
+          stage=Stage.CONFIDENCE, rank=10, concludes=ConfidenceDowngrade(cause="what-if", steps=1))
     def what_if(self):
         """Lowers confidence a step when values were changed by hand with --set.
 
@@ -328,7 +346,10 @@ class JudgmentRules:
 
     @rule("CF-03", "Mechanisms pull apart",
           Stranglehold(level=at_least(STRANGLEHOLD, "significant")),
-          InterestSacrifice(level="heavy"), claims=("T5", "C1", "ICD203"), stage=Stage.CONFIDENCE, rank=10)
+          InterestSacrifice(level="heavy"), claims=("T5", "C1", "ICD203"), stage=Stage.CONFIDENCE, rank=10,
+          concludes=ConfidenceDowngrade(
+              cause="cross-pressure", steps=1,
+              reason="a strong stranglehold pulls against a heavy sacrifice"))
     def cross_pressure(self):
         """Lowers confidence a step when a strong stranglehold meets a heavy sacrifice.
 
@@ -341,7 +362,7 @@ class JudgmentRules:
             reason="a strong stranglehold pulls against a heavy sacrifice"))
 
     @rule("CF-10", "Confidence", Verdict(), Likelihood(), claims=("ICD203",),
-          stage=Stage.CONFIDENCE)
+          stage=Stage.CONFIDENCE, concludes=Confidence())
     def confidence(self):
         """Concludes the confidence, high less one step per reason to doubt, with its basis.
 

@@ -37,7 +37,7 @@ DEPENDENT = SecurityDependency(level=at_least(SECURITY_DEPENDENCY, "moderate"))
 class OutcomeRules:
     @rule("OC-01", "The stranglehold compels",
           COMPLEX, Stranglehold(level=at_least(STRANGLEHOLD, "significant")), DEPENDENT,
-          claims=("T1", "T2"), stage=Stage.MECHANISM)
+          claims=("T1", "T2"), stage=Stage.MECHANISM, concludes=Compulsion(source="stranglehold"))
     def stranglehold_compels(self):
         """Concludes a significant stranglehold compels a dependent ally to accept the sacrifice.
 
@@ -52,7 +52,8 @@ class OutcomeRules:
 
     @rule("OC-02", "Security leverage compels where little is at stake",
           COMPLEX, SecurityLeverage(), InterestSacrifice(level=at_most(SACRIFICE, "low")),
-          claims=("S4", "S8"), stage=Stage.MECHANISM, rank=-10)
+          claims=("S4", "S8"), stage=Stage.MECHANISM, rank=-10,
+          concludes=Compulsion(source="security leverage"))
     def leverage_compels(self):
         """Concludes the threatened security cut-off compels compliance when little is at stake.
 
@@ -65,7 +66,8 @@ class OutcomeRules:
 
     @rule("OC-03", "A coercive, stringent coalition",
           COMPLEX, SecurityDependency(level="intense"), Stranglehold(level="decisive"),
-          claims=("O1",), stage=Stage.MECHANISM)
+          claims=("O1",), stage=Stage.MECHANISM,
+          concludes=CoalitionForm(form="coercive and stringent"))
     def coercive(self):
         """Concludes the coalition is coercive and stringent for this member (Chip 4 for Japan and Korea).
 
@@ -75,7 +77,7 @@ class OutcomeRules:
         self.declare(CoalitionForm(form="coercive and stringent"))
 
     @rule("OC-04", "A looser coalition", COMPLEX, DEPENDENT, Malposition(),
-          claims=("O2",), stage=Stage.MECHANISM)
+          claims=("O2",), stage=Stage.MECHANISM, concludes=CoalitionForm(form="looser"))
     def looser(self):
         """Concludes the coalition takes a looser form: less pressure, more concessions (the TTC).
 
@@ -88,7 +90,8 @@ class OutcomeRules:
 
     @rule("OC-05", "Little to sacrifice",
           COMPLEX, InterestSacrifice(level=at_most(SACRIFICE, "low")),
-          claims=("T1", "T2", "D3"), stage=Stage.MECHANISM, reading="project")
+          claims=("T1", "T2", "D3"), stage=Stage.MECHANISM, reading="project",
+          concludes=LittleToSacrifice(because="the sacrifice is low"))
     def little_to_sacrifice(self):
         """Concludes the demand costs the ally little: no market and trade sacrifice is at stake.
 
@@ -101,7 +104,9 @@ class OutcomeRules:
 
     @rule("OC-06", "A cost borne against the target's own threat",
           COMPLEX, InterestSacrifice(level="moderate"), ThreatFromTarget(),
-          claims=("S3", "S7", "T1"), stage=Stage.MECHANISM, reading="project")
+          claims=("S3", "S7", "T1"), stage=Stage.MECHANISM, reading="project",
+          concludes=LittleToSacrifice(because="a moderate cost, borne against the threat the "
+                                      "target itself poses"))
     def cost_against_the_threat(self):
         """Concludes a moderate cost is little to an ally the leader protects against the target itself.
 

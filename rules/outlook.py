@@ -117,7 +117,8 @@ class OutlookRules:
     @rule("OL-01", "Compensation falls far short of a heavy sacrifice",
           MemberAnswer(role=MEMBER, state=MATCH.state, interest_sacrifice="heavy",
                        compensation=MATCH.compensation & at_most(COMPENSATION, "partial")),
-          claims=("O3", "C1", "C2"), stage=Stage.EVIDENCE)
+          claims=("O3", "C1", "C2"), stage=Stage.EVIDENCE,
+          concludes=CompensationShortfall(sacrifice="heavy"))
     def heavy_shortfall(self, state, compensation):
         """Concludes the leader's compensation falls far short of a member's heavy sacrifice.
 
@@ -131,7 +132,8 @@ class OutlookRules:
     @rule("OL-02", "A moderate sacrifice goes uncompensated",
           MemberAnswer(role=MEMBER, state=MATCH.state, interest_sacrifice="moderate",
                        compensation="none"),
-          claims=("O3", "C1"), stage=Stage.EVIDENCE)
+          claims=("O3", "C1"), stage=Stage.EVIDENCE,
+          concludes=CompensationShortfall(sacrifice="moderate", compensation="none"))
     def moderate_shortfall(self, state):
         """Concludes a member's moderate sacrifice goes without any compensation.
 
@@ -143,7 +145,7 @@ class OutlookRules:
     @rule("OL-03", "A heavy sacrifice held by compensation",
           MemberAnswer(role=MEMBER, state=MATCH.state, interest_sacrifice="heavy",
                        compensation="substantial"),
-          claims=("O3", "C2"), stage=Stage.EVIDENCE)
+          claims=("O3", "C2"), stage=Stage.EVIDENCE, concludes=CompensatedSacrifice())
     def compensated_sacrifice(self, state):
         """Concludes a member bears a heavy sacrifice only as long as the leader keeps compensating.
 
@@ -155,7 +157,7 @@ class OutlookRules:
 
     @rule("OL-10", "Risk of destabilisation",
           CoalitionProfile(demand="complex"),
-          claims=("O3",), stage=Stage.CLASSIFY)
+          claims=("O3",), stage=Stage.CLASSIFY, concludes=DestabilisationRisk())
     def destabilisation_risk(self):
         """Concludes the risk of destabilisation: high with two shortfalls, moderate with one or a held sacrifice.
 
@@ -171,7 +173,7 @@ class OutlookRules:
 
     @rule("OL-11", "A declaratory coalition asks no sacrifice to compensate",
           CoalitionProfile(demand="simple"),
-          claims=("O3", "D3"), stage=Stage.CLASSIFY)
+          claims=("O3", "D3"), stage=Stage.CLASSIFY, concludes=DestabilisationRisk(level="low"))
     def no_destabilisation(self):
         """Concludes a simple coalition runs no risk of destabilisation from uncompensated sacrifice.
 
@@ -184,7 +186,7 @@ class OutlookRules:
     @rule("OL-20", "A member invests to weaken the stranglehold",
           MemberAnswer(role=MEMBER, state=MATCH.state, catch_up=True,
                        stranglehold=MATCH.stranglehold & at_least(STRANGLEHOLD, "limited")),
-          claims=("O4", "T2"), stage=Stage.EVIDENCE)
+          claims=("O4", "T2"), stage=Stage.EVIDENCE, concludes=CatchUpProgramme())
     def catch_up(self, state, stranglehold):
         """Concludes a member runs a catch-up programme against the leader's stranglehold over it.
 
@@ -196,7 +198,7 @@ class OutlookRules:
 
     @rule("OL-21", "Risk of erosion",
           CoalitionProfile(domain=not_one_of(None)),
-          claims=("O4",), stage=Stage.CLASSIFY)
+          claims=("O4",), stage=Stage.CLASSIFY, concludes=ErosionRisk())
     def erosion_risk(self):
         """Concludes the risk of erosion: moderate with one member catching up, high with two or more.
 
@@ -209,7 +211,7 @@ class OutlookRules:
 
     @rule("OL-22", "No technology domain to erode",
           CoalitionProfile(domain=None),
-          claims=("O4",), stage=Stage.CLASSIFY)
+          claims=("O4",), stage=Stage.CLASSIFY, concludes=ErosionRisk(level="low"))
     def no_erosion(self):
         """Concludes a coalition with no technology domain rests on no stranglehold that could erode.
 
@@ -221,7 +223,7 @@ class OutlookRules:
     # ---- the pillar (A2) -------------------------------------------------------------------
     @rule("OL-30", "An element of structural technological power",
           CoalitionProfile(pillar=MATCH.pillar & one_of(*ELEMENTS)),
-          claims=("A2", "A1"), stage=Stage.CLASSIFY)
+          claims=("A2", "A1"), stage=Stage.CLASSIFY, concludes=StructuralPillar())
     def pillar(self, pillar):
         """Concludes which element of structural technological power the coalition builds.
 
@@ -234,7 +236,8 @@ class OutlookRules:
     # ---- tiers of political trust (A3) -------------------------------------------------------
     @rule("OL-31", "A traditional ally",
           MemberAnswer(state=MATCH.state, role=MATCH.role, alliance=one_of(*TREATY)),
-          claims=("A3", "S6"), stage=Stage.EVIDENCE)
+          claims=("A3", "S6"), stage=Stage.EVIDENCE,
+          concludes=PartnerTier(tier="traditional ally", rank=1))
     def traditional_ally(self, state, role):
         """Concludes a state with a treaty alliance is in the top tier, a traditional ally.
 
@@ -247,7 +250,8 @@ class OutlookRules:
     @rule("OL-32", "A non-traditional ally",
           MemberAnswer(state=MATCH.state, role=MATCH.role,
                        alliance=one_of("major-non-treaty-ally", "partner")),
-          claims=("A3",), stage=Stage.EVIDENCE)
+          claims=("A3",), stage=Stage.EVIDENCE,
+          concludes=PartnerTier(tier="non-traditional ally", rank=2))
     def non_traditional_ally(self, state, role):
         """Concludes a state tied to the leader without a treaty is a non-traditional ally.
 
@@ -258,7 +262,8 @@ class OutlookRules:
 
     @rule("OL-33", "An emerging-market partner",
           MemberAnswer(state=MATCH.state, role=MATCH.role, alliance="none"),
-          claims=("A3",), stage=Stage.EVIDENCE)
+          claims=("A3",), stage=Stage.EVIDENCE,
+          concludes=PartnerTier(tier="emerging-market partner", rank=3))
     def emerging_partner(self, state, role):
         """Concludes a state with no security tie to the leader is drawn in as an emerging-market partner.
 
@@ -271,7 +276,10 @@ class OutlookRules:
           MemberAnswer(role=MEMBER, state=MATCH.state,
                        security_dependency=at_least(SECURITY_DEPENDENCY, "high"),
                        interest_sacrifice=at_least(SACRIFICE, "moderate")),
-          claims=("A4", "C1", "S1"), stage=Stage.EVIDENCE)
+          claims=("A4", "C1", "S1"), stage=Stage.EVIDENCE,
+          concludes=ConflictOfInterest(kind="economic-security dilemma",
+                                       reason="it depends on the leader for security and on "
+                                              "the target's market for its industry"))
     def economic_security_dilemma(self, state):
         """Concludes a member faces an economic-security dilemma: its security with the leader, its market with the target.
 
@@ -287,7 +295,10 @@ class OutlookRules:
     @rule("OL-41", "Subsidy competition",
           CoalitionProfile(subsidies=True),
           MemberAnswer(role=MEMBER, state=MATCH.state, catch_up=True),
-          claims=("A4", "O3"), stage=Stage.EVIDENCE)
+          claims=("A4", "O3"), stage=Stage.EVIDENCE,
+          concludes=ConflictOfInterest(kind="subsidy competition",
+                                       reason="its own catch-up programme competes with the "
+                                              "leader's subsidies"))
     def subsidy_competition(self, state):
         """Concludes the leader's subsidies and a member's own programme compete for the same industry.
 
@@ -300,7 +311,10 @@ class OutlookRules:
 
     @rule("OL-42", "Divergent interests and norms",
           MemberAnswer(role=MEMBER, state=MATCH.state, autonomy_pressure="high"),
-          claims=("A4", "C3"), stage=Stage.EVIDENCE)
+          claims=("A4", "C3"), stage=Stage.EVIDENCE,
+          concludes=ConflictOfInterest(kind="divergent interests and norms",
+                                       reason="its strategic autonomy puts its own interests "
+                                              "and norms first"))
     def divergent_interests(self, state):
         """Concludes an autonomous member's own interests and norms diverge from the leader's agenda.
 
@@ -313,7 +327,7 @@ class OutlookRules:
                                                "and norms first"))
 
     @rule("OL-45", "Conflicts of interest limit depth", CoalitionProfile(),
-          claims=("A4",), stage=Stage.CLASSIFY)
+          claims=("A4",), stage=Stage.CLASSIFY, concludes=LimitOnDepth())
     def limit_on_depth(self):
         """Concludes how far conflicts of interest limit the coalition: none, some (1-2), pervasive (3+).
 
@@ -328,7 +342,9 @@ class OutlookRules:
     # ---- efficacy of simple coalitions (O5) --------------------------------------------------
     @rule("OL-50", "An ideological edge with joint action",
           CoalitionProfile(demand="simple", framing="confrontational", status="active"),
-          claims=("O5",), stage=Stage.CLASSIFY)
+          claims=("O5",), stage=Stage.CLASSIFY,
+          concludes=SimpleCoalitionEfficacy(
+              level="higher", reason="a confrontational framing in an active coalition"))
     def simple_efficacy(self):
         """Concludes a simple coalition has an edge while the leader leans into ideological confrontation.
 
@@ -345,7 +361,9 @@ class OutlookRules:
           OR(CoalitionProfile(framing="softened"),
              CoalitionProfile(status=one_of("proposed", "downgraded", "defunct"))),
           NOT(SimpleCoalitionEfficacy()),
-          claims=("O5", "C3"), stage=Stage.CLASSIFY)
+          claims=("O5", "C3"), stage=Stage.CLASSIFY,
+          concludes=SimpleCoalitionEfficacy(level="limited",
+                                            reason="a softened framing or a stalled initiative"))
     def simple_efficacy_limited(self):
         """Concludes a simple coalition has limited efficacy when softened, stalled or downgraded.
 
@@ -360,7 +378,7 @@ class OutlookRules:
     @rule("OL-60", "A reluctant or half-hearted member",
           MemberAnswer(role=MEMBER, state=MATCH.state,
                        verdict=MATCH.verdict & not_one_of("joins")),
-          claims=("O6", "C1", "C3"), stage=Stage.EVIDENCE)
+          claims=("O6", "C1", "C3"), stage=Stage.EVIDENCE, concludes=WeakLink())
     def reluctant_member(self, state, verdict):
         """Concludes a member that joins only reluctantly, loosely or not at all is a weak link.
 
@@ -373,7 +391,8 @@ class OutlookRules:
           CoalitionProfile(target=WITH_TARGET),
           MemberAnswer(role=MEMBER, state=MATCH.state,
                        interest_sacrifice=at_least(SACRIFICE, "moderate")),
-          claims=("O6", "C1"), stage=Stage.EVIDENCE)
+          claims=("O6", "C1"), stage=Stage.EVIDENCE,
+          concludes=WeakLink(reason="much at stake in the target's market"))
     def exposed_member(self, state):
         """Concludes a member with much at stake in the target's market is a weak link.
 
@@ -385,7 +404,8 @@ class OutlookRules:
     @rule("OL-62", "A member loosely tied to the leader",
           MemberAnswer(role=MEMBER, state=MATCH.state,
                        security_dependency=at_most(SECURITY_DEPENDENCY, "low")),
-          claims=("O6", "S1"), stage=Stage.EVIDENCE)
+          claims=("O6", "S1"), stage=Stage.EVIDENCE,
+          concludes=WeakLink(reason="little security dependency on the leader"))
     def loosely_tied(self, state):
         """Concludes a member with little security dependency on the leader is a weak link.
 
@@ -395,7 +415,8 @@ class OutlookRules:
         self.declare(WeakLink(state=state, reason="little security dependency on the leader"))
 
     @rule("OL-65", "Where a wedge would be driven",
-          CoalitionProfile(target=WITH_TARGET), claims=("O6",), stage=Stage.CLASSIFY)
+          CoalitionProfile(target=WITH_TARGET), claims=("O6",), stage=Stage.CLASSIFY,
+          concludes=WedgeTargets())
     def wedge_targets(self):
         """Concludes the members a target's wedge strategy would aim at, least likely to hold first.
 
@@ -413,7 +434,8 @@ class OutlookRules:
     # ---- firmness (O1, O2): a decision list, by rank -----------------------------------------
     @rule("OL-70", "Members the rules say would stay out",
           MemberAnswer(role=MEMBER, verdict=one_of(*STAYING_OUT)), NOT(CoalitionFirmness()),
-          claims=("C3", "S8", "T7"), stage=Stage.CONCEPT, rank=50)
+          claims=("C3", "S8", "T7"), stage=Stage.CONCEPT, rank=50,
+          concludes=CoalitionFirmness(level="contested", form=None))
     def contested(self):
         """Concludes the coalition is contested: the rules say some of its own members would stay out.
 
@@ -424,7 +446,8 @@ class OutlookRules:
         self.declare(CoalitionFirmness(level="contested", form=None))
 
     @rule("OL-71", "No members yet", CoalitionProfile(), NOT(MemberAnswer(role=MEMBER)),
-          NOT(CoalitionFirmness()), claims=("D2", "S6"), stage=Stage.CONCEPT, rank=40)
+          NOT(CoalitionFirmness()), claims=("D2", "S6"), stage=Stage.CONCEPT, rank=40,
+          concludes=CoalitionFirmness(level="unformed", form=None))
     def unformed(self):
         """Concludes the coalition has no members to hold: it is a proposal, not yet a coalition.
 
@@ -437,7 +460,8 @@ class OutlookRules:
           CoalitionProfile(demand="complex"),
           MemberAnswer(role=MEMBER, coalition_form="coercive and stringent"),
           NOT(MemberAnswer(role=MEMBER, verdict=not_one_of("joins", "joins-reluctantly"))),
-          NOT(CoalitionFirmness()), claims=("O1",), stage=Stage.CONCEPT, rank=30)
+          NOT(CoalitionFirmness()), claims=("O1",), stage=Stage.CONCEPT, rank=30,
+          concludes=CoalitionFirmness(level="firm", form="coercive and stringent"))
     def coercive(self):
         """Concludes the coalition is firm, coercive and stringent: its members join even at a sacrifice.
 
@@ -451,7 +475,8 @@ class OutlookRules:
           CoalitionProfile(demand="complex"),
           OR(MemberAnswer(role=MEMBER, verdict="joins-loosely"),
              MemberAnswer(role=MEMBER, coalition_form="looser")),
-          NOT(CoalitionFirmness()), claims=("O2",), stage=Stage.CONCEPT, rank=20)
+          NOT(CoalitionFirmness()), claims=("O2",), stage=Stage.CONCEPT, rank=20,
+          concludes=CoalitionFirmness(level="loose", form="looser"))
     def looser(self):
         """Concludes the coalition is looser: members keep their autonomy and bargain for concessions.
 
@@ -463,7 +488,8 @@ class OutlookRules:
 
     @rule("OL-74", "Members join of their own accord",
           CoalitionProfile(demand=MATCH.demand), NOT(CoalitionFirmness()),
-          claims=("S1", "S5"), stage=Stage.CONCEPT, rank=10)
+          claims=("S1", "S5"), stage=Stage.CONCEPT, rank=10,
+          concludes=CoalitionFirmness(level="firm"))
     def consenting(self, demand):
         """Concludes the coalition is firm by consent: its members join without being coerced.
 

@@ -56,7 +56,7 @@ class SacrificeRules:
     @rule("SC-05", "The exports the coalition restricts",
           COMPLEX, Industry(field="export_share", value=MATCH.share),
           CoalitionTrait(field="restricted_share", value=MATCH.restricted),
-          claims=("C1",), stage=Stage.EVIDENCE, rank=5)
+          claims=("C1",), stage=Stage.EVIDENCE, rank=5, concludes=RestrictedExposure(of="exports"))
     def restricted_exports(self, share, restricted):
         """Concludes the share of the industry's exports to the target the coalition restricts.
 
@@ -68,7 +68,7 @@ class SacrificeRules:
     @rule("SC-06", "The trade the coalition puts at stake",
           COMPLEX, Question(domain=None), TargetRelation(field="trade_share", value=MATCH.share),
           CoalitionTrait(field="restricted_share", value=MATCH.restricted),
-          claims=("C1",), stage=Stage.EVIDENCE, rank=5)
+          claims=("C1",), stage=Stage.EVIDENCE, rank=5, concludes=RestrictedExposure(of="trade"))
     def restricted_trade(self, share, restricted):
         """Concludes the share of the state's trade with the target a domain-free coalition puts at stake.
 
@@ -81,7 +81,7 @@ class SacrificeRules:
     # ---- weighing the sacrifice -----------------------------------------------------------
     @rule("SC-01", "Exposure to the target's market",
           COMPLEX, RestrictedExposure(of=MATCH.of, share=MATCH.share & share_at_least(0.1)),
-          claims=("C1",), stage=Stage.EVIDENCE)
+          claims=("C1",), stage=Stage.EVIDENCE, concludes=Factor(concept="sacrifice", claim="C1"))
     def export_exposure(self, of, share):
         """Weighs the restricted exposure to the target: a half or more weighs most.
 
@@ -96,7 +96,9 @@ class SacrificeRules:
     @rule("SC-02", "A heavy industry is exposed",
           COMPLEX, RestrictedExposure(of="exports", share=share_at_least(0.1)),
           Industry(field="weight", value="high"),
-          claims=("C1", "T2"), stage=Stage.EVIDENCE)
+          claims=("C1", "T2"), stage=Stage.EVIDENCE,
+          concludes=Factor(concept="sacrifice", points=1,
+                           reason="the exposed industry weighs heavily in the economy", claim="C1"))
     def heavy_industry(self):
         """Weighs the exposed industry's weight in the economy and exports.
 
@@ -109,7 +111,7 @@ class SacrificeRules:
 
     @rule("SC-03", "Fear of the target's retaliation",
           COMPLEX, TargetRelation(field="retaliation_risk", value=MATCH.risk & one_of("moderate", "high")),
-          claims=("C1",), stage=Stage.EVIDENCE)
+          claims=("C1",), stage=Stage.EVIDENCE, concludes=Factor(concept="sacrifice", claim="C1"))
     def retaliation(self, risk):
         """Weighs the retaliation the state expects from the target if it joins.
 
@@ -122,7 +124,9 @@ class SacrificeRules:
     @rule("SC-04", "A softened framing limits the cost",
           COMPLEX, CoalitionTrait(field="framing", value="softened"),
           TargetRelation(field="retaliation_risk", value=one_of("moderate", "high")),
-          claims=("C5",), stage=Stage.EVIDENCE)
+          claims=("C5",), stage=Stage.EVIDENCE,
+          concludes=Factor(concept="sacrifice", reason="members may word it as aimed at no one",
+                           claim="C5"))
     def softened_framing(self):
         """Takes a point off the sacrifice when members may word the coalition as aimed at no one.
 
@@ -134,7 +138,7 @@ class SacrificeRules:
 
     @rule("SC-07", "Ripping out the target's equipment",
           COMPLEX, Industry(field="installed_share", value=MATCH.share & share_at_least(0.1)),
-          claims=("C1",), stage=Stage.EVIDENCE)
+          claims=("C1",), stage=Stage.EVIDENCE, concludes=Factor(concept="sacrifice", claim="C1"))
     def installed_base(self, share):
         """Weighs the target's equipment already installed, which excluding its firms means replacing.
 
@@ -152,7 +156,8 @@ class SacrificeRules:
               lambda v: isinstance(v, int) and not isinstance(v, bool))),
           Question(year=MATCH.year),
           compare(lambda cut_off, year: cut_off <= year, "cut off by the year asked about"),
-          claims=("T3", "C1"), stage=Stage.EVIDENCE)
+          claims=("T3", "C1"), stage=Stage.EVIDENCE,
+          concludes=Factor(concept="sacrifice", claim="T3"))
     def target_cut_off(self, cut_off):
         """Takes a point off the cost of replacement once the leader has cut the target's product off.
 
@@ -166,7 +171,7 @@ class SacrificeRules:
 
     @rule("SC-09", "Inputs the target could cut off",
           COMPLEX, Industry(field="import_share", value=MATCH.share & share_at_least(0.25)),
-          claims=("C1",), stage=Stage.EVIDENCE)
+          claims=("C1",), stage=Stage.EVIDENCE, concludes=Factor(concept="sacrifice", claim="C1"))
     def import_dependence(self, share):
         """Weighs the critical inputs the industry imports from the target, which retaliation could cut.
 
@@ -178,7 +183,7 @@ class SacrificeRules:
                             claim="C1"))
 
     @rule("SC-10", "Level of interest sacrifice", Question(), COMPLEX,
-          claims=("C1", "D3"), stage=Stage.CLASSIFY)
+          claims=("C1", "D3"), stage=Stage.CLASSIFY, concludes=InterestSacrifice())
     def sacrifice_level(self):
         """Classifies the sacrifice of a demanding coalition: low 1-2, moderate 3-4, heavy 5+ points.
 
@@ -189,7 +194,8 @@ class SacrificeRules:
 
     @rule("SC-11", "A declaratory coalition asks no sacrifice",
           Question(), CoalitionTrait(field="demand", value="simple"),
-          claims=("D3", "S5"), stage=Stage.CLASSIFY)
+          claims=("D3", "S5"), stage=Stage.CLASSIFY,
+          concludes=InterestSacrifice(level="none", score=0))
     def no_sacrifice(self):
         """Concludes a simple coalition costs no market interests.
 
@@ -200,7 +206,7 @@ class SacrificeRules:
 
     # ---- compensation (C2) ----------------------------------------------------------------
     @rule("CP-01", "The leader's offer", Offer(kind=MATCH.kind), claims=("C2",),
-          stage=Stage.EVIDENCE)
+          stage=Stage.EVIDENCE, concludes=Factor(concept="compensation", points=1))
     def offer(self, kind):
         """Weighs each thing the leader offers this member as compensation.
 
@@ -211,7 +217,8 @@ class SacrificeRules:
         reason, claim = OFFERS[kind]
         self.declare(Factor(concept="compensation", points=1, reason=reason, claim=claim))
 
-    @rule("CP-10", "Level of compensation", Question(), claims=("C2",), stage=Stage.CLASSIFY)
+    @rule("CP-10", "Level of compensation", Question(), claims=("C2",), stage=Stage.CLASSIFY,
+          concludes=Compensation())
     def compensation_level(self):
         """Classifies compensation: none, partial (one kind of offer), substantial (two or more).
 
@@ -225,7 +232,7 @@ class SacrificeRules:
     @rule("SC-20", "Softened wording of accession",
           Verdict(value="joins-reluctantly"),
           TargetRelation(field="retaliation_risk", value=at_least(LEVEL3, "moderate")),
-          claims=("C5",), stage=Stage.CONSEQUENCE)
+          claims=("C5",), stage=Stage.CONSEQUENCE, concludes=SoftenedWording())
     def softened_wording(self):
         """Concludes a reluctant member will word its accession as aimed at no one.
 

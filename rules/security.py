@@ -55,7 +55,8 @@ DEPENDENCY = {
 class SecurityRules:
     # ---- alliance commitment (S2, S6) -----------------------------------------------------
     @rule("SD-01", "Alliance commitment", Tie(field="alliance", value=MATCH.alliance & ALLIED),
-          claims=("S2", "S6"), stage=Stage.EVIDENCE)
+          claims=("S2", "S6"), stage=Stage.EVIDENCE,
+          concludes=Factor(concept="commitment", claim="S2"))
     def alliance_commitment(self, alliance):
         """Weighs the kind of alliance as a commitment: treaty alliances count most.
 
@@ -68,7 +69,7 @@ class SecurityRules:
     @rule("SD-02", "Institutionalised alliance regime",
           Tie(field="alliance", value=ALLIED),
           Tie(field="institutionalisation", value=MATCH.level & one_of("moderate", "high")),
-          claims=("S2",), stage=Stage.EVIDENCE)
+          claims=("S2",), stage=Stage.EVIDENCE, concludes=Factor(concept="commitment", claim="S2"))
     def institutionalised_regime(self, level):
         """Weighs the alliance's institutionalisation as authority (NATO: high).
 
@@ -80,7 +81,9 @@ class SecurityRules:
 
     @rule("SD-03", "Extended deterrence",
           Tie(field="alliance", value=ALLIED), Tie(field="extended_deterrence", value=True),
-          claims=("S2", "S3"), stage=Stage.EVIDENCE)
+          claims=("S2", "S3"), stage=Stage.EVIDENCE,
+          concludes=Factor(concept="commitment", points=1,
+                           reason="under the leader's extended deterrence", claim="S2"))
     def extended_deterrence(self):
         """Weighs the leader's nuclear umbrella as a credible commitment.
 
@@ -92,7 +95,9 @@ class SecurityRules:
 
     @rule("SD-04", "Protection demonstrated in joint exercises",
           Tie(field="alliance", value=ALLIED), Tie(field="joint_exercises", value="regular"),
-          claims=("S3",), stage=Stage.EVIDENCE)
+          claims=("S3",), stage=Stage.EVIDENCE,
+          concludes=Factor(concept="commitment", points=1,
+                           reason="regular joint exercises with the leader", claim="S3"))
     def joint_exercises(self):
         """Weighs regular joint exercises as demonstrated protection.
 
@@ -106,7 +111,7 @@ class SecurityRules:
     @rule("SD-05", "Protection against an existential threat",
           Tie(field="alliance", value=ALLIED),
           Tie(field="existential_threat", value=MATCH.level & one_of("low", "moderate", "high")),
-          claims=("S3",), stage=Stage.EVIDENCE)
+          claims=("S3",), stage=Stage.EVIDENCE, concludes=Factor(concept="attachment", claim="S3"))
     def existential_threat(self, level):
         """Weighs the threat the leader protects against; an existential one weighs most.
 
@@ -120,7 +125,7 @@ class SecurityRules:
     @rule("SD-06", "Fear of abandonment",
           Tie(field="alliance", value=ALLIED),
           Tie(field="abandonment_fear", value=MATCH.level & one_of("moderate", "high")),
-          claims=("S2",), stage=Stage.EVIDENCE)
+          claims=("S2",), stage=Stage.EVIDENCE, concludes=Factor(concept="attachment", claim="S2"))
     def abandonment_fear(self, level):
         """Weighs the ally's fear of abandonment in a crisis.
 
@@ -133,7 +138,8 @@ class SecurityRules:
     @rule("SD-07", "Asymmetric dependence in arms",
           Tie(field="alliance", value=ALLIED),
           Tie(field="arms_import_share", value=MATCH.share & share_at_least(ARMS_SHARE)),
-          claims=("S4",), stage=Stage.EVIDENCE)
+          claims=("S4",), stage=Stage.EVIDENCE,
+          concludes=Factor(concept="attachment", points=1, claim="S4"))
     def arms_dependence(self, share):
         """Weighs arms imports mostly from the leader as asymmetric dependence.
 
@@ -145,7 +151,9 @@ class SecurityRules:
 
     @rule("SD-08", "Asymmetric dependence in intelligence",
           Tie(field="alliance", value=ALLIED), Tie(field="intelligence_dependence", value="high"),
-          claims=("S4",), stage=Stage.EVIDENCE)
+          claims=("S4",), stage=Stage.EVIDENCE,
+          concludes=Factor(concept="attachment", points=1,
+                           reason="high dependence on the leader's intelligence", claim="S4"))
     def intelligence_dependence(self):
         """Weighs a high dependence on the leader's intelligence as asymmetric dependence.
 
@@ -157,7 +165,7 @@ class SecurityRules:
 
     # ---- classification -------------------------------------------------------------------
     @rule("SD-10", "Level of alliance commitment", Question(), claims=("S2", "S6"),
-          stage=Stage.CLASSIFY)
+          stage=Stage.CLASSIFY, concludes=AllianceCommitment())
     def commitment_level(self):
         """Classifies the commitment factors: low 1-2, moderate 3-4, high 5 or more points.
 
@@ -167,7 +175,7 @@ class SecurityRules:
         self.declare(AllianceCommitment(level=level_of(score, COMMITMENT_BANDS), score=score))
 
     @rule("SD-11", "Level of security attachment", Question(), claims=("S2", "S3", "S4"),
-          stage=Stage.CLASSIFY)
+          stage=Stage.CLASSIFY, concludes=SecurityAttachment())
     def attachment_level(self):
         """Classifies the attachment factors: low 0-2, moderate 3-4, high 5 or more points.
 
@@ -178,7 +186,8 @@ class SecurityRules:
         self.declare(SecurityAttachment(level=level_of(score, ATTACHMENT_BANDS), score=score))
 
     @rule("SD-20", "No security tie", Question(), Tie(field="alliance", value="none"),
-          claims=("S1", "S6", "T7"), stage=Stage.CONCEPT)
+          claims=("S1", "S6", "T7"), stage=Stage.CONCEPT,
+          concludes=SecurityDependency(level="none"))
     def no_security_tie(self):
         """Concludes there is no security dependency when the state has no tie to the leader.
 
@@ -189,7 +198,7 @@ class SecurityRules:
 
     @rule("SD-21", "Security dependency", Tie(field="alliance", value=ALLIED),
           SecurityAttachment(level=MATCH.attachment), AllianceCommitment(level=MATCH.commitment),
-          claims=("S1", "S2"), stage=Stage.CONCEPT)
+          claims=("S1", "S2"), stage=Stage.CONCEPT, concludes=SecurityDependency())
     def security_dependency(self, attachment, commitment):
         """Concludes the security dependency from attachment and commitment together (table DEPENDENCY).
 
@@ -209,7 +218,7 @@ class SecurityRules:
     @rule("SD-30", "Receptive to the threat narrative",
           Tie(field="shared_values", value=MATCH.values),
           TargetRelation(field="threat_perception", value=MATCH.threat),
-          claims=("S7",), stage=Stage.CONCEPT)
+          claims=("S7",), stage=Stage.CONCEPT, concludes=NarrativeReceptiveness())
     def narrative_receptiveness(self, values, threat):
         """Concludes how receptive the ally is to the leader's digital threat narrative.
 
@@ -230,7 +239,7 @@ class SecurityRules:
                                              "collective-defence")),
           Tie(field="in_core_clubs", value=False),
           SecurityAttachment(level=at_least(ATTACHMENT, "moderate")),
-          claims=("S9",), stage=Stage.CONCEPT)
+          claims=("S9",), stage=Stage.CONCEPT, concludes=StatusAnxiety())
     def status_anxiety(self):
         """Concludes the ally feels strategic anxiety about lagging behind, so joining gains it voice.
 
@@ -243,7 +252,7 @@ class SecurityRules:
           Question(target=MATCH.target), Tie(field="alliance", value=ALLIED),
           Tie(field="existential_threat", value=at_least(LEVEL4, "moderate")),
           Tie(field="threat_from", value=MATCH.target),
-          claims=("S3", "S7"), stage=Stage.CONCEPT)
+          claims=("S3", "S7"), stage=Stage.CONCEPT, concludes=ThreatFromTarget())
     def threat_from_target(self, target):
         """Concludes the leader protects this ally against the very state the coalition targets.
 
@@ -257,7 +266,7 @@ class SecurityRules:
     @rule("SD-32", "Security dependency as leverage",
           Pressure(kind="security_cutoff"),
           SecurityDependency(level=at_least(SECURITY_DEPENDENCY, "moderate")),
-          claims=("S4",), stage=Stage.MECHANISM)
+          claims=("S4",), stage=Stage.MECHANISM, concludes=SecurityLeverage())
     def security_leverage(self):
         """Concludes the leader can turn the ally's dependence into pressure to comply.
 

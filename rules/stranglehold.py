@@ -41,7 +41,8 @@ BASE = {"low": "limited", "moderate": "limited", "high": "significant", "critica
 class StrangleholdRules:
     @rule("ST-01", "Reliance on the leader's technology",
           Reliance(field="level", value=MATCH.level & one_of("low", "moderate", "high", "critical")),
-          claims=("T2",), stage=Stage.EVIDENCE)
+          claims=("T2",), stage=Stage.EVIDENCE,
+          concludes=StrangleholdBound(bound="base", claim="T2"))
     def reliance_base(self, level):
         """Sets the stranglehold's base from how much the industry relies on the leader.
 
@@ -56,7 +57,10 @@ class StrangleholdRules:
     @rule("ST-07", "Key strategic technology",
           Reliance(field="level", value="critical"), Reliance(field="kind", value="key-technology"),
           Reliance(field="substitutable", value=False),
-          claims=("T4", "T2"), stage=Stage.EVIDENCE)
+          claims=("T4", "T2"), stage=Stage.EVIDENCE,
+          concludes=StrangleholdBound(bound="base", level="decisive",
+                                      reason="critical reliance on an irreplaceable key technology",
+                                      claim="T4"))
     def key_technology(self):
         """Raises the stranglehold's base to decisive for critical, irreplaceable key technology.
 
@@ -72,7 +76,8 @@ class StrangleholdRules:
     @rule("ST-02", "Raw materials and equipment give a weaker hold",
           Reliance(field="level", value=at_least(RELIANCE, "low")),
           Reliance(field="kind", value=MATCH.kind & one_of("raw-material", "equipment")),
-          claims=("T4",), stage=Stage.EVIDENCE)
+          claims=("T4",), stage=Stage.EVIDENCE,
+          concludes=StrangleholdBound(bound="ceiling", claim="T4"))
     def weak_kind(self, kind):
         """Caps the stranglehold at limited for raw materials and at significant for equipment.
 
@@ -90,7 +95,9 @@ class StrangleholdRules:
     @rule("ST-03", "Substitutable reliance",
           Reliance(field="level", value=at_least(RELIANCE, "low")),
           Reliance(field="substitutable", value=True),
-          claims=("T4",), stage=Stage.EVIDENCE)
+          claims=("T4",), stage=Stage.EVIDENCE,
+          concludes=StrangleholdBound(bound="ceiling", level="limited",
+                                      reason="the supply is substitutable", claim="T4"))
     def substitutable(self):
         """Caps the stranglehold at limited when the state can replace the supply within years.
 
@@ -101,7 +108,10 @@ class StrangleholdRules:
                                        reason="the supply is substitutable", claim="T4"))
 
     @rule("ST-04", "Technological malposition", Industry(field="position", value="lagging"),
-          claims=("T6",), stage=Stage.EVIDENCE)
+          claims=("T6",), stage=Stage.EVIDENCE,
+          concludes=(Malposition(),
+                     StrangleholdBound(bound="ceiling", level="limited", claim="T6",
+                                       reason="malposition: no cutting-edge capability to grip")))
     def malposition(self):
         """Concludes malposition and caps the stranglehold at limited: there is little to grip.
 
@@ -117,7 +127,10 @@ class StrangleholdRules:
     @rule("ST-05", "A hold over a firm, not the state",
           Industry(field="position", value="niche"),
           Reliance(field="level", value=at_least(RELIANCE, "high")),
-          claims=("T6",), stage=Stage.EVIDENCE)
+          claims=("T6",), stage=Stage.EVIDENCE,
+          concludes=(FirmLevelStranglehold(),
+                     StrangleholdBound(bound="ceiling", level="limited", claim="T6",
+                                       reason="the hold grips a niche firm, not the state")))
     def firm_level(self):
         """Concludes the stranglehold grips a niche firm, not the state, and caps it at limited.
 
@@ -132,7 +145,10 @@ class StrangleholdRules:
     @rule("ST-06", "A minor industry is no valve over the state",
           Reliance(field="level", value=at_least(RELIANCE, "low")),
           Industry(field="weight", value="low"),
-          claims=("T2",), stage=Stage.EVIDENCE)
+          claims=("T2",), stage=Stage.EVIDENCE,
+          concludes=StrangleholdBound(bound="ceiling", level="limited",
+                                      reason="the industry weighs little in the economy",
+                                      claim="T2"))
     def minor_industry(self):
         """Caps the stranglehold at limited when the industry weighs little in the economy.
 
@@ -144,7 +160,7 @@ class StrangleholdRules:
                                        claim="T2"))
 
     @rule("ST-10", "Level of the stranglehold", Question(), claims=("T1", "T2"),
-          stage=Stage.CLASSIFY)
+          stage=Stage.CLASSIFY, concludes=Stranglehold())
     def stranglehold_level(self):
         """Concludes the stranglehold: its base, lowered to the tightest ceiling; none without reliance.
 
@@ -161,7 +177,7 @@ class StrangleholdRules:
     @rule("ST-20", "The carrot of the stranglehold",
           Stranglehold(level=at_least(STRANGLEHOLD, "limited")),
           Industry(field="position", value=one_of("frontier", "niche")),
-          claims=("T3",), stage=Stage.MECHANISM)
+          claims=("T3",), stage=Stage.MECHANISM, concludes=TechnologicalCarrot())
     def carrot(self):
         """Concludes the leader's technology offers this ally leapfrogging and cutting-edge access.
 
@@ -176,7 +192,7 @@ class StrangleholdRules:
              AND(Pressure(kind="technology_sanctions"),
                  Stranglehold(level=at_least(STRANGLEHOLD, "limited")))),
           NOT(TechnologicalStick()),
-          claims=("T3",), stage=Stage.MECHANISM)
+          claims=("T3",), stage=Stage.MECHANISM, concludes=TechnologicalStick())
     def stick(self):
         """Concludes the leader holds the power of "making or breaking" the ally's industry.
 
@@ -190,7 +206,7 @@ class StrangleholdRules:
     @rule("ST-22", "The stranglehold outweighs the market",
           Stranglehold(level=at_least(STRANGLEHOLD, "significant")),
           InterestSacrifice(level=at_least(SACRIFICE, "moderate")),
-          claims=("T5",), stage=Stage.MECHANISM)
+          claims=("T5",), stage=Stage.MECHANISM, concludes=StrangleholdOutweighsMarket())
     def outweighs_market(self):
         """Concludes the stranglehold weighs more than the target's market in the ally's choice.
 
@@ -205,7 +221,7 @@ class StrangleholdRules:
           OR(Reliance(field="substitutable", value=True),
              Reliance(field="kind", value="raw-material")),
           NOT(Substitution()),
-          claims=("T4", "T7"), stage=Stage.CONSEQUENCE)
+          claims=("T4", "T7"), stage=Stage.CONSEQUENCE, concludes=Substitution())
     def substitution(self):
         """Concludes a weak hold used in anger will be substituted: the state localises supply.
 

@@ -267,7 +267,7 @@ def _branch_rule(branch: Branch, row: int):
     concludes.__module__ = __name__
     return rule(branch.id, branch.title, *branch.when, UNDECIDED, claims=branch.claims,
                 stage=Stage.VERDICT, rank=RANK_TOP - RANK_STEP * row, reading=branch.reading,
-                concludes=(("Verdict", (("value", branch.verdict),)),))(concludes)
+                concludes=Verdict(value=branch.verdict))(concludes)
 
 
 class VerdictRules:

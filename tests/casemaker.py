@@ -21,64 +21,16 @@ import yaml
 
 from digital_coalitions.inference.answer import ask
 from digital_coalitions.casefiles.loader import load_file
+from digital_coalitions.rules.fixtures import base_case
 
 STATE_ID, COALITION_ID = "testland", "test-coalition"
 LEADER, TARGET, DOMAIN = "united-states", "china", "semiconductors"
 COALITION = "coalition."  # the prefix of a change to the coalition file
 
-_STATE = {
-    "id": STATE_ID,
-    "name": "Testland",
-    "kind": "state",
-    "as_of": 2023,
-    "ties": {
-        LEADER: {
-            "alliance": "bilateral-treaty",  # 3 commitment points: moderate commitment
-            "institutionalisation": "none",
-            "existential_threat": "none",
-            "extended_deterrence": False,
-            "joint_exercises": "none",
-            "arms_import_share": 0.0,
-            "intelligence_dependence": "none",
-            "abandonment_fear": "low",
-            "shared_values": "moderate",  # with a moderate threat perception: mixed receptiveness
-            "in_core_clubs": False,
-        },
-    },
-    "autonomy": {"strategic_autonomy": "low", "government_alignment": "neutral"},
-    "industries": {
-        DOMAIN: {
-            "position": "frontier",
-            "weight": "moderate",
-            "reliance": {LEADER: {"level": "none", "kind": "key-technology", "substitutable": False}},
-            "target_exposure": {TARGET: {"export_share": 0.0}},
-            "catch_up": False,
-        },
-    },
-    "targets": {TARGET: {"threat_perception": "moderate", "retaliation_risk": "low"}},
-    # three sources of three origins, current: the sourcing is no reason to doubt (CF-05, CF-07)
-    "sources": ["Fixture Survey, 2023: a test fixture", "Fixture Yearbook, 2022: a test fixture",
-                "Fixture Review (2023): a test fixture"],
-}
-
-_COALITION = {
-    "id": COALITION_ID,
-    "name": "Test Coalition",
-    "leader": LEADER,
-    "target": TARGET,
-    "founded": 2023,
-    "status": "active",
-    "pillar": "supply-chain",
-    "domain": DOMAIN,
-    "demand": "complex",
-    "organisational_base": "alliances",
-    "framing": "confrontational",
-    "offers": {"subsidies": False, "regulatory_compromise": False, "exemptions": False,
-               "security_guarantees": False},
-    "pressure": {"security_cutoff": False, "technology_sanctions": False},
-    "sources": ["Fixture Survey, 2023: a test fixture", "Fixture Yearbook, 2022: a test fixture",
-                "Fixture Review (2023): a test fixture"],
-}
+# the base case is shipped beside the rule fixtures that change it (rules/fixtures/base.yaml)
+_BASE = base_case()
+assert (_BASE["state"]["id"], _BASE["coalition"]["id"]) == (STATE_ID, COALITION_ID)
+_STATE, _COALITION = _BASE["state"], _BASE["coalition"]
 
 
 def base_state() -> dict:

@@ -32,6 +32,10 @@ def test_wheel_carries_templates_and_cases(installed_wheel):
     assert "digital_coalitions/templates/answer.txt.j2" in names
     assert "digital_coalitions/cases/states/south-korea.yaml" in names
     assert "digital_coalitions/cases/coalitions/chip4.yaml" in names
+    # every rule fixture, and the base case they change, for `rules show`
+    shipped = {n.rsplit("/", 1)[1] for n in names if n.startswith("digital_coalitions/rules/fixtures/")}
+    assert {p.name for p in (ROOT / "rules" / "fixtures").glob("*.yaml")} <= shipped
+    assert "base.yaml" in shipped and "V-08.yaml" in shipped
     assert not any(n.startswith(("rules/", "engine/", "tests/")) for n in names)
 
 
@@ -67,3 +71,13 @@ def test_the_guard_finds_an_edit_the_imported_package_lacks(tmp_path):
     assert any(line.startswith("engine/casefiles/added.py: not in the imported package")
                for line in stale), stale
     assert len(stale) == 2, stale
+
+
+def test_installed_rules_show_prints_the_rules_fixtures(installed_wheel):
+    work, _ = installed_wheel
+    result = subprocess.run([str(work / "venv" / "bin" / "coalition"), "rules", "show", "V-01",
+                             "--quiet"], capture_output=True, text=True, cwd=work)
+    assert result.returncode == 0, result.stderr
+    assert "Fixtures (rules/fixtures/V-01.yaml)" in result.stdout
+    assert "  Fires with no tie to the leader" in result.stdout and "  Stays quiet" in result.stdout
+    assert "    coalition.pressure.technology_sanctions = true" in result.stdout

@@ -65,7 +65,8 @@ def render_decision_table(fmt: str = "text") -> str:
 
 
 def render_rule(rule_id: str, cases=None) -> str | None:
-    """One rule in full; ``cases`` (a coverage.Coverage) adds the pairings where it fires."""
+    """One rule in full, with what it declares and its fixtures; ``cases`` (a
+    coverage.Coverage) adds the pairings where it fires."""
     info = RULES.get(rule_id)
     if info is None:
         return None
@@ -77,5 +78,8 @@ def render_rule(rule_id: str, cases=None) -> str | None:
                  "in": [" ".join(p) for p in cases.fired_in[rule_id]] if asked
                  else cases.outlook_in.get(rule_id, []),
                  "of": len(cases.pairings) if asked else len(cases.coalitions)}
+    from digital_coalitions.rules.fixtures import fixture_record
+
     return environment().get_template("rule.txt.j2").render(
-        r=record, claims={k: claim_text(k) for k in record["claims"]}, fires=fires)
+        r=record, claims={k: claim_text(k) for k in record["claims"]}, fires=fires,
+        declares=[str(c) for c in info.concludes], fixtures=fixture_record(rule_id))

@@ -13,11 +13,8 @@ patterns, facts from the engine's working memory.
 
 from __future__ import annotations
 
-import ast
 import difflib
-import inspect
 import re
-import textwrap
 from functools import lru_cache
 
 from digital_coalitions.inference.answer import MECHANISMS as ANSWER_FIELDS
@@ -54,26 +51,10 @@ def rule_objects() -> dict:
             for value in vars(mechanism).values() if isinstance(value, experta.Rule)}
 
 
-@lru_cache(maxsize=None)
-def conclusions(rule_id: str) -> tuple[tuple[str, tuple], ...]:
-    """What a rule declares: as the rule says (``concludes``), else read from its source
-    ((fact class, ((field, literal), ...)), ...)."""
-    if RULES[rule_id].concludes:
-        return RULES[rule_id].concludes
-    function = rule_objects()[rule_id]._wrapped
-    try:
-        tree = ast.parse(textwrap.dedent(inspect.getsource(function)))
-    except (OSError, TypeError, SyntaxError):  # no source (a frozen build): nothing to say
-        return ()
-    found = []
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Call) and getattr(node.func, "attr", None) == "declare":
-            for argument in node.args:
-                if isinstance(argument, ast.Call) and isinstance(argument.func, ast.Name):
-                    literals = tuple((k.arg, k.value.value) for k in argument.keywords
-                                     if isinstance(k.value, ast.Constant))
-                    found.append((argument.func.id, literals))
-    return tuple(found)
+def conclusions(rule_id: str) -> tuple:
+    """What a rule declares, as its ``@rule(..., concludes=...)`` says:
+    ((fact class name, ((field, literal), ...)), ...)."""
+    return RULES[rule_id].concludes
 
 
 def concluders(type_name: str, literals: dict | None = None) -> list[str]:
