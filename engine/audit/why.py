@@ -22,6 +22,7 @@ from digital_coalitions.compat import experta
 from digital_coalitions.inference.engine import MECHANISMS, RULES
 from digital_coalitions.casefiles.question import quoted
 from digital_coalitions.text.render import environment
+from digital_coalitions.text.wording import display_name
 from digital_coalitions.rules.base import rule_info
 from digital_coalitions.rules.concepts import VERDICTS
 from digital_coalitions.audit.trace import fact_record, phrase, where
@@ -280,7 +281,8 @@ def did_you_mean(name: str) -> str:
 def explain(answer, concept: str) -> dict:
     """``why STATE COALITION CONCEPT``: a HOW tree, or a WHY NOT for what was not concluded."""
     word = concept.strip().lower()
-    head = {"question": f"Will {answer.state.data['name']} join {answer.coalition.data['name']}?",
+    head = {"question": f"Will {display_name(answer.state.data)} join "
+                        f"{display_name(answer.coalition.data)}?",
             "verdict": answer.verdict}
     if word in VERDICTS and word != answer.verdict:
         result = why_not(answer, "Verdict", {"value": word}, f"the verdict {word}")
