@@ -18,7 +18,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 import yaml
-from jsonschema import Draft202012Validator
+from jsonschema import Draft7Validator, Draft202012Validator
 
 from digital_coalitions import schema as S
 from digital_coalitions.json_schema import DRAFT, case_schema, dumps
@@ -39,8 +39,11 @@ _READER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 @pytest.fixture(scope="module")
 def validators():
-    """Validators of the schema for either kind (None) and for each kind alone."""
-    return {kind: Draft202012Validator(case_schema(kind)) for kind in (None, "state", "coalition")}
+    """Validators of the schema for either kind (None) and for each kind alone, and ("draft-07")
+    the schema of either kind read as draft-07, as VS Code's YAML extension reads it."""
+    found = {kind: Draft202012Validator(case_schema(kind)) for kind in (None, "state", "coalition")}
+    found["draft-07"] = Draft7Validator(case_schema())
+    return found
 
 
 def as_an_editor_reads(text: str):
@@ -128,6 +131,36 @@ def test_the_schema_is_valid_draft_2020_12():
         Draft202012Validator.check_schema({**case_schema(), "type": "mapping"})
 
 
+# keywords that draft-07 and 2020-12 read alike ($defs only as the target of a JSON pointer)
+SHARED_KEYWORDS = {"$schema", "$comment", "$defs", "$ref", "title", "description", "default",
+                   "type", "enum", "pattern", "maxLength", "minimum", "maximum", "items",
+                   "uniqueItems", "minItems", "properties", "additionalProperties", "required",
+                   "propertyNames", "minProperties", "allOf", "anyOf", "if", "then", "else"}
+
+
+def _keywords(node, names=False):
+    """Every keyword of a schema (the names under properties and $defs are not keywords)."""
+    if isinstance(node, list):
+        for item in node:
+            yield from _keywords(item)
+    elif isinstance(node, dict):
+        for key, value in node.items():
+            if not names:
+                yield key, node
+            yield from _keywords(value, names=key in ("properties", "$defs") and not names)
+
+
+def test_it_reads_the_same_in_draft_07_as_editors_read_it():
+    """VS Code's YAML extension validates with draft-07 semantics: the schema uses only keywords
+    both drafts read alike, and no $ref has siblings (draft-07 ignores them)."""
+    used = {key for key, _ in _keywords(case_schema())}
+    assert used <= SHARED_KEYWORDS, used - SHARED_KEYWORDS
+    assert {"$ref", "if", "propertyNames", "enum"} <= used  # the walk does see keywords
+    refs = [node for key, node in _keywords(case_schema()) if key == "$ref"]
+    assert refs and all(set(node) == {"$ref"} for node in refs)
+    Draft7Validator.check_schema(case_schema())
+
+
 def test_it_carries_the_contracts_help_scales_ranges_and_required_fields():
     state = case_schema("state")["properties"]
     tie = state["ties"]["additionalProperties"]
@@ -150,7 +183,7 @@ def test_it_carries_the_contracts_help_scales_ranges_and_required_fields():
 def test_every_shipped_case_file_validates(path, validators):
     data = as_an_editor_reads(path.read_text(encoding="utf-8"))
     kind = "state" if path.parent.name == "states" else "coalition"
-    for validator in (validators[None], validators[kind]):
+    for validator in (validators[None], validators[kind], validators["draft-07"]):
         errors = [f"{e.json_path}: {e.message[:160]}" for e in validator.iter_errors(data)]
         assert not errors, errors
 
@@ -221,6 +254,7 @@ def test_a_shape_the_loader_refuses_fails_validation(kind, path, value, said, tm
     data = as_an_editor_reads(bad.read_text())
     assert not validators[None].is_valid(data)
     assert not validators[kind].is_valid(data)
+    assert not validators["draft-07"].is_valid(data)
 
 
 # ---- a sweep over every field: the loader and the schema agree -------------------------------------
