@@ -149,6 +149,20 @@ def rules(ctx, fmt):
         click.echo(render_catalogue(fmt), nl=False)
 
 
+@main.command("schema")
+@click.option("--kind", type=click.Choice(["state", "coalition"]), default=None,
+              help="Only one kind of file (default: either; a file with `leader` is a coalition).")
+@click.option("-o", "--output", metavar="FILE",
+              help="Write to FILE (atomically) instead of standard output.")
+def schema_command(kind, output):
+    """The JSON Schema (draft 2020-12) of case files, for editors (docs/case-files.md)."""
+    from .cli_analysis import emit
+    from .json_schema import case_schema, dumps
+    from .output import protected_files
+
+    emit(dumps(case_schema(kind)), output, protected_files(None))
+
+
 # ---- commands defined in other modules are registered here, one line each ---------------------
 # (audit: trace, why, rules coverage)      # (analysis: memo, whatif, flips, matrix, map, outlook)
 from digital_coalitions.cli import audit as cli_audit  # noqa: E402  (audit; its `show` replaces rules_show to add the cases)
