@@ -20,9 +20,9 @@ import pytest
 import yaml
 from jsonschema import Draft7Validator, Draft202012Validator
 
-from digital_coalitions import schema as S
-from digital_coalitions.json_schema import DRAFT, case_schema, dumps
-from digital_coalitions.loader import CaseError, load_file
+from digital_coalitions.casefiles import schema as S
+from digital_coalitions.casefiles.json_schema import DRAFT, case_schema, dumps
+from digital_coalitions.casefiles.loader import CaseError, load_file
 
 import casemaker as cm
 
@@ -376,7 +376,7 @@ def test_every_pattern_is_an_ecma_regex_reading_as_the_loader_does():
     """Editors (VS Code's YAML extension, ajv) read patterns as ECMA-262 regular expressions,
     with the u flag: each one must compile there, and the slug pattern, where ECMA's '$' and
     Python's differ, must accept exactly what the loader's is_slug accepts."""
-    from digital_coalitions.json_schema import _slug
+    from digital_coalitions.casefiles.json_schema import _slug
 
     patterns = sorted(_patterns(case_schema()))
     slug = _slug()

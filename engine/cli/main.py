@@ -156,11 +156,12 @@ def rules(ctx, fmt):
               help="Write to FILE (atomically) instead of standard output.")
 def schema_command(kind, output):
     """The JSON Schema (draft 2020-12) of case files, for editors (docs/case-files.md)."""
-    from .cli_analysis import emit
-    from .json_schema import case_schema, dumps
-    from .output import protected_files
+    from digital_coalitions.casefiles.json_schema import case_schema, dumps
+    from digital_coalitions.casefiles.question import CaseChoice
+    from digital_coalitions.cli.analysis import emit
+    from digital_coalitions.cli.output import protected_files
 
-    emit(dumps(case_schema(kind)), output, protected_files(None))
+    emit(dumps(case_schema(kind)), output, protected_files(api.Cases.chosen(CaseChoice())))
 
 
 # ---- commands defined in other modules are registered here, one line each ---------------------

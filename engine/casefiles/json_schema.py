@@ -22,9 +22,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from . import schema as S
-from .loader import _CONTROL
-from .schema import Field
+from digital_coalitions.casefiles import schema as S
+from digital_coalitions.casefiles.loader import _CONTROL
+from digital_coalitions.casefiles.schema import Field
 
 __all__ = ["DRAFT", "case_schema", "dumps"]
 
@@ -245,7 +245,7 @@ def _file(kind: str) -> dict:
     out["title"] = f"digital-coalitions {kind} file"
     out["description"] = (
         f"A {kind} file of digital-coalitions (the facts.md contract and the fields "
-        "docs/case-files.md adds). Generated from engine/schema.py by `coalition schema`.")
+        "docs/case-files.md adds). Generated from engine/casefiles/schema.py by `coalition schema`.")
     return out
 
 
@@ -256,7 +256,7 @@ def case_schema(kind: str | None = None) -> dict:
     if kind is not None and kind not in _KINDS:
         raise ValueError(f"kind must be 'state' or 'coalition', not {kind!r}")
     head = {"$schema": DRAFT,
-            "$comment": "Generated from engine/schema.py by `coalition schema`; do not edit."}
+            "$comment": "Generated from engine/casefiles/schema.py by `coalition schema`; do not edit."}
     if kind is not None:
         return {**head, **_file(kind)}
     return {
@@ -264,7 +264,7 @@ def case_schema(kind: str | None = None) -> dict:
         "title": "digital-coalitions case file",
         "description": "A state or coalition file of digital-coalitions: a file with a "
                        "`leader` is a coalition file, any other a state file. Generated from "
-                       "engine/schema.py by `coalition schema`.",
+                       "engine/casefiles/schema.py by `coalition schema`.",
         "$defs": {k: _file(k) for k in _KINDS},
         "if": {"type": "object", "required": ["leader"]},
         "then": {"$ref": "#/$defs/coalition"},
