@@ -1,4 +1,4 @@
-"""`coalition schema`: the JSON Schema of case files, generated from engine/schema.py.
+"""`coalition schema`: the JSON Schema of case files, generated from engine/casefiles/schema.py.
 
 It is checked by an independent implementation (the ``jsonschema`` package) against the real
 loader: every shipped case file validates; the shapes the loader refuses fail; and a sweep of
