@@ -76,17 +76,62 @@ class Cases(Resolver):
             state, coalition = question  # two case files already in hand
         else:
             state, coalition = self.pair(tuple(str(part) for part in question))
-        state, coalition = dated(state, coalition, as_of)
+        state, coalition = dated(state, coalition, _year(as_of))
         candidate(state, coalition)
-        if set:
+        changes = _changes(set)
+        if changes:
             from digital_coalitions.casefiles.overrides import apply_overrides
 
-            state, coalition = apply_overrides(state, coalition, tuple(set))
+            state, coalition = apply_overrides(state, coalition, changes)
         return state, coalition
 
 
 def _cases(cases: Cases | str | os.PathLike | None) -> Cases:
     return cases if isinstance(cases, Cases) else Cases(cases)
+
+
+def _year(as_of) -> int | None:
+    """``as_of`` as the command line's --as-of takes it: a year, or None for the latest."""
+    if as_of is None or (isinstance(as_of, int) and not isinstance(as_of, bool)
+                         and 1000 <= as_of <= 9999):
+        return as_of
+    raise BadInput(f"as_of: {as_of!r} is not a year; expected a year such as 2023, or None for "
+                   "the latest evidence")
+
+
+def _changes(set) -> tuple[str, ...]:
+    """``set`` as a sequence of PATH=VALUE strings; one string is one change."""
+    changes = (set,) if isinstance(set, str) else tuple(set or ())
+    for change in changes:
+        if not isinstance(change, str):
+            raise BadInput(f"set: {change!r} is not a change; expected PATH=VALUE strings, e.g. "
+                           "'autonomy.government_alignment=autonomist'")
+    return changes
+
+
+def memo_date(value: str | None, name: str = "date") -> str | None:
+    """A memo's date as a calendar date, YYYY-MM-DD: it heads the memo, so a line break or
+    markup in it would break the heading."""
+    import datetime
+    import re
+
+    from digital_coalitions.casefiles.question import quoted
+
+    if value is None:
+        return None
+    if isinstance(value, str) and re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
+        try:
+            return datetime.date.fromisoformat(value).isoformat()
+        except ValueError:
+            pass
+    raise BadInput(f"{name}: {quoted(str(value))} is not a date; expected a date written "
+                   "YYYY-MM-DD, e.g. 2024-01-01")
+
+
+def _one_of(name: str, value, allowed: tuple) -> None:
+    if value not in allowed:
+        raise BadInput(f"{name}: {value!r} is not known here; expected "
+                       f"{' or '.join(map(repr, allowed))}")
 
 
 @functools.lru_cache(maxsize=1)
@@ -130,9 +175,9 @@ def trace(*question, cases=None, as_of: int | None = None, set=(), argv=None) ->
 
     answer = ask_engine(state, coalition, _engine())
     if argv is None:
-        argv = command_line("ask", state, coalition, as_of, set, extra=["--format", "json",
-                                                                         "--trace"])
-    return trace_record(answer, argv=list(argv), assignments=list(set))
+        argv = command_line("ask", state, coalition, as_of, _changes(set),
+                            extra=["--format", "json", "--trace"])
+    return trace_record(answer, argv=list(argv), assignments=list(_changes(set)))
 
 
 def explain(*question, concept: str, cases=None, as_of: int | None = None, set=()) -> dict:
@@ -144,19 +189,20 @@ def explain(*question, concept: str, cases=None, as_of: int | None = None, set=(
 
 
 # ---- analysis -------------------------------------------------------------------------------------
-def whatif(*question, set, cases=None, as_of: int | None = None):
+def whatif(*question, set=(), cases=None, as_of: int | None = None):
     """The answer before and after the ``set`` changes, the concepts and rules that changed, and
     the trace diff between them (``trace_changes``)."""
     from digital_coalitions.analysis.explore import whatif as run_whatif
     from digital_coalitions.audit.trace import diff, trace_record
 
-    if not set:
+    changes = _changes(set)
+    if not changes:
         raise BadInput("whatif needs at least one change; expected e.g. set=['industries."
                        "semiconductors.reliance.united-states.level=moderate']")
     state, coalition = _cases(cases).question(*question, as_of=as_of)
-    result = run_whatif(state, coalition, tuple(set), _engine())
+    result = run_whatif(state, coalition, changes, _engine())
     result.trace_changes = diff(trace_record(result.before, argv=[], assignments=[]),
-                                trace_record(result.after, argv=[], assignments=list(set)))
+                                trace_record(result.after, argv=[], assignments=list(changes)))
     return result
 
 
@@ -175,7 +221,7 @@ def matrix(cases=None, as_of: int | None = None, progress=None):
     """Every state × every coalition (leaders, targets and closed doors marked, not asked)."""
     from digital_coalitions.analysis.explore import matrix as run_matrix
 
-    return run_matrix(_cases(cases).base, _engine(), as_of=as_of, progress=progress)
+    return run_matrix(_cases(cases).base, _engine(), as_of=_year(as_of), progress=progress)
 
 
 @dataclass
@@ -196,15 +242,18 @@ def memo(*question, cases=None, as_of: int | None = None, set=(), fmt: str = "ma
     from digital_coalitions.report.memo import build_memo, icd203_problems, render_memo
     from digital_coalitions.rules.concepts import HORIZON_YEARS
 
+    _one_of("fmt", fmt, ("markdown", "html"))
+    _one_of("layers", layers, ("full", "brief"))
+    date = memo_date(date)
     cases = _cases(cases)
     state, coalition = cases.question(*question, as_of=as_of, set=set)
     base = cases.base
     record = functools.partial(decisions_about, default_decisions(*base.directories), state.id,
                                coalition.id)  # what the state did: read while flips search
     if argv is None:
-        argv = command_line("memo", state, coalition, as_of, set)
+        argv = command_line("memo", state, coalition, as_of, _changes(set))
     built = build_memo(state, coalition, dict(base.states), engine=_engine(), date=date,
-                       templates=templates, argv=list(argv), assignments=tuple(set), fmt=fmt,
+                       templates=templates, argv=list(argv), assignments=_changes(set), fmt=fmt,
                        decisions=record, horizon=horizon or HORIZON_YEARS)
     text = render_memo(built, "html" if fmt == "html" else "markdown", templates, layers)
     return MemoText(text, icd203_problems(text, html_text=fmt == "html"), built)
@@ -221,6 +270,6 @@ def coalition_map(coalition: str, *, cases=None, as_of: int | None = None,
     chosen = cases.coalition(coalition)
     subject = cases.state(highlight).id if highlight else None
     states = cases.states
-    answers = answer_all(chosen, states, _engine(), as_of=as_of)
+    answers = answer_all(chosen, states, _engine(), as_of=_year(as_of))
     return render_map(chosen, answers, roles(chosen, states), subject=subject,
                       templates=templates, names=map_names(states), standalone=standalone)

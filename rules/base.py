@@ -68,6 +68,11 @@ class Conclusion(NamedTuple):
     def __str__(self) -> str:
         return f"{self.kind}({', '.join(f'{k}={v!r}' for k, v in self.fields)})"
 
+    def described(self) -> str:
+        """As the conditions are said: 'verdict with value conflict'."""
+        told = ", ".join(f"{k.replace('_', ' ')} {_value(v)}" for k, v in self.fields)
+        return _words(self.kind) + (f" with {told}" if told else "")
+
 
 @dataclass(frozen=True)
 class RuleInfo:

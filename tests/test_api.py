@@ -140,3 +140,22 @@ def test_importing_the_package_loads_no_engine():
                            capture_output=True, text=True, env={**os.environ})
     assert probe.stdout.strip() == "[]", probe.stderr
     assert Path(dc.__file__).parent.name in {"engine", "digital_coalitions"}
+
+
+@pytest.mark.parametrize("call, field", [
+    (lambda: dc.ask("south-korea", "chip4", as_of="2020"), "as_of"),
+    (lambda: dc.ask("south-korea", "chip4", set=[3]), "set"),
+    (lambda: dc.memo("south-korea", "chip4", fmt="pdf"), "fmt"),
+    (lambda: dc.memo("south-korea", "chip4", layers="short"), "layers"),
+    (lambda: dc.memo("south-korea", "chip4", date="2024-01-01\n# heading"), "date"),
+    (lambda: dc.whatif("south-korea", "chip4"), "whatif"),
+])
+def test_a_wrong_argument_is_one_line_naming_it(call, field):
+    with pytest.raises(dc.BadInput) as raised:
+        call()
+    assert len(raised.value.lines) == 1 and raised.value.lines[0].startswith(field)
+
+
+def test_one_change_may_be_given_as_a_string(cases):
+    assert dc.ask("south-korea", "chip4", cases=cases, set=MODERATE).to_dict() == \
+        dc.ask("south-korea", "chip4", cases=cases, set=[MODERATE]).to_dict()

@@ -183,7 +183,7 @@ def test_timeline_shows_each_year_and_what_changed(coalition):
 
 def test_timeline_of_a_state_that_is_not_a_candidate_gives_the_role():
     result = run("timeline", "united-states", "chip4")
-    assert result.returncode == 0 and "No forecast: United States leads Chip 4" in result.stdout
+    assert result.returncode == 0 and "No forecast: The United States leads Chip 4" in result.stdout
 
 
 # ---- roles and eligibility ---------------------------------------------------------------------------

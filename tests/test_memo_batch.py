@@ -57,10 +57,8 @@ def test_one_memo_per_asked_state_each_as_the_single_memo_writes_it(tmp_path, co
         single = run("memo", sid, coalition, "--format", fmt, "--date", DATE, *extra)
         assert single.returncode == 0, single.stderr
         assert (out / f"{sid}{suffix}").read_text() == single.stdout, sid
-    # one progress line per memo, then what was written
-    lines = result.stderr.splitlines()
-    assert len([line for line in lines if line.startswith("memo ")]) == len(asked)
-    assert lines[-1] == f"wrote {len(asked)} memos and {out / ('index' + suffix)}"
+    # captured, the batch prints no progress (a terminal gets one redrawn line): what was written
+    assert result.stderr.splitlines() == [f"wrote {len(asked)} memos and {out / ('index' + suffix)}"]
 
 
 def test_the_index_gives_each_verdict_and_likelihood_and_says_why_others_are_not_asked(tmp_path):
@@ -70,7 +68,7 @@ def test_the_index_gives_each_verdict_and_likelihood_and_says_why_others_are_not
     row = next(line for line in index.splitlines() if line.startswith("| South Korea |"))
     assert "| member | joins reluctantly | very likely (80–95%); 93.0% on this evidence |" in row
     assert "[south-korea.md](south-korea.md)" in row
-    assert "United States leads Chip 4: it is the coalition's leader, not a candidate." in index
+    assert "The United States leads Chip 4: it is the coalition's leader, not a candidate." in index
     assert "China is the target Chip 4 is aimed at, not a candidate." in index
     assert "so these 36 are not asked: Australia, Brazil," in index
     assert not (tmp_path / "china.md").exists() and not (tmp_path / "australia.md").exists()
@@ -135,9 +133,7 @@ def test_a_template_that_fails_stops_the_batch_before_any_file_is_written(tmp_pa
     out = tmp_path / "memos"
     result = run("memo", "--all", "five-eyes", "--templates", str(house), "-o", str(out))
     assert result.returncode == 2
-    errors = [line for line in result.stderr.splitlines() if line.startswith("error: ")]
-    assert errors == [line for line in result.stderr.splitlines() if not line.startswith("memo ")]
-    (line,) = errors
+    (line,) = result.stderr.splitlines()
     assert line.startswith("error: batch-index.md.j2:2 in ") and "ZeroDivisionError" in line
     assert not out.exists()
 

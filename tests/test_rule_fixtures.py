@@ -151,7 +151,7 @@ def test_rules_show_prints_the_rules_fixtures(one_pairing, rule_id):
         if fixture.case:
             assert f" with {fixture.case}" in shown
     assert ("  Never quiet: " in shown) is bool(fixtures.always)
-    assert "Declares:  " + ", ".join(str(c) for c in RULES[rule_id].concludes) + "\n" in text
+    assert "Declares:  " + ", ".join(c.described() for c in RULES[rule_id].concludes) + "\n" in text
 
 
 def test_rules_show_says_an_outlook_rule_has_no_fixtures(one_pairing):

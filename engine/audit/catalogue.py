@@ -82,4 +82,4 @@ def render_rule(rule_id: str, cases=None) -> str | None:
 
     return environment().get_template("rule.txt.j2").render(
         r=record, claims={k: claim_text(k) for k in record["claims"]}, fires=fires,
-        declares=[str(c) for c in info.concludes], fixtures=fixture_record(rule_id))
+        declares=[c.described() for c in info.concludes], fixtures=fixture_record(rule_id))

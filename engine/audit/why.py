@@ -22,7 +22,7 @@ from digital_coalitions.compat import experta
 from digital_coalitions.inference.engine import MECHANISMS, RULES
 from digital_coalitions.casefiles.question import quoted
 from digital_coalitions.text.render import environment
-from digital_coalitions.text.wording import display_name
+from digital_coalitions.casefiles.schema import display_name
 from digital_coalitions.rules.base import rule_info
 from digital_coalitions.rules.concepts import VERDICTS
 from digital_coalitions.audit.trace import fact_record, phrase, where

@@ -18,6 +18,7 @@ from importlib.resources import files
 from pathlib import Path
 
 from digital_coalitions.casefiles.loader import CaseBase, CaseError, load_dir, load_file, normalise
+from digital_coalitions.casefiles.schema import display_name
 from digital_coalitions.errors import BadInput
 
 CASES_ENV = "COALITION_CASES"
@@ -247,7 +248,8 @@ class NotACandidate(Exception):
 
     def to_dict(self) -> dict:
         return {"state": self.state.id, "coalition": self.coalition.id,
-                "question": f"Will {self.state.data['name']} join {self.coalition.data['name']}?",
+                "question": f"Will {display_name(self.state.data)} join "
+                            f"{display_name(self.coalition.data)}?",
                 "role": self.role, "verdict": None, "reason": self.reason}
 
 
@@ -256,19 +258,21 @@ def role_of(state, coalition) -> tuple[str, str]:
 
     A coalition's leader and target are states with a role in it, not a choice about it (D2); a
     coalition ``open_to`` a list of states or kinds of state has no place for the others."""
-    data, name = coalition.data, coalition.data["name"]
-    who = state.data["name"]
+    data, name = coalition.data, display_name(coalition.data)
+    who = display_name(state.data)
+    Who = who[:1].upper() + who[1:]  # it starts the sentence: "The United States leads …"
     if state.id == data["leader"]:
-        return "leader", f"{who} leads {name}: it is the coalition's leader, not a candidate"
+        return "leader", f"{Who} leads {name}: it is the coalition's leader, not a candidate"
     if state.id == data.get("target"):
-        return "target", f"{who} is the target {name} is aimed at, not a candidate"
+        return "target", f"{Who} is the target {name} is aimed at, not a candidate"
     open_to = data.get("open_to") or ()
     if open_to and state.id not in open_to and state.data.get("kind", "state") not in open_to:
-        return "not-eligible", (f"{who} is not eligible: {name} is open to "
-                                f"{', '.join(open_to)} only (open_to in {coalition.path.name})")
+        return "not-eligible", (f"{Who} is not eligible: {name} is open only to the states its "
+                                f"file lists ({coalition.path.name}, open_to: "
+                                f"{', '.join(open_to)})")
     if state.id in (data.get("members") or ()):
-        return "member", f"{who} is a listed member of {name}"
-    return "candidate", f"{who} is a candidate for {name}"
+        return "member", f"{Who} is a listed member of {name}"
+    return "candidate", f"{Who} is a candidate for {name}"
 
 
 def candidate(state, coalition) -> str:

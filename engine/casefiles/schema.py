@@ -799,3 +799,17 @@ def shown(value, none: str = "null") -> str:
     if isinstance(value, (list, tuple)):
         return ", ".join(shown(v, none) for v in value) or "none"
     return str(value)
+
+
+# ---- how a file's name reads in a sentence -------------------------------------------------------
+def typeset(text: str) -> str:
+    """An en dash between two abbreviations joined by a hyphen ("EU-US" -> "EU–US")."""
+    return re.sub(r"\b([A-Z]{2,})-(?=[A-Z]{2,}\b)", "\\1–", text)
+
+
+def display_name(data: dict, short: bool = False) -> str:
+    """A file's name as a sentence uses it: with its article, or its short name when repeated."""
+    if short and data.get("short_name"):
+        return typeset(data["short_name"])
+    name = typeset(data["name"])
+    return f"{data['article']} {name}" if data.get("article") else name

@@ -13,7 +13,6 @@ import datetime
 import functools
 import io
 import json
-import re
 import sys
 from pathlib import Path
 
@@ -27,7 +26,7 @@ from digital_coalitions.cli.output import protected_files, write_output
 from digital_coalitions.cli.progress import Progress, quiet_option
 from digital_coalitions import api
 from digital_coalitions.cli.common import UsageProblem, as_of_option, cases_option, set_option
-from digital_coalitions.casefiles.question import quoted
+
 
 output_option = click.option("-o", "--output", metavar="FILE",
                              help="Write to FILE (atomically) instead of standard output.")
@@ -117,20 +116,6 @@ def emit(text: str, output, protected=()) -> None:
 
 
 # ---- memo ------------------------------------------------------------------------------------------
-def memo_date(value: str | None) -> str | None:
-    """--date as a calendar date, YYYY-MM-DD: it heads the memo, so a line break or markup in it
-    would break the heading."""
-    if value is None:
-        return None
-    if re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
-        try:
-            return datetime.date.fromisoformat(value).isoformat()
-        except ValueError:
-            pass
-    raise UsageProblem(f"--date: {quoted(value)} is not a date; expected a date written "
-                       "YYYY-MM-DD, e.g. 2024-01-01")
-
-
 @click.command()
 @click.argument("question", nargs=-1, required=True, shell_complete=complete.question)
 @cases_option
@@ -139,7 +124,8 @@ def memo_date(value: str | None) -> str | None:
               show_default=True)
 @output_option
 @templates_option
-@click.option("--date", metavar="YYYY-MM-DD", callback=lambda ctx, param, value: memo_date(value),
+@click.option("--date", metavar="YYYY-MM-DD",
+              callback=lambda ctx, param, value: api.memo_date(value, "--date"),
               help="The memo's date (default: today).")
 @as_of_option
 @click.option("--brief", "layers", flag_value="brief",
@@ -213,7 +199,7 @@ def memo_batch(coalition_name, cases, assignments, fmt, output, templates, date,
         raise UsageProblem(f"a state's id is {BATCH_INDEX!r}; expected ids that leave the "
                            f"name {BATCH_INDEX}{suffix} to the index")
     memos, rows = {}, []
-    with house_style(templates):
+    with house_style(templates), Progress("memo --all") as progress:
         for n, (state, dated_coalition, role, _) in enumerate(asked, 1):
             if assignments:  # coalition.… only: the same change in every memo
                 state, dated_coalition = apply_overrides(state, dated_coalition, assignments)
@@ -226,8 +212,7 @@ def memo_batch(coalition_name, cases, assignments, fmt, output, templates, date,
                 click.echo(f"warning: ICD 203: {state.id}: {problem}", err=True)
             memos[state.id + suffix] = text
             rows.append({"answer": built.answer, "role": role, "file": state.id + suffix})
-            click.echo(f"memo {n}/{len(asked)}: {state.data['name']}, "
-                       f"{built.answer.verdict}", err=True)
+            progress(n, len(asked), "memos")
         closed = {}  # states it is not open to, grouped by why (role_of: "X is not eligible: why")
         for state, _, role, reason in skipped:
             if role == "not-eligible":

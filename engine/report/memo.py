@@ -47,7 +47,8 @@ from digital_coalitions.report.svgmap import (VERDICT_COLOURS, VERDICT_WORDS, ma
                      svg_environment)
 from digital_coalitions.report.timeframe import TimeFrame, time_frame
 from digital_coalitions.audit.trace import fact_record, phrase, where
-from digital_coalitions.text.wording import (VERDICT_PHRASES, Words, attributive, capfirst, display_name, listed, percent,
+from digital_coalitions.casefiles.schema import display_name
+from digital_coalitions.text.wording import (VERDICT_PHRASES, Words, attributive, capfirst, listed, percent,
                       plain)
 
 # ICD 203's two rows of likelihood expressions; a product uses one row throughout (ours: the

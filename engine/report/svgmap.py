@@ -282,7 +282,7 @@ def map_context(coalition, answers: dict, roles: dict, subject: str | None = Non
 
 def map_names(states: dict) -> dict:
     """State id -> the name a sentence uses ("the United States"), for the map's own text."""
-    from digital_coalitions.text.wording import display_name
+    from digital_coalitions.casefiles.schema import display_name
 
     return {sid: display_name(case.data) for sid, case in states.items()}
 

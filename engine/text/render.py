@@ -11,7 +11,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from digital_coalitions.inference.engine import RULES
 from digital_coalitions.casefiles.question import cases_flag
 from digital_coalitions.casefiles.schema import shown
-from digital_coalitions.text.wording import display_name
+from digital_coalitions.casefiles.schema import display_name
 
 
 def environment(templates: Path | None = None) -> jinja2.Environment:

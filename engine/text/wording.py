@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from digital_coalitions.casefiles import schema as S
+from digital_coalitions.casefiles.schema import display_name
 
 # the industry of a coalition's domain, as an adjective and as a noun for its goods
 DOMAINS = {
@@ -74,19 +75,6 @@ VERDICT_PHRASES = {  # what the state does, after "it would" / "it will"
     "declines": "stay out",
     "conflict": "meet the leader's coercion with conflict",
 }
-
-
-def typeset(text: str) -> str:
-    """An en dash between two abbreviations joined by a hyphen ("EU-US" -> "EU–US")."""
-    return re.sub(r"\b([A-Z]{2,})-(?=[A-Z]{2,}\b)", "\\1–", text)
-
-
-def display_name(data: dict, short: bool = False) -> str:
-    """A file's name as a sentence uses it: with its article, or its short name when repeated."""
-    if short and data.get("short_name"):
-        return typeset(data["short_name"])
-    name = typeset(data["name"])
-    return f"{data['article']} {name}" if data.get("article") else name
 
 
 def attributive(data: dict) -> str:
