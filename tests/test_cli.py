@@ -379,3 +379,18 @@ def test_completion_reads_the_case_directory_typed_before_it(tmp_path):
     assert completions("coalition ask atl", env={"COALITION_CASES": str(tmp_path)}) == ["atlantis"]
     # a directory that cannot be read completes nothing, and prints no error into the shell
     assert completions("coalition ask --cases /no/such/dir sou") == []
+
+
+@pytest.mark.parametrize("args, named", [
+    (["ask", "south-korea", "chip4", "--as-of", "abc"], "'--as-of'"),
+    (["ask"], "'QUESTION...'"),
+    (["flips", "south-korea", "chip4", "--workers", "0"], "'--workers'"),
+    (["nosuch"], "'nosuch'"),
+])
+def test_a_bad_option_or_argument_is_one_line_like_every_other_bad_input(args, named):
+    """click's own checks (a value of the wrong type, a missing argument, an unknown command)
+    are said the way the tool's own are: one line, naming what was wrong, status 2."""
+    result = run(*args)
+    assert result.returncode == 2 and result.stdout == ""
+    (line,) = result.stderr.splitlines()
+    assert line.startswith("error: coalition") and named in line and "--help` shows" in line

@@ -48,6 +48,11 @@ class Program(click.Group):
             for line in str(error).splitlines():
                 click.echo(f"error: {line}", err=True)
             ctx.exit(BAD_INPUT)
+        except click.UsageError as error:  # click's own checks, said in one line like the rest
+            where = error.ctx.command_path if error.ctx else ctx.command_path
+            what = " ".join(error.format_message().split()).rstrip(".")
+            click.echo(f"error: {where}: {what}; expected what `{where} --help` shows", err=True)
+            ctx.exit(BAD_INPUT)
         except NotACandidate as role:  # an answer, not an error: there is no forecast to make
             click.echo(render_role(role), nl=False)
 
