@@ -474,4 +474,4 @@ class OutlookRules:
                                        else "declaratory"))
 
 
-OUTLOOK_MECHANISMS = (OutlookRules,)
+OUTLOOK_RULE_MIXINS = (OutlookRules,)

@@ -10,7 +10,7 @@ import pytest
 
 from casemaker import AS_OF, LEADER, SET, STATE_ID, ask_case
 from digital_coalitions.compat import experta
-from digital_coalitions.inference.engine import MECHANISMS, CoalitionEngine
+from digital_coalitions.inference.engine import RULE_MIXINS, CoalitionEngine
 from digital_coalitions.rules.base import rule_info
 
 TIE = f"ties.{LEADER}."
@@ -266,7 +266,7 @@ def test_rule_fires_on_its_fixture_and_only_there(fired, rule_id, changes, fires
 
 def test_fixtures_cover_exactly_the_rules_of_the_question_engine():
     # the coalition-level outlook rules run in their own engine; tests/test_outlook.py has theirs
-    question_rules = {rule_info(r).id for m in MECHANISMS for r in vars(m).values()
+    question_rules = {rule_info(r).id for m in RULE_MIXINS for r in vars(m).values()
                       if isinstance(r, experta.Rule)}
     assert sorted(FIXTURES) == sorted(question_rules), \
         f"without fixtures: {sorted(question_rules - set(FIXTURES))}; " \
