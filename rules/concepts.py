@@ -1,4 +1,4 @@
-"""The facts the rules exchange, named in the paper's words, and the scales of derived concepts.
+"""The facts the rules exchange, named in the paper's words, and the registry of the concepts.
 
 Evidence facts come from the case files, one fact per field, each carrying the dotted ``path``
 it was read from and the ``source`` file kind (state or coalition), so that a trace can point
@@ -12,23 +12,24 @@ from dataclasses import dataclass
 
 from digital_coalitions.compat import experta
 
+# the scales, defined in scales.py (the case-file layer reads them there); the rules import them here
+from .scales import (  # noqa: F401
+    ATTACHMENT,
+    AUTONOMY,
+    COMMITMENT,
+    COMPENSATION,
+    CONFIDENCE,
+    LEVEL3,
+    LEVEL4,
+    LEVEL5,
+    RECEPTIVENESS,
+    RELIANCE,
+    SACRIFICE,
+    SECURITY_DEPENDENCY,
+    STRANGLEHOLD,
+)
+
 Fact = experta.Fact
-
-# ---- scales of derived concepts (lowest first) -------------------------------------------------
-SECURITY_DEPENDENCY = ("none", "low", "moderate", "high", "intense")
-ATTACHMENT = ("low", "moderate", "high")
-COMMITMENT = ("none", "low", "moderate", "high")
-STRANGLEHOLD = ("none", "limited", "significant", "decisive")
-SACRIFICE = ("none", "low", "moderate", "heavy")
-COMPENSATION = ("none", "partial", "substantial")
-AUTONOMY = ("low", "moderate", "high")
-RECEPTIVENESS = ("unreceptive", "mixed", "receptive")
-CONFIDENCE = ("low", "moderate", "high")
-
-# input scales the rules compare against (the contract's words, lowest first)
-LEVEL4 = ("none", "low", "moderate", "high")
-LEVEL3 = ("low", "moderate", "high")
-RELIANCE = ("none", "low", "moderate", "high", "critical")
 
 # ---- ICD 203 expressions of likelihood (Intelligence Community Directive 203, 2015) -------------
 ICD203 = (
