@@ -61,6 +61,8 @@ LAYERS = ("brief", "full")
 # the memo's four mechanisms: (heading, the concepts shown under it, in the argument's order)
 SECTIONS = tuple((heading, tuple(c for c in IN_ARGUMENT_ORDER if c.heading == heading))
                  for heading in dict.fromkeys(c.heading for c in IN_ARGUMENT_ORDER if c.heading))
+# the judgment itself: the verdict, its likelihood and confidence
+JUDGMENT_FACTS = tuple(c.fact.__name__ for c in IN_ARGUMENT_ORDER if not c.in_mechanisms)
 # the key judgments: (key, the concepts each rests on, as Answer.mechanisms names them); one
 # judgment per mechanism after the verdict's, the stranglehold's only where there is a domain
 JUDGMENTS = (
@@ -317,7 +319,7 @@ def _evidence_of(answer: Answer, fid: int, through_verdict: bool = True) -> list
             continue
         for child in list(firing.matched) + list(firing.consulted):
             kind = type(answer.facts.get(child)).__name__
-            if through_verdict or kind not in ("Verdict", "Likelihood", "Confidence"):
+            if through_verdict or kind not in JUDGMENT_FACTS:
                 todo.append(child)
     return found
 
