@@ -177,6 +177,7 @@ def _decode(raw: bytes, ctx: Problems) -> str | None:
         return None
 
 
+# ---- loading ---------------------------------------------------------------------------------------
 class _Years(Mapping):
     """A file's evidence by year: the main year's case, and each history year's, built when
     first asked for (a question reads one year of two files)."""
@@ -218,7 +219,6 @@ def _case(loaded: _Loaded, data: dict, ctx: Problems) -> CaseFile:
                     lines=MappingProxyType(lines), sha256=loaded.sha256, case_set=loaded.case_set)
 
 
-# ---- loading ---------------------------------------------------------------------------------------
 @dataclass
 class _Loaded:
     path: pathlib.Path
