@@ -45,7 +45,7 @@ from pathlib import Path
 
 from digital_coalitions.inference.answer import ask
 from digital_coalitions.compat import experta
-from digital_coalitions.inference.engine import MECHANISMS, RULES, CoalitionEngine
+from digital_coalitions.inference.engine import RULE_MIXINS, RULES, CoalitionEngine
 from digital_coalitions.casefiles.evidence import question_evidence
 from digital_coalitions.casefiles.loader import load_dir
 from digital_coalitions.casefiles.question import shipped_cases
@@ -76,8 +76,8 @@ class SliceEngine(CoalitionEngine):
     with None, so experta's rule discovery (``inspect.getmembers``) never sees it."""
 
 
-for _mechanism in MECHANISMS:
-    for _name, _value in vars(_mechanism).items():
+for _mixin in RULE_MIXINS:
+    for _name, _value in vars(_mixin).items():
         if isinstance(_value, experta.Rule) and rule_info(_value).id not in SLICE:
             setattr(SliceEngine, _name, None)
 
@@ -437,9 +437,7 @@ LEVELS = {  # CLIPS template -> the answer's mechanism it concludes (its ``level
     "stranglehold": "stranglehold",
     "interest-sacrifice": "interest_sacrifice",
 }
-OUR_LEVELS = {c.AllianceCommitment: "alliance_commitment", c.SecurityAttachment: "security_attachment",
-              c.SecurityDependency: "security_dependency", c.Stranglehold: "stranglehold",
-              c.InterestSacrifice: "interest_sacrifice"}
+OUR_LEVELS = {c.CONCEPT[key].fact: key for key in LEVELS.values()}
 
 
 def clips_conclusions(env) -> dict:

@@ -1,4 +1,4 @@
-"""The facts the rules exchange, named in the paper's words, and the scales of derived concepts.
+"""The facts the rules exchange, named in the paper's words, and the registry of the concepts.
 
 Evidence facts come from the case files, one fact per field, each carrying the dotted ``path``
 it was read from and the ``source`` file kind (state or coalition), so that a trace can point
@@ -8,25 +8,28 @@ concepts, so that a trace reads like the paper's argument.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from digital_coalitions.compat import experta
 
+# the scales, defined in scales.py (the case-file layer reads them there); the rules import them here
+from .scales import (  # noqa: F401
+    ATTACHMENT,
+    AUTONOMY,
+    COMMITMENT,
+    COMPENSATION,
+    CONFIDENCE,
+    LEVEL3,
+    LEVEL4,
+    LEVEL5,
+    RECEPTIVENESS,
+    RELIANCE,
+    SACRIFICE,
+    SECURITY_DEPENDENCY,
+    STRANGLEHOLD,
+)
+
 Fact = experta.Fact
-
-# ---- scales of derived concepts (lowest first) -------------------------------------------------
-SECURITY_DEPENDENCY = ("none", "low", "moderate", "high", "intense")
-ATTACHMENT = ("low", "moderate", "high")
-COMMITMENT = ("none", "low", "moderate", "high")
-STRANGLEHOLD = ("none", "limited", "significant", "decisive")
-SACRIFICE = ("none", "low", "moderate", "heavy")
-COMPENSATION = ("none", "partial", "substantial")
-AUTONOMY = ("low", "moderate", "high")
-RECEPTIVENESS = ("unreceptive", "mixed", "receptive")
-CONFIDENCE = ("low", "moderate", "high")
-
-# input scales the rules compare against (the contract's words, lowest first)
-LEVEL4 = ("none", "low", "moderate", "high")
-LEVEL3 = ("low", "moderate", "high")
-RELIANCE = ("none", "low", "moderate", "high", "critical")
 
 # ---- ICD 203 expressions of likelihood (Intelligence Community Directive 203, 2015) -------------
 ICD203 = (
@@ -267,3 +270,88 @@ class ConfidenceDowngrade(Fact):
 
 class Confidence(Fact):
     """Confidence in the judgment (high, moderate, low) with its basis."""
+
+
+# ---- the registry: every concept a reader is told about, once ----------------------------------
+@dataclass(frozen=True)
+class Concept:
+    """One concept the rules conclude, as every reader of the answer names and shows it.
+
+    ``place`` is its place in the paper's argument: it orders the answer's chain and the memo's
+    rows. The labels are formats: ``chain_label`` takes {leader} and {domain}; ``memo_label``
+    takes {leader}, {Leader} (capitalised), {target}, {domain} and {value}."""
+
+    fact: type  # the fact class the rules declare
+    key: str  # its name in the answer (``mechanisms``, ``chain``) and for ``coalition why``
+    field: str | None  # the field holding its value; None for a yes/no concept
+    place: int
+    chain_label: str | None = None  # its row in the answer's chain; None: not a step of it
+    heading: str | None = None  # the memo section that shows it; None: not shown
+    memo_label: str = ""  # its line in the memo
+    several: bool = False  # it may be concluded more than once: the answer lists the values
+    in_mechanisms: bool = True  # False for the judgment itself, which the answer gives apart
+
+
+_SECURITY, _TECHNOLOGY = "Security dependency", "Technological stranglehold"
+_COST, _AUTONOMY = "Interest sacrifice and compensation", "Autonomy"
+
+# in the order the answer's ``mechanisms`` lists them
+CONCEPTS = (
+    Concept(SecurityAttachment, "security_attachment", "level", 10),
+    Concept(AllianceCommitment, "alliance_commitment", "level", 20),
+    Concept(SecurityDependency, "security_dependency", "level", 30,
+            chain_label="Security dependency on the leader", heading=_SECURITY,
+            memo_label="Security dependency on {leader}: {value}"),
+    Concept(NarrativeReceptiveness, "narrative_receptiveness", "level", 60, heading=_SECURITY,
+            memo_label="Receptiveness to {leader}'s threat narrative: {value}"),
+    Concept(StatusAnxiety, "status_anxiety", None, 70, heading=_SECURITY,
+            memo_label="Outside {leader}'s core clubs, joining gains it a voice"),
+    Concept(SecurityLeverage, "security_leverage", None, 50,
+            chain_label="Security leverage (threatened cut-off)", heading=_SECURITY,
+            memo_label="{Leader} can turn the dependency into leverage, threatening to cut back "
+                 "protection"),
+    Concept(ThreatFromTarget, "threat_from_target", None, 40,
+            chain_label="Protected against the target itself", heading=_SECURITY,
+            memo_label="{Leader} protects it against {target} itself"),
+    Concept(Stranglehold, "stranglehold", "level", 80,
+            chain_label="Stranglehold over its {domain}", heading=_TECHNOLOGY,
+            memo_label="{Leader}'s technological hold over its {domain} industry: {value}"),
+    Concept(Malposition, "malposition", None, 90, chain_label="Malposition", heading=_TECHNOLOGY,
+            memo_label="No cutting-edge capability for the hold to grip"),
+    Concept(FirmLevelStranglehold, "firm_level_stranglehold", None, 100,
+            chain_label="Stranglehold grips a firm, not the state", heading=_TECHNOLOGY,
+            memo_label="The hold grips a niche firm, not the state"),
+    Concept(TechnologicalCarrot, "technological_carrot", None, 120, heading=_TECHNOLOGY,
+            memo_label="The carrot: leapfrogging and a place in cutting-edge supply chains"),
+    Concept(TechnologicalStick, "technological_stick", None, 110, heading=_TECHNOLOGY,
+            memo_label="The stick: {leader} can make or break its industry"),
+    Concept(StrangleholdOutweighsMarket, "stranglehold_outweighs_market", None, 130,
+            heading=_TECHNOLOGY, memo_label="The hold outweighs {target}'s market"),
+    Concept(InterestSacrifice, "interest_sacrifice", "level", 150, chain_label="Interest sacrifice",
+            heading=_COST, memo_label="The sacrifice joining asks: {value}"),
+    Concept(Compensation, "compensation", "level", 170, chain_label="Compensation", heading=_COST,
+            memo_label="{Leader}'s compensation: {value}"),
+    Concept(AutonomyPressure, "autonomy_pressure", "level", 190, chain_label="Strategic autonomy",
+            heading=_AUTONOMY, memo_label="Strategic autonomy: {value}"),
+    Concept(ObjectionToFraming, "objection_to_framing", None, 200,
+            chain_label="Objects to the confrontational framing", heading=_AUTONOMY,
+            memo_label="It objects to the confrontational framing"),
+    Concept(ObjectionToContent, "objection_to_content", "commitment", 210, several=True,
+            chain_label="Objects to what members commit to", heading=_AUTONOMY,
+            memo_label="It objects to what members commit to"),
+    Concept(LittleToSacrifice, "little_to_sacrifice", None, 160, chain_label="Little to sacrifice",
+            heading=_COST, memo_label="What the coalition asks costs it little"),
+    Concept(GovernmentPace, "government_pace", "pace", 220, heading=_AUTONOMY,
+            memo_label="Its government's pace of accession: {value}"),
+    Concept(Compulsion, "compulsion", "source", 230, several=True, chain_label="Compelled by"),
+    Concept(CoalitionForm, "coalition_form", "form", 240, chain_label="Form of the coalition"),
+    Concept(SoftenedWording, "softened_wording", None, 180, heading=_COST,
+            memo_label="It words its accession as aimed at no one"),
+    Concept(Substitution, "substitution", None, 140, heading=_TECHNOLOGY,
+            memo_label="A weak hold used in anger: it would localise and substitute"),
+    Concept(Verdict, "verdict", "value", 250, chain_label="Verdict", in_mechanisms=False),
+    Concept(Likelihood, "likelihood", "term", 260, in_mechanisms=False),
+    Concept(Confidence, "confidence", "level", 270, in_mechanisms=False),
+)
+CONCEPT = {concept.key: concept for concept in CONCEPTS}
+IN_ARGUMENT_ORDER = tuple(sorted(CONCEPTS, key=lambda concept: concept.place))

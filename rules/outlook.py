@@ -500,4 +500,4 @@ class OutlookRules:
                                        else "declaratory"))
 
 
-OUTLOOK_MECHANISMS = (OutlookRules,)
+OUTLOOK_RULE_MIXINS = (OutlookRules,)

@@ -19,6 +19,7 @@ from .base import Stage, at_least, compare, level_of, one_of, rule, share_at_lea
 from .concepts import (
     COMPENSATION,
     LEVEL3,
+    SACRIFICE,
     CoalitionTrait,
     Compensation,
     Factor,
@@ -35,10 +36,16 @@ from .concepts import (
 MATCH, NOT, P = experta.MATCH, experta.NOT, experta.P
 
 COMPLEX = CoalitionTrait(field="demand", value="complex")
-SACRIFICE_BANDS = ((0, "none"), (1, "low"), (3, "moderate"), (5, "heavy"))
-COMPENSATION_BANDS = ((0, "none"), (1, "partial"), (2, "substantial"))
-# a share of 10% counts, a quarter counts more, a half or more counts most (South Korea's >60%)
+# the points from which each level of the scale starts
+SACRIFICE_BANDS = tuple(zip((0, 1, 3, 5), SACRIFICE))
+COMPENSATION_BANDS = tuple(zip((0, 1, 2), COMPENSATION))
+# the shares the rules weigh, as (floor, points) from the highest floor down; below the lowest a
+# share does not count. Exports, trade and installed equipment (SC-01, SC-02, SC-07, SC-08): 10%
+# counts, a quarter counts more, a half or more counts most (South Korea's >60%)
 SHARE_POINTS = ((0.5, 3), (0.25, 2), (0.1, 1))
+# critical inputs from the target (SC-09): a quarter counts, a half or more counts double
+IMPORT_SHARE_POINTS = ((0.5, 2), (0.25, 1))
+SHARE_FLOOR, IMPORT_SHARE_FLOOR = SHARE_POINTS[-1][0], IMPORT_SHARE_POINTS[-1][0]
 OFFERS = {
     "subsidies": ("subsidies: an externalised concession of domestic law", "C2"),
     "regulatory_compromise": ("competitive compromise on market access and regulation", "C2"),
@@ -47,8 +54,8 @@ OFFERS = {
 }
 
 
-def share_points(share: float) -> int:
-    return next((points for floor, points in SHARE_POINTS if share >= floor), 0)
+def share_points(share: float, table=SHARE_POINTS) -> int:
+    return next((points for floor, points in table if share >= floor), 0)
 
 
 class SacrificeRules:
@@ -80,7 +87,7 @@ class SacrificeRules:
 
     # ---- weighing the sacrifice -----------------------------------------------------------
     @rule("SC-01", "Exposure to the target's market",
-          COMPLEX, RestrictedExposure(of=MATCH.of, share=MATCH.share & share_at_least(0.1)),
+          COMPLEX, RestrictedExposure(of=MATCH.of, share=MATCH.share & share_at_least(SHARE_FLOOR)),
           claims=("C1",), stage=Stage.EVIDENCE, concludes=Factor(concept="sacrifice", claim="C1"))
     def export_exposure(self, of, share):
         """Weighs the restricted exposure to the target: a half or more weighs most.
@@ -94,7 +101,7 @@ class SacrificeRules:
                             claim="C1"))
 
     @rule("SC-02", "A heavy industry is exposed",
-          COMPLEX, RestrictedExposure(of="exports", share=share_at_least(0.1)),
+          COMPLEX, RestrictedExposure(of="exports", share=share_at_least(SHARE_FLOOR)),
           Industry(field="weight", value="high"),
           claims=("C1", "T2"), stage=Stage.EVIDENCE,
           concludes=Factor(concept="sacrifice", points=1,
@@ -137,7 +144,7 @@ class SacrificeRules:
                             reason="members may word it as aimed at no one", claim="C5"))
 
     @rule("SC-07", "Ripping out the target's equipment",
-          COMPLEX, Industry(field="installed_share", value=MATCH.share & share_at_least(0.1)),
+          COMPLEX, Industry(field="installed_share", value=MATCH.share & share_at_least(SHARE_FLOOR)),
           claims=("C1",), stage=Stage.EVIDENCE, concludes=Factor(concept="sacrifice", claim="C1"))
     def installed_base(self, share):
         """Weighs the target's equipment already installed, which excluding its firms means replacing.
@@ -151,7 +158,7 @@ class SacrificeRules:
                             claim="C1"))
 
     @rule("SC-08", "The leader's hold over the target's own product",
-          COMPLEX, Industry(field="installed_share", value=share_at_least(0.1)),
+          COMPLEX, Industry(field="installed_share", value=share_at_least(SHARE_FLOOR)),
           CoalitionTrait(field="target_product_cut_off", value=MATCH.cut_off & P(
               lambda v: isinstance(v, int) and not isinstance(v, bool))),
           Question(year=MATCH.year),
@@ -170,7 +177,7 @@ class SacrificeRules:
                             claim="T3"))
 
     @rule("SC-09", "Inputs the target could cut off",
-          COMPLEX, Industry(field="import_share", value=MATCH.share & share_at_least(0.25)),
+          COMPLEX, Industry(field="import_share", value=MATCH.share & share_at_least(IMPORT_SHARE_FLOOR)),
           claims=("C1",), stage=Stage.EVIDENCE, concludes=Factor(concept="sacrifice", claim="C1"))
     def import_dependence(self, share):
         """Weighs the critical inputs the industry imports from the target, which retaliation could cut.
@@ -178,7 +185,7 @@ class SacrificeRules:
         Fear of the target's retaliation adds to the cost of joining (C1); an industry whose
         inputs come from the target is exposed to it (critical minerals, processed materials).
         """
-        self.declare(Factor(concept="sacrifice", points=2 if share >= 0.5 else 1,
+        self.declare(Factor(concept="sacrifice", points=share_points(share, IMPORT_SHARE_POINTS),
                             reason=f"{share:.0%} of its critical inputs come from the target",
                             claim="C1"))
 
@@ -242,4 +249,4 @@ class SacrificeRules:
         self.declare(SoftenedWording())
 
 
-__all__ = ["SacrificeRules", "COMPENSATION", "SHARE_POINTS", "share_points"]
+__all__ = ["SacrificeRules", "COMPENSATION", "IMPORT_SHARE_POINTS", "SHARE_POINTS", "share_points"]

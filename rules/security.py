@@ -18,6 +18,7 @@ from digital_coalitions.compat import experta
 from .base import Stage, at_least, level_of, one_of, rule, share_at_least
 from .concepts import (
     ATTACHMENT,
+    COMMITMENT,
     LEVEL4,
     SECURITY_DEPENDENCY,
     AllianceCommitment,
@@ -41,8 +42,9 @@ ALLIANCE_POINTS = {"partner": 1, "major-non-treaty-ally": 2, "bilateral-treaty":
 INSTITUTION_POINTS = {"moderate": 1, "high": 2}
 THREAT_POINTS = {"low": 1, "moderate": 2, "high": 3}
 FEAR_POINTS = {"moderate": 1, "high": 2}
-COMMITMENT_BANDS = ((0, "none"), (1, "low"), (3, "moderate"), (5, "high"))
-ATTACHMENT_BANDS = ((0, "low"), (3, "moderate"), (5, "high"))
+# the points from which each level of the scale starts
+COMMITMENT_BANDS = tuple(zip((0, 1, 3, 5), COMMITMENT))
+ATTACHMENT_BANDS = tuple(zip((0, 3, 5), ATTACHMENT))
 ARMS_SHARE = 0.5
 # security dependency by alliance commitment (rows) and security attachment (columns), S2
 DEPENDENCY = {

@@ -14,7 +14,7 @@ from casemaker import AS_OF, SET, ask_case
 from digital_coalitions.inference.answer import ask
 from digital_coalitions.compat import experta
 from digital_coalitions.analysis.coverage import ASKED, role_of
-from digital_coalitions.inference.engine import MECHANISMS, RULES, CoalitionEngine
+from digital_coalitions.inference.engine import RULE_MIXINS, RULES, CoalitionEngine
 from digital_coalitions.analysis.outlook import outlook
 from digital_coalitions.casefiles.question import Resolver, shipped_cases
 from digital_coalitions.rules import base as rule_base
@@ -22,7 +22,7 @@ from digital_coalitions.rules.base import Conclusion, Stage, rule
 from digital_coalitions.rules.concepts import Factor, Question, Verdict
 from digital_coalitions.rules.fixtures import catalogue
 
-QUESTION_RULES = {rule_base.rule_info(r).id for m in MECHANISMS for r in vars(m).values()
+QUESTION_RULES = {rule_base.rule_info(r).id for m in RULE_MIXINS for r in vars(m).values()
                   if isinstance(r, experta.Rule)}
 
 

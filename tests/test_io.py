@@ -24,7 +24,7 @@ from digital_coalitions.cli.main import main
 from digital_coalitions.cli.common import UsageProblem
 from digital_coalitions.cli.output import write_output
 from digital_coalitions.casefiles.question import shipped_cases
-from digital_coalitions.audit.reading import ReadProblem, read_bounded
+from digital_coalitions.casefiles.reading import ReadProblem, read_bounded
 
 COALITION = str(Path(sys.executable).with_name("coalition"))
 GUARD = 300  # seconds: a hang fails the test instead of stalling the suite; not a speed test

@@ -720,7 +720,7 @@ def test_an_unexpected_failure_inside_the_loader_is_still_a_case_error(tmp_path,
     def explode(*args, **kwargs):
         raise RecursionError("simulated")
 
-    monkeypatch.setattr(loader, "_validate", explode)
+    monkeypatch.setattr(loader, "check_case", explode)
     path = write(tmp_path, "x.yaml", MINIMAL_STATE.format(id="x", name="X"))
     with pytest.raises(CaseError) as info:
         load_file(path)
@@ -974,15 +974,16 @@ def test_fuzz_mutated_examples(tmp_path, data):
 # ---- the two YAML readers: libyaml (fast) must read exactly as the pure-Python one ------------------
 def _read_with(reader_class, text: str):
     """(tree, line of each path, problems), or "refused" if the reader raised."""
-    from digital_coalitions.casefiles import loader as L
+    from digital_coalitions.casefiles import yamlread
+    from digital_coalitions.casefiles.problems import Problems
 
-    ctx = L._Ctx("f.yaml")
+    ctx = Problems("f.yaml")
     try:
         reader = reader_class(text)
         root = reader.get_single_node()
     except Exception:  # noqa: BLE001 - which exception does not matter here, only that it raised
         return "refused"
-    tree = None if root is None else L._build(root, (), ctx, reader)
+    tree = None if root is None else yamlread.build(root, (), ctx, reader)
     return repr(tree), dict(ctx.lines), ctx.messages()
 
 
@@ -1001,12 +1002,12 @@ def test_libyaml_reads_the_texts_it_is_given_as_the_python_reader_does(text):
     """Wherever both readers accept a text the loader gives libyaml, they read the same tree,
     lines and problems. (libyaml accepts a few texts the Python reader refuses, such as '[a?]';
     texts libyaml refuses are read again by the Python reader, for its messages.)"""
-    from digital_coalitions.casefiles import loader as L
+    from digital_coalitions.casefiles import yamlread as Y
 
-    if L._NOT_FOR_LIBYAML.search(text):
+    if Y.KEPT_FROM_LIBYAML.search(text):
         return
-    fast = _read_with(L._FastCaseLoader, text)
-    slow = _read_with(L._CaseLoader, text)
+    fast = _read_with(Y.FastCaseReader, text)
+    slow = _read_with(Y.CaseReader, text)
     if "refused" not in (fast, slow):
         assert fast == slow
 
@@ -1015,7 +1016,7 @@ def test_libyaml_reads_the_texts_it_is_given_as_the_python_reader_does(text):
 def test_the_shipped_cases_are_read_by_libyaml_and_read_the_same_by_both():
     from importlib.resources import files
 
-    from digital_coalitions.casefiles import loader as L
+    from digital_coalitions.casefiles import yamlread as Y
 
     shipped = files("digital_coalitions.cases")
     paths = sorted([*shipped.joinpath("states").iterdir(), *shipped.joinpath("coalitions").iterdir()],
@@ -1023,9 +1024,9 @@ def test_the_shipped_cases_are_read_by_libyaml_and_read_the_same_by_both():
     texts = [p.read_text(encoding="utf-8") for p in paths if p.name.endswith(".yaml")]
     assert len(texts) > 20
     for text in texts:
-        assert not L._NOT_FOR_LIBYAML.search(text)  # else libyaml's speed is silently lost
-        fast = _read_with(L._FastCaseLoader, text)
-        assert fast != "refused" and fast == _read_with(L._CaseLoader, text)
+        assert not Y.KEPT_FROM_LIBYAML.search(text)  # else libyaml's speed is silently lost
+        fast = _read_with(Y.FastCaseReader, text)
+        assert fast != "refused" and fast == _read_with(Y.CaseReader, text)
 
 
 def test_a_problem_is_reported_in_the_python_reader_s_words(tmp_path):

@@ -16,12 +16,12 @@ import pytest
 
 from casemaker import AS_OF, SET, ask_case, write_case
 from digital_coalitions.compat import experta
-from digital_coalitions.inference.engine import MECHANISMS, RULES, CoalitionEngine
+from digital_coalitions.inference.engine import RULE_MIXINS, RULES, CoalitionEngine
 from digital_coalitions.rules.base import rule_info
 from digital_coalitions.rules.fixtures import FixtureError, base_case, catalogue, read_fixtures
 
 # the coalition-level outlook rules run in their own engine; tests/test_outlook.py has theirs
-QUESTION_RULES = sorted(rule_info(r).id for m in MECHANISMS for r in vars(m).values()
+QUESTION_RULES = sorted(rule_info(r).id for m in RULE_MIXINS for r in vars(m).values()
                         if isinstance(r, experta.Rule))
 FIXTURES = catalogue()
 # rules with no condition a case file can fail: they fire on every fixture, quiet on none

@@ -5,10 +5,10 @@ from pathlib import Path
 
 import pytest
 
-from digital_coalitions.inference.engine import MECHANISMS, RULES
+from digital_coalitions.inference.engine import RULE_MIXINS, RULES
 from digital_coalitions.rules.base import Stage
 from digital_coalitions.rules.claims import CLAIMS, STANDARDS
-from digital_coalitions.rules.outlook import OUTLOOK_MECHANISMS
+from digital_coalitions.rules.outlook import OUTLOOK_RULE_MIXINS
 
 ROOT = Path(__file__).resolve().parents[1]
 THEORY = ROOT.parent / "shared" / "design" / "theory.md"
@@ -42,7 +42,7 @@ def test_rules_live_in_one_module_per_mechanism():
     modules = {info.mechanism for info in RULES.values()}
     assert {"security", "stranglehold", "sacrifice", "autonomy", "outcome", "verdict",
             "judgment"} <= modules
-    assert len(MECHANISMS) + len(OUTLOOK_MECHANISMS) == len(modules)
+    assert len(RULE_MIXINS) + len(OUTLOOK_RULE_MIXINS) == len(modules)
 
 
 def test_rule_ids_are_prefixed_by_their_mechanism():

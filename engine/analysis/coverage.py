@@ -21,7 +21,7 @@ from digital_coalitions.rules.claims import CLAIMS
 
 from digital_coalitions.inference.answer import ask
 from digital_coalitions.compat import experta
-from digital_coalitions.inference.engine import MECHANISMS, RULES, CoalitionEngine
+from digital_coalitions.inference.engine import RULE_MIXINS, RULES, CoalitionEngine
 from digital_coalitions.casefiles.loader import load_dir
 from digital_coalitions.casefiles.question import ASKED, role_of
 from digital_coalitions.text.render import environment
@@ -90,8 +90,8 @@ class Coverage:
 
 
 def question_rules() -> set[str]:
-    """The IDs of the rules a state × coalition question runs (CoalitionEngine's mechanisms)."""
-    return {rule_info(value).id for mechanism in MECHANISMS for value in vars(mechanism).values()
+    """The IDs of the rules a state × coalition question runs (CoalitionEngine's rule mixins)."""
+    return {rule_info(value).id for mixin in RULE_MIXINS for value in vars(mixin).values()
             if isinstance(value, experta.Rule)}
 
 

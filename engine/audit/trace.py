@@ -27,7 +27,7 @@ from pathlib import Path
 from digital_coalitions import __version__
 from digital_coalitions.inference.engine import RULES
 from digital_coalitions.casefiles.loader import CaseError, load_file
-from digital_coalitions.audit.reading import ReadProblem, read_bounded
+from digital_coalitions.casefiles.reading import ReadProblem, read_bounded
 from digital_coalitions.casefiles.schema import shown
 from digital_coalitions.text.render import environment
 from digital_coalitions.casefiles.schema import MAX_FILE_BYTES

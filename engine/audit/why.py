@@ -17,14 +17,13 @@ import difflib
 import re
 from functools import lru_cache
 
-from digital_coalitions.inference.answer import MECHANISMS as ANSWER_FIELDS
 from digital_coalitions.compat import experta
-from digital_coalitions.inference.engine import MECHANISMS, RULES
+from digital_coalitions.inference.engine import RULE_MIXINS, RULES
 from digital_coalitions.casefiles.question import quoted
 from digital_coalitions.text.render import environment
 from digital_coalitions.casefiles.schema import display_name
 from digital_coalitions.rules.base import rule_info
-from digital_coalitions.rules.concepts import VERDICTS
+from digital_coalitions.rules.concepts import CONCEPTS as REGISTRY, VERDICTS
 from digital_coalitions.audit.trace import fact_record, phrase, where
 from digital_coalitions.errors import BadInput
 
@@ -32,8 +31,7 @@ FeatureCheck = experta.matchers.rete.check.FeatureCheck
 CE = experta.conditionalelement
 
 # concept name (as in Answer.mechanisms) -> fact class name
-CONCEPTS = {name: kind.__name__ for kind, name, _ in ANSWER_FIELDS}
-CONCEPTS.update(verdict="Verdict", likelihood="Likelihood", confidence="Confidence")
+CONCEPTS = {concept.key: concept.fact.__name__ for concept in REGISTRY}
 
 
 class ConceptError(BadInput, ValueError):
@@ -48,8 +46,8 @@ def concept_name(word: str) -> str:
 @lru_cache(maxsize=None)
 def rule_objects() -> dict:
     """Rule ID -> the experta Rule (its patterns, in the order of RuleInfo.conditions)."""
-    return {rule_info(value).id: value for mechanism in MECHANISMS
-            for value in vars(mechanism).values() if isinstance(value, experta.Rule)}
+    return {rule_info(value).id: value for mixin in RULE_MIXINS
+            for value in vars(mixin).values() if isinstance(value, experta.Rule)}
 
 
 def conclusions(rule_id: str) -> tuple:

@@ -13,19 +13,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from digital_coalitions.rules import security
-from digital_coalitions.rules.sacrifice import SHARE_POINTS
+from digital_coalitions.rules.sacrifice import IMPORT_SHARE_POINTS, SHARE_POINTS
 
 from digital_coalitions.casefiles import schema as S
 from digital_coalitions.casefiles.overrides import show_value
 
-# shares the rules compare against: SD-07 (arms imports, security.ARMS_SHARE) and SC-01
-# (exports to the target: 10% counts, 25% counts more, half or more counts most)
+_FLOORS = tuple(sorted(floor for floor, _ in SHARE_POINTS))
+# shares the rules compare against, lowest first: SD-07 (arms imports, security.ARMS_SHARE) and
+# the sacrifice rules' floors (rules/sacrifice.py)
 SHARE_THRESHOLDS = {
     "arms_import_share": (security.ARMS_SHARE,),
-    "export_share": tuple(sorted(floor for floor, _ in SHARE_POINTS)),
-    "installed_share": tuple(sorted(floor for floor, _ in SHARE_POINTS)),  # SC-07
-    "import_share": (0.25, 0.5),  # SC-09
-    "trade_share": tuple(sorted(floor for floor, _ in SHARE_POINTS)),  # SC-06 with SC-01
+    "export_share": _FLOORS,  # SC-01
+    "installed_share": _FLOORS,  # SC-07
+    "import_share": tuple(sorted(floor for floor, _ in IMPORT_SHARE_POINTS)),  # SC-09
+    "trade_share": _FLOORS,  # SC-06 with SC-01
 }
 BELOW = 0.01  # a share moved below a threshold lands this far under it
 TIE_WORDS = ("alliance", "institutionalisation", "existential_threat", "joint_exercises",

@@ -17,11 +17,12 @@ from __future__ import annotations
 import dataclasses
 import difflib
 
-import yaml
-
-from digital_coalitions.casefiles import loader as L
 from digital_coalitions.casefiles import schema as S
 from digital_coalitions.casefiles.loader import CaseError, CaseFile
+from digital_coalitions.casefiles.problems import (Problems, close_matches, described, one_line,
+                                                   path_text, quote)
+from digital_coalitions.casefiles.validate import check_fields, check_state_refs
+from digital_coalitions.casefiles.yamlread import Refused, read_value
 
 PREFIXES = ("state", "coalition")
 EXAMPLE = "industries.semiconductors.reliance.united-states.level=moderate"
@@ -98,7 +99,7 @@ def apply_overrides(state: CaseFile, coalition: CaseFile, assignments) -> tuple[
         except _Problem as problem:
             problems.append(str(problem))
             continue
-        dotted = L._render(tuple(path))
+        dotted = path_text(tuple(path))
         previous = _lookup(cases[kind].data, path)
         if previous is ABSENT:
             previous = _lookup(data[kind], path)  # an earlier --set may have created it
@@ -129,10 +130,11 @@ class _Problem(Exception):
     """One bad assignment, as the loader would word it, with --set for the file and line."""
 
     def __init__(self, where: str, what: str, expected: str):
-        super().__init__(f"--set: {L._clean(where)}: {L._clean(what)}; expected {L._clean(expected)}")
+        super().__init__(f"--set: {one_line(where)}: {one_line(what)}; "
+                         f"expected {one_line(expected)}")
 
 
-class _SetContext(L._Ctx):
+class _SetContext(Problems):
     """The loader's problem collector, naming --set instead of a file and line."""
 
     def __init__(self, kind: str):
@@ -140,10 +142,10 @@ class _SetContext(L._Ctx):
         self.kind = kind
 
     def add(self, path, what, expected, line=None):
-        where = path if isinstance(path, str) else L._render(path)
+        where = path if isinstance(path, str) else path_text(path)
         self.problems.append((0, len(self.problems),
-                              f"--set: {self.kind}.{L._clean(where)}: {L._clean(what)}; "
-                              f"expected {L._clean(expected)}"))
+                              f"--set: {self.kind}.{one_line(where)}: {one_line(what)}; "
+                              f"expected {one_line(expected)}"))
 
 
 def _names(kind: str) -> list[str]:
@@ -153,20 +155,20 @@ def _names(kind: str) -> list[str]:
 def _parse(text: str) -> tuple[str, list[str], str]:
     """'PATH=VALUE' -> (kind, path components, value text)."""
     if "=" not in text:
-        raise _Problem(L._q(text), "no '=' between the path and the value",
+        raise _Problem(quote(text), "no '=' between the path and the value",
                        f"PATH=VALUE, e.g. {EXAMPLE}")
     where, raw = text.split("=", 1)
     where = where.strip()
     parts = where.split(".")
     if not where or any(not p for p in parts):
-        raise _Problem(L._q(where or text), "the path is empty or has an empty part",
+        raise _Problem(quote(where or text), "the path is empty or has an empty part",
                        f"a dotted path, e.g. {EXAMPLE.split('=')[0]}")
     if parts[0] in PREFIXES:
         kind, parts = parts[0], parts[1:]
         if not parts:
             raise _Problem(where, "a file but no field", f"{kind}.FIELD=VALUE")
         if parts[0] not in _names(kind):
-            close = L._close(parts[0], _names(kind))
+            close = close_matches(parts[0], _names(kind))
             hint = f" (did you mean {close[0]!r}?)" if close else ""
             raise _Problem(where, "unknown field", f"one of {', '.join(_names(kind))}{hint}")
         return kind, parts, raw
@@ -186,25 +188,10 @@ def _parse(text: str) -> tuple[str, list[str], str]:
 
 def _read_value(raw: str, where: str, path: list[str], ctx: _SetContext):
     """The value text read as YAML by the loader's own safe reader (no tags, no aliases)."""
-    fast = L._compose_with_libyaml(raw)
     try:
-        reader = fast[0] if fast else L._CaseLoader(raw)
-    except yaml.YAMLError:
-        raise _Problem(where, f"the value {L._q(raw)} has characters YAML does not allow",
-                       "printable text") from None
-    try:
-        node = fast[1] if fast else reader.get_single_node()
-        if node is None:
-            return None
-        value = L._build(node, tuple(path), ctx, reader)
-    except L._Refused as refused:
+        value = read_value(raw, tuple(path), ctx)
+    except Refused as refused:
         raise _Problem(where, refused.what, refused.expected) from None
-    except yaml.YAMLError as error:
-        reason = getattr(error, "problem", None) or "invalid YAML"
-        raise _Problem(where, f"could not read the value {L._q(raw)}: {reason}",
-                       "a YAML value (quote text that contains ': ' or '#')") from None
-    finally:
-        reader.dispose()
     if ctx.problems:
         raise _Relay(CaseError(ctx.messages()))
     return value
@@ -229,18 +216,18 @@ def _validate(kind: str, data: dict, path: list[str], raw: str, known=None):
             node[part] = {}
         elif not isinstance(held, dict):
             above = ".".join(path[:depth + 1])
-            raise _Problem(f"{kind}.{above}", f"{above} holds {L._got(held)}, which has no "
+            raise _Problem(f"{kind}.{above}", f"{above} holds {described(held)}, which has no "
                            f"field {path[depth + 1]!r}", "a path that ends at a value")
         else:
             node[part] = dict(held)
         node = node[part]
     node[path[-1]] = value
-    validated = L._check_fields(S.fields(kind), tree, (), ctx, True, kind)
+    validated = check_fields(S.fields(kind), tree, (), ctx, True, kind)
     if known is not None and not ctx.problems:
-        L.check_state_refs(kind, validated, ctx, known)
+        check_state_refs(kind, validated, ctx, known)
     if ctx.problems:
         raise _Relay(CaseError(ctx.messages()))
-    added = [L._render(p) for p in ctx.defaults]
+    added = [path_text(p) for p in ctx.defaults]
     return validated, added
 
 

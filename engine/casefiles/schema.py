@@ -155,6 +155,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from digital_coalitions.rules.scales import LEVEL3, LEVEL4, LEVEL5
+
 __all__ = [
     "COALITION_FIELDS",
     "KINDS",
@@ -210,9 +212,6 @@ class Scale:
     doc: str = ""
 
 
-LEVEL3 = ("low", "moderate", "high")
-LEVEL4 = ("none", "low", "moderate", "high")
-LEVEL5 = ("none", "low", "moderate", "high", "critical")
 # What members of a coalition commit to (``commitments``) and what a state may object to
 # (``autonomy.objects_to``): the content of a declaration or a demand, in one vocabulary (C3).
 COMMITMENTS = (

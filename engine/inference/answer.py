@@ -17,41 +17,6 @@ from digital_coalitions.inference.engine import RULES, CoalitionEngine, Firing
 from digital_coalitions.casefiles.evidence import question_evidence
 from digital_coalitions.casefiles.question import role_of
 
-# (fact class, name in the answer, field holding its value or None for a yes/no fact)
-MECHANISMS = (
-    (c.SecurityAttachment, "security_attachment", "level"),
-    (c.AllianceCommitment, "alliance_commitment", "level"),
-    (c.SecurityDependency, "security_dependency", "level"),
-    (c.NarrativeReceptiveness, "narrative_receptiveness", "level"),
-    (c.StatusAnxiety, "status_anxiety", None),
-    (c.SecurityLeverage, "security_leverage", None),
-    (c.ThreatFromTarget, "threat_from_target", None),
-    (c.Stranglehold, "stranglehold", "level"),
-    (c.Malposition, "malposition", None),
-    (c.FirmLevelStranglehold, "firm_level_stranglehold", None),
-    (c.TechnologicalCarrot, "technological_carrot", None),
-    (c.TechnologicalStick, "technological_stick", None),
-    (c.StrangleholdOutweighsMarket, "stranglehold_outweighs_market", None),
-    (c.InterestSacrifice, "interest_sacrifice", "level"),
-    (c.Compensation, "compensation", "level"),
-    (c.AutonomyPressure, "autonomy_pressure", "level"),
-    (c.ObjectionToFraming, "objection_to_framing", None),
-    (c.ObjectionToContent, "objection_to_content", "commitment"),
-    (c.LittleToSacrifice, "little_to_sacrifice", None),
-    (c.GovernmentPace, "government_pace", "pace"),
-    (c.Compulsion, "compulsion", "source"),
-    (c.CoalitionForm, "coalition_form", "form"),
-    (c.SoftenedWording, "softened_wording", None),
-    (c.Substitution, "substitution", None),
-)
-
-# the steps of the argument, in the paper's order, for the short chain in the answer
-CHAIN = ("security_dependency", "threat_from_target", "security_leverage", "stranglehold",
-         "malposition", "firm_level_stranglehold", "interest_sacrifice", "little_to_sacrifice",
-         "compensation", "autonomy_pressure", "objection_to_framing", "objection_to_content",
-         "compulsion", "coalition_form")
-
-
 @dataclass
 class Step:
     concept: str
@@ -160,19 +125,21 @@ def ask(state, coalition, engine: CoalitionEngine | None = None) -> Answer:
         return next((f for f in memory.values() if type(f) is kind), None)
 
     mechanisms, chain = {}, []
-    for kind, name, value_field in MECHANISMS:
-        found = [f for f in memory.values() if type(f) is kind]
-        if not found:
-            mechanisms[name] = None if value_field else False
+    for concept in c.CONCEPTS:
+        if not concept.in_mechanisms:
             continue
-        value = found[0][value_field] if value_field else True
-        if name in ("compulsion", "objection_to_content"):
-            value = sorted(f[value_field] for f in found)
-        mechanisms[name] = value
-        if name in CHAIN:
+        found = [f for f in memory.values() if type(f) is concept.fact]
+        if not found:
+            mechanisms[concept.key] = None if concept.field else False
+            continue
+        value = found[0][concept.field] if concept.field else True
+        if concept.several:
+            value = sorted(f[concept.field] for f in found)
+        mechanisms[concept.key] = value
+        if concept.chain_label:
             info = RULES[asserted_by[found[0]["__factid__"]].rule]
-            chain.append(Step(name, value, info.id, info.title, info.claims))
-    chain.sort(key=lambda s: CHAIN.index(s.concept))
+            chain.append(Step(concept.key, value, info.id, info.title, info.claims))
+    chain.sort(key=lambda s: c.CONCEPT[s.concept].place)
 
     verdict, likelihood, confidence = first(c.Verdict), first(c.Likelihood), first(c.Confidence)
     verdict_rule = RULES[asserted_by[verdict["__factid__"]].rule]

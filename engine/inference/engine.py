@@ -17,7 +17,7 @@ from digital_coalitions.rules.base import rule_info
 from digital_coalitions.rules.concepts import Factor, LikelihoodShift
 from digital_coalitions.rules.judgment import JudgmentRules
 from digital_coalitions.rules.outcome import OutcomeRules
-from digital_coalitions.rules.outlook import OUTLOOK_MECHANISMS
+from digital_coalitions.rules.outlook import OUTLOOK_RULE_MIXINS
 from digital_coalitions.rules.sacrifice import SacrificeRules
 from digital_coalitions.rules.security import SecurityRules
 from digital_coalitions.rules.stranglehold import StrangleholdRules
@@ -26,7 +26,7 @@ from digital_coalitions.rules.verdict import VerdictRules
 from digital_coalitions.compat import experta
 from digital_coalitions.inference.rete import TypedReteMatcher
 
-MECHANISMS = (SecurityRules, StrangleholdRules, SacrificeRules, AutonomyRules, OutcomeRules,
+RULE_MIXINS = (SecurityRules, StrangleholdRules, SacrificeRules, AutonomyRules, OutcomeRules,
               VerdictRules, JudgmentRules)
 
 
@@ -34,8 +34,8 @@ def rule_catalogue() -> dict:
     """Every rule of the rule base by ID, read from the mixins' class dicts (no engine built)."""
     found = {}
     # the outlook rules run in their own engine (digital_coalitions.analysis.outlook), over the answers
-    for mechanism in MECHANISMS + OUTLOOK_MECHANISMS:
-        for value in vars(mechanism).values():
+    for mixin in RULE_MIXINS + OUTLOOK_RULE_MIXINS:
+        for value in vars(mixin).values():
             if isinstance(value, experta.Rule):
                 info = rule_info(value)
                 if info.id in found:
@@ -165,7 +165,7 @@ class RecordingEngine(experta.KnowledgeEngine):
         return {fid: firing for firing in self.firings for fid in firing.asserted}
 
 
-class CoalitionEngine(*MECHANISMS, RecordingEngine):
+class CoalitionEngine(*RULE_MIXINS, RecordingEngine):
     """The rule base of Liu 2024 as one forward-chaining engine."""
 
     def weigh(self, concept: str) -> int:

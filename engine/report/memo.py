@@ -31,11 +31,11 @@ import jinja2
 import markupsafe
 
 from digital_coalitions.rules.claims import CLAIMS, STANDARDS
-from digital_coalitions.rules.concepts import HORIZON_YEARS, ICD203, STALE_AFTER_YEARS
+from digital_coalitions.rules.concepts import (CONCEPT, HORIZON_YEARS, ICD203, IN_ARGUMENT_ORDER,
+                                                STALE_AFTER_YEARS)
 
 from digital_coalitions.casefiles import schema as S
 from digital_coalitions.analysis.explore import Flips, flips as find_flips, roles
-from digital_coalitions.inference.answer import MECHANISMS as ANSWER_MECHANISMS
 from digital_coalitions.inference.answer import Answer, ask
 from digital_coalitions.inference.engine import RULES, CoalitionEngine
 from digital_coalitions.analysis.outlook import Outlook, outlook as coalition_outlook
@@ -59,18 +59,11 @@ OTHER_ROW = ("remote", "highly improbable", "improbable", "improbably", "roughly
 CONFIDENCE_WORDS = ("confidence", "confident", "confidently")
 LAYERS = ("brief", "full")
 
-# the memo's four mechanisms: (heading, the derived facts shown, in order)
-MECHANISMS = (
-    ("Security dependency", ("SecurityDependency", "ThreatFromTarget", "SecurityLeverage",
-                             "NarrativeReceptiveness", "StatusAnxiety")),
-    ("Technological stranglehold", ("Stranglehold", "Malposition", "FirmLevelStranglehold",
-                                    "TechnologicalStick", "TechnologicalCarrot",
-                                    "StrangleholdOutweighsMarket", "Substitution")),
-    ("Interest sacrifice and compensation", ("InterestSacrifice", "LittleToSacrifice",
-                                             "Compensation", "SoftenedWording")),
-    ("Autonomy", ("AutonomyPressure", "ObjectionToFraming", "ObjectionToContent",
-                  "GovernmentPace")),
-)
+# the memo's four mechanisms: (heading, the concepts shown under it, in the argument's order)
+SECTIONS = tuple((heading, tuple(c for c in IN_ARGUMENT_ORDER if c.heading == heading))
+                 for heading in dict.fromkeys(c.heading for c in IN_ARGUMENT_ORDER if c.heading))
+# the judgment itself: the verdict, its likelihood and confidence
+JUDGMENT_FACTS = tuple(c.fact.__name__ for c in IN_ARGUMENT_ORDER if not c.in_mechanisms)
 # the key judgments: (key, the concepts each rests on, as Answer.mechanisms names them); one
 # judgment per mechanism after the verdict's, the stranglehold's only where there is a domain
 JUDGMENTS = (
@@ -91,7 +84,6 @@ OUTLOOK = (("firmness", "CoalitionFirmness"), ("stability", "DestabilisationRisk
 # evidence facts read from the case files (the others are sourcing and bookkeeping)
 EVIDENCE = ("Tie", "Autonomy", "Industry", "Reliance", "TargetRelation", "CoalitionTrait",
             "Offer", "Pressure")
-FACT_CLASS = {name: kind.__name__ for kind, name, _ in ANSWER_MECHANISMS}
 
 
 @dataclass
@@ -105,6 +97,7 @@ class Concept:
     claims: tuple[str, ...]
     evidence: list[dict]  # trace fact records of the case-file values beneath it
     sources: list[int] = field(default_factory=list)  # memo source numbers linked to the evidence
+    label: str = ""  # its line, a format (rules/concepts.py CONCEPTS: ``memo_label``)
 
 
 @dataclass
@@ -290,7 +283,7 @@ def _concept_table(answer: Answer) -> dict:
         first.setdefault(type(fact).__name__, fid)
     out = {}
     for name, value in answer.mechanisms.items():
-        fid = first.get(FACT_CLASS[name])
+        fid = first.get(CONCEPT[name].fact.__name__)
         if fid is None or fid not in by or value in (None, False, []):
             continue
         info = RULES[by[fid].rule]
@@ -327,7 +320,7 @@ def _evidence_of(answer: Answer, fid: int, through_verdict: bool = True) -> list
             continue
         for child in list(firing.matched) + list(firing.consulted):
             kind = type(answer.facts.get(child)).__name__
-            if through_verdict or kind not in ("Verdict", "Likelihood", "Confidence"):
+            if through_verdict or kind not in JUDGMENT_FACTS:
                 todo.append(child)
     return found
 
@@ -346,14 +339,14 @@ def _concepts(answer: Answer, sources: list[dict], called: dict) -> list[tuple[s
 
     by = _asserted_by(answer)
     out = []
-    for heading, names in MECHANISMS:
+    for heading, under in SECTIONS:
         found = []
-        for name in names:
+        for concept in under:
             for fid, fact in sorted(answer.facts.items()):
-                if type(fact).__name__ != name or fid not in by:
+                if type(fact) is not concept.fact or fid not in by:
                     continue
                 info = RULES[by[fid].rule]
-                value = next((fact[k] for k in ("level", "pace", "commitment") if k in fact), True)
+                value = fact[concept.field] if concept.field else True
                 if found:  # a further concept: what its rule matched directly
                     firing = by[fid]
                     evidence = [fact_record(answer, i) for i in firing.matched + firing.consulted
@@ -366,8 +359,9 @@ def _concepts(answer: Answer, sources: list[dict], called: dict) -> list[tuple[s
                                                                      "SourceRecency")]
                 links = [link(case, path, sources, called) for case, path in _values(
                     e for e in evidence if e["type"] in EVIDENCE and e.get("from"))]
-                found.append(Concept(name, value, info.id, info.title, info.claims, evidence,
-                                     shown_for(links, limit=4)))
+                found.append(Concept(concept.fact.__name__, value, info.id, info.title,
+                                     info.claims, evidence, shown_for(links, limit=4),
+                                     concept.memo_label))
                 break
         out.append((heading, found))
     return out

@@ -52,11 +52,10 @@ VERDICT_WORDS = {
 }
 # (name, claims, fill, columns of security dependency, rows of stranglehold)
 REGIONS = (
-    ("out", "S1, S6", "#EFEFEF", ("none",), ("none", "limited")),
-    ("conflict", "T7", "#FBE3DA", ("none",), ("significant", "decisive")),
-    ("simple coalitions only", "S5, T1", "#E3EEF8", SECURITY_DEPENDENCY[1:], ("none", "limited")),
-    ("demanding coalitions", "T1, T2, O1", "#E1F2EA", SECURITY_DEPENDENCY[1:],
-     ("significant", "decisive")),
+    ("out", "S1, S6", "#EFEFEF", SECURITY_DEPENDENCY[:1], STRANGLEHOLD[:2]),
+    ("conflict", "T7", "#FBE3DA", SECURITY_DEPENDENCY[:1], STRANGLEHOLD[2:]),
+    ("simple coalitions only", "S5, T1", "#E3EEF8", SECURITY_DEPENDENCY[1:], STRANGLEHOLD[:2]),
+    ("demanding coalitions", "T1, T2, O1", "#E1F2EA", SECURITY_DEPENDENCY[1:], STRANGLEHOLD[2:]),
 )
 
 # the demanding region's rows: the stranglehold T1 and T2 say a demanding coalition needs

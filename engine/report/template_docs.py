@@ -61,6 +61,8 @@ MEMO_FILTERS = {
 # every template, the memo's and the others
 GLOBALS = {
     "rules": "rule ID -> RuleInfo",
+    "concepts": "answer key (security_dependency, …) -> its entry in rules/concepts.py CONCEPTS: "
+                "fact, field, place, chain_label, heading, memo_label",
     "cases_flag": "' --cases DIR' for a printed command line, where the case files are not the "
                   "shipped ones",
 }

@@ -8,6 +8,8 @@ from pathlib import Path
 import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 
+from digital_coalitions.rules.concepts import CONCEPT
+
 from digital_coalitions.inference.engine import RULES
 from digital_coalitions.casefiles.question import cases_flag
 from digital_coalitions.casefiles.schema import shown
@@ -27,6 +29,7 @@ def environment(templates: Path | None = None) -> jinja2.Environment:
                              trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
     env.globals["rules"] = RULES
     env.globals["shown"] = shown  # one way to print a value, in every template
+    env.globals["concepts"] = CONCEPT  # answer key -> its name, chain row and memo line
     env.filters["called"] = display_name  # a file's name as a sentence says it: "the United States"
     env.globals["cases_flag"] = cases_flag  # printed commands replay the same case directory
     return env
