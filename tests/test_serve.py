@@ -226,6 +226,8 @@ def test_the_map_is_the_map_commands_with_the_state_highlighted(client, cases):
     moved = client.get("/map", params={**SK, "set": f"{LEVEL}=moderate"}).text
     assert "South Korea: declines" in moved.split('data-state="south-korea"')[1][:300]
     assert "South Korea: declines" not in reply.text
+    # the files' answers are kept between maps (api.coalition_map's reuse=), never the changed one
+    assert client.get("/map.svg", params=SK).text == reply.text
 
 
 def test_the_matrix_colours_each_cell_by_the_librarys_verdict_and_links_it(client, cases):

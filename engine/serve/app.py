@@ -75,7 +75,8 @@ class Explorer:
     def __init__(self, cases: api.Cases):
         self.cases = cases
         self.env = _environment()
-        self.matrices: dict = {}
+        self.matrices: dict = {}  # year -> api.matrix, computed once
+        self.map_answers: dict = {}  # (coalition, year) -> the files' answers (coalition_map)
 
     # ---- helpers ------------------------------------------------------------------------------
     def render(self, name: str, status: int = 200, **context) -> HTMLResponse:
@@ -97,6 +98,19 @@ class Explorer:
                             key=lambda pair: pair[1].lower())
         return {"states": states, "coalitions": coalitions}
 
+    def first_question(self) -> dict:
+        """The question the page opens on: the README's, else the first the cases can ask."""
+        states, coalitions = self.cases.states, self.cases.coalitions
+        if "south-korea" in states and "chip4" in coalitions:
+            return {"state": ["south-korea"], "coalition": ["chip4"]}
+        from digital_coalitions.casefiles.question import role_of
+
+        for cid in sorted(coalitions):
+            for sid in sorted(states):
+                if role_of(states[sid], coalitions[cid])[0] in ("member", "candidate"):
+                    return {"state": [sid], "coalition": [cid]}
+        return {"state": [min(states, default="")], "coalition": [min(coalitions, default="")]}
+
     def labels(self, v) -> dict:
         data = v.coalition.data
         leader = self.cases.states.get(data["leader"])
@@ -106,7 +120,8 @@ class Explorer:
 
     def map_svg(self, v, standalone: bool = False) -> str:
         return api.coalition_map(v.coalition.id, cases=self.cases, as_of=v.year,
-                                 highlight=v.state.id, set=v.assignments, standalone=standalone)
+                                 highlight=v.state.id, set=v.assignments, standalone=standalone,
+                                 reuse=self.map_answers)
 
     def context(self, v) -> dict:
         query = v.query()
@@ -116,7 +131,7 @@ class Explorer:
     def page(self, request: Request) -> Response:
         params = request.query_params
         if not (params.get("state") or params.get("coalition") or params.get("q")):
-            params = {"state": ["south-korea"], "coalition": ["chip4"]}
+            params = self.first_question()
         problems, v = [], None
         with ENGINE_LOCK:
             try:
