@@ -115,6 +115,20 @@ def test_one_change_updates_the_answer_and_the_set_line_reproduces_it(client, ca
     assert got["changed"] == [LEVEL]
 
 
+def test_without_script_the_form_submits_and_the_page_answers(client, cases):
+    """The evidence form is a GET form: its fields alone give the same view as an update."""
+    flag = "state.industries.semiconductors.catch_up"  # a checkbox: hidden false, then true
+    page = client.get("/", params=[("state", "south-korea"), ("coalition", "chip4"),
+                                   (LEVEL, "moderate"), (flag, "false")]).text
+    sets = [f"{LEVEL}=moderate", f"{flag}=false"]
+    assert shown_verdict(page) == api.ask("south-korea", "chip4", cases=cases, set=sets).verdict
+    # in the order of the controls (bearing's), whatever the order of the fields
+    assert f"coalition ask south-korea chip4 --set {flag}=false --set {LEVEL}=moderate</pre>" in page
+    kept = client.get("/", params=[("state", "south-korea"), ("coalition", "chip4"),
+                                   (flag, "false"), (flag, "true")]).text  # checked: unchanged
+    assert "coalition ask south-korea chip4</pre>" in kept
+
+
 def test_the_year_and_a_flag_reach_the_command_line(client, cases):
     field = "coalition.per_member.south-korea.offers.subsidies"
     got = client.post("/answer", data={**SK, "year": "2019", field: "false"}).json()
@@ -240,10 +254,19 @@ def test_the_matrix_colours_each_cell_by_the_librarys_verdict_and_links_it(clien
     assert {(s, c): v for v, s, c in cells} == answered
 
 
-def test_the_stylesheet_uses_the_maps_verdict_colours():
-    css = (Path(__file__).resolve().parents[1] / "engine/serve/static/explorer.css").read_text()
+def test_the_verdict_colours_are_the_maps_and_defined_once(client):
+    css = client.get("/verdicts.css")
+    assert css.status_code == 200 and css.headers["content-type"].startswith("text/css")
     for verdict, colour in VERDICT_COLOURS.items():
-        assert f'[data-verdict="{verdict}"] {{ background: {colour};' in css
+        assert re.search(rf'\[data-verdict="{verdict}"\] {{ background: {colour}; color: '
+                         r'#(000000|ffffff); }', css.text)
+    root = Path(__file__).resolve().parents[1]
+    copies = [f"{path.name}: {h}" for path in [*root.glob("engine/serve/**/*.*"),
+                                               *root.glob("templates/serve/*.j2")]
+              if path.suffix in (".py", ".css", ".js", ".j2")
+              for h in re.findall(r"#[0-9A-Fa-f]{6}\b", path.read_text())
+              if h.upper() in {c.upper() for c in VERDICT_COLOURS.values()}]
+    assert copies == []
 
 
 # ---- downloads ---------------------------------------------------------------------------------

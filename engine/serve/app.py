@@ -98,6 +98,12 @@ class Explorer:
                             key=lambda pair: pair[1].lower())
         return {"states": states, "coalitions": coalitions}
 
+    def verdicts_css(self, request: Request) -> Response:
+        """The verdicts' colours, the map's own (one definition: report/svgmap.py)."""
+        rules = [f'[data-verdict="{verdict}"] {{ background: {colour}; color: {_ink(colour)}; }}'
+                 for verdict, colour in VERDICT_COLOURS.items()]
+        return Response("\n".join(rules) + "\n", media_type="text/css")
+
     def first_question(self) -> dict:
         """The question the page opens on: the README's, else the first the cases can ask."""
         states, coalitions = self.cases.states, self.cases.coalitions
@@ -299,6 +305,7 @@ def create_app(cases: api.Cases | None = None, allowed_hosts=("127.0.0.1", "loca
         Route("/flips", explorer.flips),
         Route("/why", explorer.why),
         Route("/matrix", explorer.matrix),
+        Route("/verdicts.css", explorer.verdicts_css),
         Route("/download/{kind:str}.yaml", explorer.download_case),
         Route("/download/memo.{fmt:str}", explorer.download_memo),
         Mount("/static", StaticFiles(directory=str(files("digital_coalitions.serve") / "static")),
