@@ -86,3 +86,38 @@ def test_changing_the_reliance_changes_the_verdict_and_the_set_line_reproduces_i
     assert json.loads(result.stdout)["verdict"] == after != before
     assert f"set={LEVEL}" in page.url.replace("%3D", "=").replace("%2E", ".")  # a bookmark
     page.close()
+
+
+def test_concurrent_updates_each_get_their_own_answer(server):
+    """The server is threaded and the engine is not re-entrant: behind its lock, eight clients
+    changing the same value at once each get the answer to their own change."""
+    import http.client
+    import threading
+    from urllib.parse import urlencode, urlsplit
+
+    from digital_coalitions import api
+
+    words = ("moderate", "high", "low", "critical")
+    expected = {w: api.ask("south-korea", "chip4", set=[f"{LEVEL}={w}"]).verdict for w in words}
+    address = urlsplit(server)
+    wrong = []
+
+    def client(i):
+        for j in range(6):
+            word = words[(i + j) % len(words)]
+            connection = http.client.HTTPConnection(address.hostname, address.port, timeout=60)
+            connection.request("POST", "/answer", body=urlencode(
+                {"state": "south-korea", "coalition": "chip4", LEVEL: word}),
+                headers={"Content-Type": "application/x-www-form-urlencoded"})
+            reply = connection.getresponse()
+            got = json.loads(reply.read())
+            if reply.status != 200 or got["verdict"] != expected[word]:
+                wrong.append((word, reply.status, got.get("verdict")))
+            connection.close()
+
+    threads = [threading.Thread(target=client, args=(i,)) for i in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert wrong == [] and len(set(expected.values())) > 1
