@@ -138,6 +138,19 @@ def test_the_year_and_a_flag_reach_the_command_line(client, cases):
     assert cli_verdict(got["command"]) == got["verdict"]
 
 
+def test_an_added_case_directory_reaches_the_command_line(tmp_path):
+    (tmp_path / "states").mkdir()
+    text = (shipped_cases() / "states" / "south-korea.yaml").read_text()
+    (tmp_path / "states" / "south-korea.yaml").write_text(
+        text.replace("government_alignment: pro-leader", "government_alignment: autonomist", 1))
+    mine = TestClient(create_app(Cases(tmp_path)), base_url=URL)
+    got = mine.post("/answer", data={**SK, LEVEL: "high"}).json()
+    assert got["command"] == (f"coalition ask south-korea chip4 --cases {shlex.quote(str(tmp_path))}"
+                              f" --set {LEVEL}=high")
+    assert cli_verdict(got["command"]) == got["verdict"] == api.ask(
+        "south-korea", "chip4", cases=Cases(tmp_path), set=[f"{LEVEL}=high"]).verdict
+
+
 def test_a_value_equal_to_the_files_is_no_change(client):
     got = client.post("/answer", data={**SK, LEVEL: "critical", ARMS: "0.72"}).json()
     assert got["command"] == "coalition ask south-korea chip4" and got["changed"] == []
