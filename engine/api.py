@@ -260,9 +260,14 @@ def memo(*question, cases=None, as_of: int | None = None, set=(), fmt: str = "ma
 
 
 def coalition_map(coalition: str, *, cases=None, as_of: int | None = None,
-                  highlight: str | None = None, templates=None, standalone: bool = True) -> str:
+                  highlight: str | None = None, templates=None, standalone: bool = True,
+                  set=(), reuse: dict | None = None) -> str:
     """The coalition's map as SVG: every state by security dependency (x) and stranglehold (y),
-    coloured by verdict; ``highlight`` rings one state (a name, alias or ID)."""
+    coloured by verdict; ``highlight`` rings one state (a name, alias or ID). ``set``: changes
+    for the question about ``highlight`` (its point moves; every other point is the files').
+    ``reuse``: a dict the caller keeps between calls with the same ``cases``; the answers from
+    the files are kept in it by coalition and year, and only the changed question is asked again
+    (the explorer redraws the map on every change)."""
     from digital_coalitions.analysis.explore import answer_all, roles
     from digital_coalitions.report.svgmap import map_names, render_map
 
@@ -270,6 +275,28 @@ def coalition_map(coalition: str, *, cases=None, as_of: int | None = None,
     chosen = cases.coalition(coalition)
     subject = cases.state(highlight).id if highlight else None
     states = cases.states
-    answers = answer_all(chosen, states, _engine(), as_of=_year(as_of))
+    as_of = _year(as_of)
+    kept = reuse.get((chosen.id, as_of)) if reuse is not None else None
+    if kept is None:
+        kept = answer_all(chosen, states, _engine(), as_of=as_of)
+        if reuse is not None:
+            reuse[(chosen.id, as_of)] = kept
+    answers = dict(kept)
+    if set:
+        if subject is None:
+            raise BadInput("set= on a map needs highlight=: the changes are one question's; "
+                           "expected the state they are about")
+        if subject in answers:
+            from digital_coalitions.inference.answer import ask as ask_engine
+
+            answers[subject] = ask_engine(*cases.question(subject, chosen.id, as_of=as_of,
+                                                          set=set), _engine())
     return render_map(chosen, answers, roles(chosen, states), subject=subject,
                       templates=templates, names=map_names(states), standalone=standalone)
+
+
+# ---- for long-running callers (the explorer, `coalition serve`) ---------------------------------
+def warm() -> None:
+    """Build this process's engine now, so that the first question is answered as fast as any
+    other (a server does this before it listens)."""
+    _engine()

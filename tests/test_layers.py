@@ -7,7 +7,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 # bottom first; a module may import its own layer and any layer before it
 LAYERS = ("errors", "compat", "rules", "casefiles", "inference", "text", "audit", "analysis",
-          "report", "api", "cli")
+          "report", "api", "serve", "cli")
 
 
 def layer_of(path: Path) -> str:

@@ -179,6 +179,8 @@ from digital_coalitions.cli import analysis as cli_analysis  # noqa: E402  (anal
 for _command in cli_analysis.COMMANDS: main.add_command(_command)  # noqa: E701
 from digital_coalitions.cli.cases import cases_group  # noqa: E402  (cases export)
 main.add_command(cases_group)
+from digital_coalitions.cli.serve import serve as serve_command  # noqa: E402  (imports serve itself only when run)
+main.add_command(serve_command)
 
 
 if __name__ == "__main__":  # pragma: no cover
