@@ -14,7 +14,6 @@ import os
 import re
 import shlex
 from dataclasses import dataclass
-from importlib.resources import files
 from pathlib import Path
 
 from digital_coalitions.casefiles.loader import CaseBase, CaseError, load_dir, load_file, normalise
@@ -38,7 +37,11 @@ class QuestionError(BadInput):
 
 
 def shipped_cases() -> Path:
-    return Path(str(files("digital_coalitions.cases")))
+    """The shipped case directory: the ``digital_coalitions.cases`` package's folder (found from
+    the package itself: importlib.resources costs a start-up its imports, tempfile among them)."""
+    import digital_coalitions.cases as shipped
+
+    return Path(shipped.__file__).parent
 
 
 @dataclass(frozen=True)
