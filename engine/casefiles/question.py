@@ -187,6 +187,12 @@ class Resolver:
         form, readings = split_question(words)
         if form != "words":
             state_ref, coalition_ref = readings[0]
+            if self._base is None:  # two ids: their two files, without reading the others
+                from digital_coalitions.casefiles.direct import load_named
+
+                named = load_named(self.directories, state_ref, coalition_ref)
+                if named is not None:
+                    return named
             try:
                 return self.find(state_ref, "state"), self.find(coalition_ref, "coalition")
             except (QuestionError, CaseError):
