@@ -652,21 +652,56 @@ def _seconds(value: float) -> str:
 
 
 # ---- profile ----------------------------------------------------------------------------------------
-AREAS = (  # where a function lives -> the area its own time is counted in
-    ("experta/matchers/rete/token", "experta Rete: tokens (create, copy, hash)"),
-    ("experta/matchers/rete/nodes", "experta Rete: nodes (join, activate, reset)"),
-    ("experta/matchers/rete/check", "experta Rete: pattern checks"),
-    ("experta/matchers/rete/abstract", "experta Rete: node bookkeeping (reset, activate)"),
-    ("experta/matchers/rete", "experta Rete: other"),
-    ("experta/fact", "experta facts (copy, hash, validate)"),
-    ("experta/factlist", "experta fact list (declare, ids)"),
-    ("experta/", "experta: other (agenda, strategy, engine)"),
-    ("engine/inference/engine.py", "ours: engine.py (run loop, strategy)"),
-    ("engine/inference/rete.py", "ours: rete.py (typed bus, leaner nodes, tokens)"),
-    ("engine/inference/answer.py", "ours: answer.py (reading the answer)"),
-    ("engine/casefiles/evidence.py", "ours: evidence.py (facts from the case files)"),
-    ("rules/", "ours: rule bodies (rules/*.py)"),
+AREAS = (  # the module a function lives in -> the area its own time is counted in (by module
+    # name, not by path: installed non-editable, the package's files are not under engine/)
+    ("experta.matchers.rete.token", "experta Rete: tokens (create, copy, hash)"),
+    ("experta.matchers.rete.nodes", "experta Rete: nodes (join, activate, reset)"),
+    ("experta.matchers.rete.check", "experta Rete: pattern checks"),
+    ("experta.matchers.rete.abstract", "experta Rete: node bookkeeping (reset, activate)"),
+    ("experta.matchers.rete", "experta Rete: other"),
+    ("experta.fact", "experta facts (copy, hash, validate)"),
+    ("experta.factlist", "experta fact list (declare, ids)"),
+    ("experta", "experta: other (agenda, strategy, engine)"),
+    ("digital_coalitions.inference.engine", "ours: engine.py (run loop, strategy)"),
+    ("digital_coalitions.inference.rete", "ours: rete.py (typed bus, leaner nodes, tokens)"),
+    ("digital_coalitions.inference.answer", "ours: answer.py (reading the answer)"),
+    ("digital_coalitions.casefiles.evidence", "ours: evidence.py (facts from the case files)"),
+    ("digital_coalitions.rules", "ours: rule bodies (rules/*.py)"),
+    ("digital_coalitions", "ours: other"),
 )
+
+
+def _package_roots() -> list[tuple[Path, str]]:
+    """(directory, module name) of the packages the areas name, wherever they are installed
+    (an editable install's checkout or site-packages), the deepest first: the rules install
+    inside the package but sit beside it in a checkout."""
+    import digital_coalitions
+    import digital_coalitions.rules
+
+    roots = [(Path(m.__file__).resolve().parent, m.__name__)
+             for m in (digital_coalitions, digital_coalitions.rules, experta)]
+    return sorted(roots, key=lambda root: -len(root[0].parts))
+
+
+def module_of(file: str, roots=None) -> str | None:
+    """The dotted module name of a profiled file of ours or experta's, else None (the
+    standard library, a builtin, another package)."""
+    if file.startswith(("~", "<")):
+        return None
+    path = Path(file).resolve()
+    for root, name in roots or _package_roots():
+        if path.is_relative_to(root):
+            parts = path.relative_to(root).with_suffix("").parts
+            return ".".join((name, *parts)).removesuffix(".__init__")
+    return None
+
+
+def area_of(module: str | None) -> str:
+    if module is not None:
+        for prefix, name in AREAS:
+            if module == prefix or module.startswith(prefix + "."):
+                return name
+    return "builtins and the standard library"
 
 
 def profile_warm(repeats: int, top: int = 15):
@@ -682,21 +717,22 @@ def profile_warm(repeats: int, top: int = 15):
     profiler.disable()
     stats = pstats.Stats(profiler, stream=io.StringIO())
     total = stats.total_tt
-    functions, areas = [], {}
+    functions, areas, roots = [], {}, _package_roots()
     for (file, line, function), (_, calls, own, cumulative, _) in stats.stats.items():
-        where = _where(file, line, function)
-        functions.append((own, cumulative, calls, where))
-        area = next((name for marker, name in AREAS if marker in file.replace("\\", "/")),
-                    "builtins and the standard library")
+        module = module_of(file, roots)
+        functions.append((own, cumulative, calls, _where(file, line, function, module)))
+        area = area_of(module)
         areas[area] = areas.get(area, 0.0) + own
     by_cumulative = sorted(functions, key=lambda f: -f[1])[:top]
     functions.sort(reverse=True)
     return functions[:top], by_cumulative, sorted(areas.items(), key=lambda kv: -kv[1]), total
 
 
-def _where(file: str, line: int, function: str) -> str:
+def _where(file: str, line: int, function: str, module: str | None = None) -> str:
     if file == "~":
         return function  # a builtin
+    if module is not None:
+        return f"{module}:{line} {function}"
     path = file.replace("\\", "/")
     for marker in ("site-packages/", str(ROOT).replace("\\", "/") + "/"):
         if marker in path:

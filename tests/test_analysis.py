@@ -303,6 +303,35 @@ def test_tokens_without_their_checks_are_still_experta_s_tokens():
     assert pair.to_info() == copied.to_info()
 
 
+def test_the_network_is_built_from_the_rules_experta_would_prepare():
+    """rete.prepare rewrites each rule as experta's prepare_rule does (normal form, InitialFact),
+    making the rule once instead of at every step: every rule comes out equal, conditions, order,
+    salience and function (rules with OR and NOT among them)."""
+    import experta.matchers.rete.utils as utils
+
+    from digital_coalitions.inference import rete
+
+    engine = CoalitionEngine()
+    rules = engine.get_rules()
+    kinds = set()
+    for rule in rules:
+        theirs, ours = utils.prepare_rule(rule), rete.prepare(rule)
+        assert ours == theirs and tuple(ours) == tuple(theirs), rule_info(rule).id
+        assert (ours.salience, ours._wrapped) == (theirs.salience, theirs._wrapped)
+        kinds |= {type(c).__name__ for c in rule}
+    assert {"OR", "NOT"} <= kinds
+    assert rete.TypedReteMatcher.prepare_ruleset(engine) == \
+        experta.matchers.rete.ReteMatcher.prepare_ruleset(engine)
+    # and for rules written the other ways experta allows (a NOT first, no fact, nested forms)
+    F = experta.Fact
+    for conditions in [(), (experta.NOT(F(a=1)),), (experta.TEST(lambda: True),),
+                       (experta.OR(F(a=1), experta.AND(F(b=2), experta.NOT(F(c=3)))),),
+                       (F(a=1) | F(b=2), experta.NOT(experta.NOT(F(c=experta.L(1) | experta.L(2))))),
+                       (experta.AND(experta.OR(F(a=1), F(b=1)), experta.OR(F(c=1), F(d=1))),)]:
+        rule = experta.Rule(*conditions, salience=3)(lambda self: None)
+        assert rete.prepare(rule) == utils.prepare_rule(rule), conditions
+
+
 def test_the_faster_matcher_fires_exactly_what_experta_fires(base):
     """engine/inference/rete.py is an optimisation only: same firings, same facts, same order, on shipped
     pairings and on changed evidence (one search change each, as flips asks)."""

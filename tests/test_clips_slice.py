@@ -62,3 +62,28 @@ def test_the_slice_is_the_rules_named_and_only_they(pairs):
                                                                     "SD-21"}
     assert set(floor.SLICE) >= {f"ST-0{i}" for i in range(1, 8)} | {"ST-10"}
     assert set(floor.SLICE) >= {"V-01", "V-02", "V-07", "V-08", "V-10"}
+
+
+def test_the_profile_names_our_modules_wherever_the_package_is_installed(tmp_path):
+    """Installed non-editable, rete.py lives in site-packages/digital_coalitions/inference/, not
+    under engine/: attributing by path filed its time under "the standard library"."""
+    site = tmp_path / "site-packages"
+    roots = [(site / "digital_coalitions" / "rules", "digital_coalitions.rules"),
+             (site / "digital_coalitions", "digital_coalitions"), (site / "experta", "experta")]
+    for file, module, area in [
+            (site / "digital_coalitions" / "inference" / "rete.py", "digital_coalitions.inference.rete",
+             "ours: rete.py (typed bus, leaner nodes, tokens)"),
+            (site / "digital_coalitions" / "inference" / "engine.py",
+             "digital_coalitions.inference.engine", "ours: engine.py (run loop, strategy)"),
+            (site / "digital_coalitions" / "rules" / "verdict.py", "digital_coalitions.rules.verdict",
+             "ours: rule bodies (rules/*.py)"),
+            (site / "experta" / "matchers" / "rete" / "check.py", "experta.matchers.rete.check",
+             "experta Rete: pattern checks"),
+            (tmp_path / "lib" / "python3" / "functools.py", None, "builtins and the standard library")]:
+        assert floor.module_of(str(file), roots) == module
+        assert floor.area_of(module) == area
+    # and in this checkout, as installed here (editable: engine/ and rules/ side by side)
+    import digital_coalitions.inference.rete as rete
+    import digital_coalitions.rules.verdict as verdict
+    assert floor.module_of(rete.__file__) == "digital_coalitions.inference.rete"
+    assert floor.module_of(verdict.__file__) == "digital_coalitions.rules.verdict"

@@ -14,7 +14,6 @@ import os
 import re
 import shlex
 from dataclasses import dataclass
-from importlib.resources import files
 from pathlib import Path
 
 from digital_coalitions.casefiles.loader import CaseBase, CaseError, load_dir, load_file, normalise
@@ -39,7 +38,11 @@ class QuestionError(BadInput):
 
 
 def shipped_cases() -> Path:
-    return Path(str(files("digital_coalitions.cases")))
+    """The shipped case directory: the ``digital_coalitions.cases`` package's folder (found from
+    the package itself: importlib.resources costs a start-up its imports, tempfile among them)."""
+    import digital_coalitions.cases as shipped
+
+    return Path(shipped.__file__).parent
 
 
 @dataclass(frozen=True)
@@ -185,6 +188,12 @@ class Resolver:
         form, readings = split_question(words)
         if form != "words":
             state_ref, coalition_ref = readings[0]
+            if self._base is None:  # two ids: their two files, without reading the others
+                from digital_coalitions.casefiles.direct import load_named
+
+                named = load_named(self.directories, state_ref, coalition_ref)
+                if named is not None:
+                    return named
             try:
                 return self.find(state_ref, "state"), self.find(coalition_ref, "coalition")
             except (QuestionError, CaseError):

@@ -27,13 +27,13 @@ if TYPE_CHECKING:
 
 # control characters other than tab and newline (YAML's "\\e" or "\\x07" escapes make them): a
 # case file's text reaches terminals, traces and memos, so it must not carry terminal commands
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
 
 
 def _control(text: str) -> str | None:
     """The first control character or lone surrogate (a "\\ud800" escape, which no output can
     encode) in ``text``, named with its U+XXXX; or None."""
-    found = _CONTROL.search(text)
+    found = CONTROL.search(text)
     if not found:
         return None
     code = ord(found.group())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import sys
@@ -12,16 +13,33 @@ import click
 from digital_coalitions import __version__
 from digital_coalitions.cli import completion as complete
 from digital_coalitions import api
-from digital_coalitions.audit.catalogue import render_catalogue
 from digital_coalitions.casefiles.question import NotACandidate
 from digital_coalitions.cli.common import as_of_option, cases_option, set_option
 from digital_coalitions.errors import BadInput
-from digital_coalitions.text.render import render_role, render_text
 
 BAD_INPUT = 2
 
 
-class Program(click.Group):
+class LazyGroup(click.Group):
+    """A group whose commands defined in other modules are imported when one is run (or listed,
+    for help and completion), not at start-up: ``coalition ask`` pays for no other command's
+    imports (the analysis commands alone import Jinja, the memo and the explorer)."""
+
+    def __init__(self, *args, lazy: dict[str, str] | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.lazy = dict(lazy or {})  # command name -> "module:attribute"
+
+    def list_commands(self, ctx):
+        return sorted({*self.commands, *self.lazy})
+
+    def get_command(self, ctx, cmd_name):
+        if cmd_name not in self.commands and cmd_name in self.lazy:
+            module, attribute = self.lazy[cmd_name].split(":")
+            self.add_command(getattr(importlib.import_module(module), attribute), cmd_name)
+        return super().get_command(ctx, cmd_name)
+
+
+class Program(LazyGroup):
     """Turns every kind of bad input into one-line errors on stderr and exit status 2."""
 
     def main(self, *args, **kwargs):
@@ -54,6 +72,8 @@ class Program(click.Group):
             click.echo(f"error: {where}: {what}; expected what `{where} --help` shows", err=True)
             ctx.exit(BAD_INPUT)
         except NotACandidate as role:  # an answer, not an error: there is no forecast to make
+            from digital_coalitions.text.render import render_role
+
             click.echo(render_role(role), nl=False)
 
 
@@ -71,7 +91,23 @@ format_option = click.option("--format", "fmt", type=click.Choice(["text", "json
                              default="text", show_default=True)
 
 
-@click.group(cls=Program, context_settings={"help_option_names": ["-h", "--help"]})
+# commands defined in other modules, imported when run: (audit: trace, why, rules coverage,
+# show, verdicts) (analysis: memo, whatif, flips, matrix, map, outlook, timeline, backtest)
+# (cases export)
+_ANALYSIS = "digital_coalitions.cli.analysis"
+COMMANDS = {"trace": "digital_coalitions.cli.audit:trace", "why": "digital_coalitions.cli.audit:why",
+            "memo": f"{_ANALYSIS}:memo", "whatif": f"{_ANALYSIS}:whatif",
+            "flips": f"{_ANALYSIS}:flips", "matrix": f"{_ANALYSIS}:matrix",
+            "map": f"{_ANALYSIS}:map_command", "outlook": f"{_ANALYSIS}:outlook",
+            "timeline": f"{_ANALYSIS}:timeline", "backtest": f"{_ANALYSIS}:backtest",
+            "cases": "digital_coalitions.cli.cases:cases_group",
+            "serve": "digital_coalitions.cli.serve:serve"}
+RULES_COMMANDS = {"coverage": "digital_coalitions.cli.audit:coverage",
+                  "show": "digital_coalitions.cli.audit:rule_show",  # replaces a plain show: adds the cases
+                  "verdicts": "digital_coalitions.cli.audit:verdicts"}
+
+
+@click.group(cls=Program, lazy=COMMANDS, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="coalition")
 def main():
     """Will state X join digital coalition Y? Answers from the rules of Liu 2024."""
@@ -101,6 +137,8 @@ def ask(question, cases, fmt, assignments, as_of, with_trace):
             data["trace"] = trace_record(answer, argv=sys.argv[1:])
         click.echo(json.dumps(data, indent=2, ensure_ascii=False))
         return
+    from digital_coalitions.text.render import render_text  # Jinja: text output only
+
     click.echo(render_text(answer), nl=False)
     if with_trace:
         from digital_coalitions.audit.trace import render_trace_text
@@ -144,13 +182,15 @@ def list_cases(cases, fmt):
                    f"{c['demand']}, {c['status']}{origin(c)}")
 
 
-@main.group(invoke_without_command=True)
+@main.group(cls=LazyGroup, lazy=RULES_COMMANDS, invoke_without_command=True)
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text",
               show_default=True)
 @click.pass_context
 def rules(ctx, fmt):
     """The rule catalogue, generated from the rules themselves."""
     if ctx.invoked_subcommand is None:
+        from digital_coalitions.audit.catalogue import render_catalogue
+
         click.echo(render_catalogue(fmt), nl=False)
 
 
@@ -161,26 +201,13 @@ def rules(ctx, fmt):
               help="Write to FILE (atomically) instead of standard output.")
 def schema_command(kind, output):
     """The JSON Schema (draft 2020-12) of case files, for editors (docs/case-files.md)."""
+    from digital_coalitions import api
     from digital_coalitions.casefiles.json_schema import case_schema, dumps
     from digital_coalitions.casefiles.question import CaseChoice
     from digital_coalitions.cli.analysis import emit
     from digital_coalitions.cli.output import protected_files
 
     emit(dumps(case_schema(kind)), output, protected_files(api.Cases.chosen(CaseChoice())))
-
-
-# ---- commands defined in other modules are registered here, one line each ---------------------
-# (audit: trace, why, rules coverage)      # (analysis: memo, whatif, flips, matrix, map, outlook)
-from digital_coalitions.cli import audit as cli_audit  # noqa: E402  (audit; its `show` replaces rules_show to add the cases)
-main.add_command(cli_audit.trace); main.add_command(cli_audit.why)  # noqa: E702
-rules.add_command(cli_audit.coverage); rules.add_command(cli_audit.rule_show)  # noqa: E702
-rules.add_command(cli_audit.verdicts)
-from digital_coalitions.cli import analysis as cli_analysis  # noqa: E402  (analysis: memo, whatif, flips, matrix, map, outlook)
-for _command in cli_analysis.COMMANDS: main.add_command(_command)  # noqa: E701
-from digital_coalitions.cli.cases import cases_group  # noqa: E402  (cases export)
-main.add_command(cases_group)
-from digital_coalitions.cli.serve import serve as serve_command  # noqa: E402  (imports serve itself only when run)
-main.add_command(serve_command)
 
 
 if __name__ == "__main__":  # pragma: no cover

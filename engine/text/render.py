@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import functools
+import hashlib
+import os
 from importlib.resources import files
 from pathlib import Path
 
 import jinja2
+from jinja2.bccache import FileSystemBytecodeCache
 from jinja2.sandbox import SandboxedEnvironment
 
 from digital_coalitions.rules.concepts import CONCEPT
@@ -35,10 +39,56 @@ def environment(templates: Path | None = None) -> jinja2.Environment:
     return env
 
 
+class _BytecodeCache(FileSystemBytecodeCache):
+    """Jinja's file cache of compiled templates, which never fails a command: a cache that
+    cannot be written is only a slower start."""
+
+    def load_bytecode(self, bucket) -> None:
+        try:
+            super().load_bytecode(bucket)
+        except (OSError, ValueError, EOFError):  # unreadable or cut short: compiled again
+            bucket.reset()
+
+    def dump_bytecode(self, bucket) -> None:
+        try:
+            super().dump_bytecode(bucket)
+        except OSError:
+            pass
+
+
+def _bytecode_cache(env: jinja2.Environment) -> FileSystemBytecodeCache | None:
+    """The compiled shipped templates, kept between processes in the user's cache directory
+    ($XDG_CACHE_HOME or ~/.cache, then digital-coalitions/templates; safe to delete). Jinja
+    keys each by the template's file and checks it against its source (an edited template is
+    compiled again) and against Jinja's and Python's versions; the options below, which change
+    the compiled code, name the cache's files. None where no such directory can be made."""
+    options = repr((type(env).__name__, env.trim_blocks, env.lstrip_blocks,
+                    env.keep_trailing_newline, env.autoescape, sorted(env.extensions)))
+    tag = hashlib.sha256(options.encode()).hexdigest()[:12]
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    directory = os.path.join(base, "digital-coalitions", "templates")
+    try:
+        os.makedirs(directory, mode=0o700, exist_ok=True)
+    except OSError:
+        return None
+    return _BytecodeCache(directory, f"{tag}-%s.cache")
+
+
+@functools.lru_cache(maxsize=1)
+def shared_environment() -> jinja2.Environment:
+    """The shipped templates' environment, made once per process and never changed (callers
+    that add filters or escaping make their own with :func:`environment`): each template is
+    compiled once, and its compiled code is kept for the next process."""
+    env = environment()
+    env.bytecode_cache = _bytecode_cache(env)
+    return env
+
+
 def render_text(answer, templates: Path | None = None) -> str:
-    return environment(templates).get_template("answer.txt.j2").render(a=answer)
+    env = shared_environment() if templates is None else environment(templates)
+    return env.get_template("answer.txt.j2").render(a=answer)
 
 
 def render_role(role) -> str:
     """The answer to a question about a state that is not a candidate (leader, target, not open)."""
-    return environment().get_template("role.txt.j2").render(r=role)
+    return shared_environment().get_template("role.txt.j2").render(r=role)
