@@ -22,7 +22,6 @@ only ever what it answered for the same inputs.
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import json
 import os
@@ -75,7 +74,7 @@ def _case_key(case) -> list | None:
     the --set changes it carries. None for a file not read from disk (no hash to key it by)."""
     if not getattr(case, "sha256", ""):
         return None
-    dating = dataclasses.astuple(case.dating) if case.dating is not None else None
+    dating = case.dating.to_dict() if case.dating is not None else None
     return [case.kind, case.sha256, dating, [o.to_dict() for o in overrides_of(case)]]
 
 
