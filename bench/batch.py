@@ -10,10 +10,12 @@ generated case directories (bench/load.py's copies of the shipped state files); 
 question is asked; *warm cache*: the directory a first run filled. Each command is the command as
 a user types it (``coalition matrix --format json``, output discarded), interpreter start-up
 included; median and range of the runs. An install without the cache (before it existed)
-ignores the variable: its two rows are the same command. Memory: the peak resident set of the
-command's own process and, apart, of the largest of its worker processes (getrusage), for
-``matrix --cases DIR --only-cases`` over DIR of N state files, each run cold (no cache). The
-machine is shared: run the two installs to compare in the same minutes, and read the ranges.
+ignores the variable: its two rows are the same command. The CPU seconds of a cold run (the
+command and its workers) over its wall time say how many cores it kept busy. Memory: the peak
+resident set of the command's own process and, apart, of the largest of its worker processes
+(getrusage), for ``matrix --cases DIR --only-cases`` over DIR of N state files, each run cold
+(no cache). The machine is shared: run the two installs to compare in the same minutes, and read
+the ranges.
 Not part of the test suite: timings depend on the machine and its load.
 """
 
@@ -21,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -60,11 +63,20 @@ def environment(cache_dir: Path | None) -> dict:
     return env
 
 
+def cpu_of_children() -> float:
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return used.ru_utime + used.ru_stime
+
+
+CPU: list[float] = []  # the CPU seconds of each timed run (the command and its workers)
+
+
 def timed(coalition: str, args: list[str], cache_dir: Path) -> float:
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), cpu_of_children()
     result = subprocess.run([coalition, *args, "-q"], stdout=subprocess.DEVNULL,
                             stderr=subprocess.PIPE, text=True, env=environment(cache_dir))
     took = time.perf_counter() - start
+    CPU.append(cpu_of_children() - cpu)
     if result.returncode != 0:
         raise SystemExit(f"coalition {' '.join(args)} failed: {result.stderr}")
     return took
@@ -73,9 +85,11 @@ def timed(coalition: str, args: list[str], cache_dir: Path) -> float:
 def wall_times(coalition: str, args: list[str], runs: int, root: Path) -> tuple[list, list]:
     """(cold-cache times, warm-cache times): cold runs each in a new cache directory, warm runs
     in the one the first cold run filled, after it."""
+    CPU.clear()
     cold = [timed(coalition, args, root / f"cold-{n}") for n in range(runs)]
+    cold_cpu = list(CPU)
     warm = [timed(coalition, args, root / "cold-0") for _ in range(runs)]
-    return cold, warm
+    return cold, warm, cold_cpu
 
 
 def peak_memory(coalition: str, directory: Path, root: Path) -> tuple[int, int]:
@@ -115,9 +129,11 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as scratch:
         root = Path(scratch)
         for name in options.only:
-            cold, warm = wall_times(options.coalition, COMMANDS[name], options.runs,
-                                    root / name.replace(" ", "-"))
-            print(f"  {name:<16} cold cache {spread(cold)}   warm cache {spread(warm)}   "
+            cold, warm, cpu = wall_times(options.coalition, COMMANDS[name], options.runs,
+                                         root / name.replace(" ", "-"))
+            cores = statistics.median(c / w for c, w in zip(cpu, cold))
+            print(f"  {name:<16} cold cache {spread(cold)}, {statistics.median(cpu):.1f} s of "
+                  f"CPU on {cores:.2f} cores   warm cache {spread(warm)}   "
                   f"(load average {os.getloadavg()[0]:.1f})", flush=True)
         for size in options.sizes:
             directory = make_directory(root, size)
