@@ -217,11 +217,21 @@ def flips(*question, cases=None, as_of: int | None = None, set=(), pairs: bool =
                       progress=progress)
 
 
-def matrix(cases=None, as_of: int | None = None, progress=None):
-    """Every state × every coalition (leaders, targets and closed doors marked, not asked)."""
+def matrix(cases=None, as_of: int | None = None, progress=None, cache=True,
+           workers: int | None = None):
+    """Every state × every coalition (leaders, targets and closed doors marked, not asked).
+
+    The questions are spread over ``workers`` processes (default: every core); ``cache`` True
+    answers from the user's answer cache those it holds (unless $COALITION_NO_CACHE is set),
+    False asks every one; an AnswerCache (analysis/cache.py) uses that one."""
+    from digital_coalitions.analysis.cache import user_cache
     from digital_coalitions.analysis.explore import matrix as run_matrix
 
-    return run_matrix(_cases(cases).base, _engine(), as_of=_year(as_of), progress=progress)
+    if isinstance(cache, bool):
+        cache = user_cache(enabled=cache)
+    # no engine handed over: one is built only if some question is not in the cache
+    return run_matrix(_cases(cases).base, None, as_of=_year(as_of), progress=progress, cache=cache,
+                      workers=workers)
 
 
 @dataclass

@@ -9,6 +9,11 @@ an example database, so that every run, in CI or on a new user's machine, tries 
 examples: none fails on an example no one has seen before, or on one an earlier run found and
 saved. Run the same tests much harder, and randomly, with ``HYPOTHESIS_PROFILE=thorough pytest tests/test_properties.py``.
 Tests that set their own ``@settings`` (the loader's fuzzers) keep them.
+
+The answer cache of the batch commands (matrix, backtest, rules coverage and show) is off in
+every test and every command a test runs (``COALITION_NO_CACHE``, inherited by subprocesses),
+so that no test reads what an earlier run, another test or the user's own commands left in it;
+tests/test_cache.py turns it on, each test over a directory of its own.
 """
 
 import os
@@ -18,6 +23,9 @@ from hypothesis import HealthCheck, settings
 
 from digital_coalitions.inference.engine import CoalitionEngine
 from digital_coalitions.casefiles.question import Resolver, shipped_cases
+
+os.environ["COALITION_NO_CACHE"] = "1"  # see above; a test that wants it sets its own directory
+os.environ.pop("COALITION_CACHE_DIR", None)
 
 
 @pytest.fixture(scope="module")

@@ -27,7 +27,7 @@ from digital_coalitions.rules.concepts import (
 )
 
 from digital_coalitions.casefiles import schema as S
-from digital_coalitions.inference.answer import Answer, ask
+from digital_coalitions.inference.answer import Answer
 from digital_coalitions.inference.engine import CoalitionEngine
 from digital_coalitions.casefiles.loader import CaseError, load_entries, suggest_id
 from digital_coalitions.casefiles.question import ASKED, cases_flag, dated, role_of
@@ -192,7 +192,7 @@ class Scored:
 
     @property
     def deciding_rule(self) -> str:
-        return self.answer.chain[-1].rule
+        return self.answer.deciding_rule
 
     @property
     def why_command(self) -> str:
@@ -319,13 +319,17 @@ class Backtest:
 
 
 def backtest(decisions: list[Decision], base, decisions_path: Path,
-             engine: CoalitionEngine | None = None, progress=None) -> Backtest:
-    """Each decision answered at its year by the rule base, in file order."""
-    engine = engine or CoalitionEngine()
-    scored = []
-    for d in decisions:
-        state, coalition = dated(base.states[d.state], base.coalitions[d.coalition], d.as_of)
-        scored.append(Scored(d, ask(state, coalition, engine)))
-        if progress is not None:
-            progress(len(scored), len(decisions), "decisions")
-    return Backtest(scored, Path(decisions_path), Path(base.directory))
+             engine: CoalitionEngine | None = None, progress=None, cache=None,
+             workers: int | None = None) -> Backtest:
+    """Each decision answered at its year by the rule base, in file order (spread over
+    ``workers`` processes, default every core; answered from ``cache``, an AnswerCache, where it
+    holds them)."""
+    from digital_coalitions.analysis.batch import Groups, answer_many
+
+    questions = [dated(base.states[d.state], base.coalitions[d.coalition], d.as_of)
+                 for d in decisions]
+    answers = answer_many(questions, engine, cache, workers,
+                          progress=Groups(list(range(1, len(decisions) + 1)), progress,
+                                          "decisions"))
+    return Backtest([Scored(d, a) for d, a in zip(decisions, answers)], Path(decisions_path),
+                    Path(base.directory))

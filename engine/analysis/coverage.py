@@ -19,9 +19,8 @@ from pathlib import Path
 from digital_coalitions.rules.base import rule_info
 from digital_coalitions.rules.claims import CLAIMS
 
-from digital_coalitions.inference.answer import ask
 from digital_coalitions.compat import experta
-from digital_coalitions.inference.engine import RULE_MIXINS, RULES, CoalitionEngine
+from digital_coalitions.inference.engine import RULE_MIXINS, RULES
 from digital_coalitions.casefiles.loader import load_dir
 from digital_coalitions.casefiles.question import ASKED, role_of
 from digital_coalitions.text.render import environment
@@ -100,32 +99,37 @@ def ordered_rules() -> list[str]:
     return [info.id for info in sorted(RULES.values(), key=lambda r: (-r.salience, r.id))]
 
 
-def run_coverage(directory, progress=None) -> Coverage:
-    """Ask every state about every coalition in ``directory`` (one engine, reused), then the
-    outlook of each coalition over those answers."""
+def run_coverage(directory, progress=None, cache=None, workers: int | None = None) -> Coverage:
+    """Ask every state about every coalition in ``directory``, then the outlook of each
+    coalition over those answers. The questions are spread over ``workers`` processes (default:
+    every core) and answered from ``cache`` (an AnswerCache) where it holds them;
+    ``progress(done, total, "states")`` hears of each state."""
+    from digital_coalitions.analysis.batch import Groups, answer_many
     from digital_coalitions.analysis.outlook import outlook  # the outlook builds on the question engine; imported late
 
     base = load_dir(directory)
     coverage = Coverage(Path(base.directory), [], [], sorted(base.coalitions),
                         {r: [] for r in question_rules()})
-    engine = CoalitionEngine()
-    answers: dict[str, dict] = {}
-    for done, state_id in enumerate(sorted(base.states), start=1):
+    questions, ends = [], []
+    for state_id in sorted(base.states):
         for coalition_id in sorted(base.coalitions):
             coalition = base.coalitions[coalition_id]
             if role_of(base.states[state_id], coalition)[0] not in ASKED:
                 coverage.skipped.append((state_id, coalition_id))
                 continue
-            answer = ask(base.states[state_id], coalition, engine)
-            answers.setdefault(coalition_id, {})[state_id] = answer
+            questions.append((base.states[state_id], coalition))
             coverage.pairings.append((state_id, coalition_id))
-            coverage.verdicts[answer.verdict] = coverage.verdicts.get(answer.verdict, 0) + 1
-            for rule_id in dict.fromkeys(answer.rules_fired):
-                coverage.fired_in[rule_id].append((state_id, coalition_id))
-        if progress is not None:
-            progress(done, len(base.states), "states")
+        ends.append(len(questions))
+    summaries = answer_many(questions, cache=cache, workers=workers,
+                            progress=Groups(ends, progress, "states"))
+    answers: dict[str, dict] = {}
+    for (state_id, coalition_id), answer in zip(coverage.pairings, summaries):
+        answers.setdefault(coalition_id, {})[state_id] = answer
+        coverage.verdicts[answer.verdict] = coverage.verdicts.get(answer.verdict, 0) + 1
+        for rule_id in answer.rules_fired:
+            coverage.fired_in[rule_id].append((state_id, coalition_id))
     for coalition_id in sorted(base.coalitions):
-        found = outlook(base.coalitions[coalition_id], dict(base.states), engine,
+        found = outlook(base.coalitions[coalition_id], dict(base.states),
                         answers=answers.get(coalition_id, {}))
         for rule_id in dict.fromkeys(found.rules_fired):
             coverage.outlook_in.setdefault(rule_id, []).append(coalition_id)

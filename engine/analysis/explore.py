@@ -242,6 +242,10 @@ class _Asker:
                                            [c.assignment for c in changes])
         return verdict_only(state, coalition, self.engine)
 
+    def forked(self) -> _Asker:
+        """What the forked workers ask with: the same question and engine, counted apart."""
+        return _Asker(self.state, self.coalition, self.engine)
+
 
 def outcome_of(answer: Answer) -> Outcome:
     return Outcome(answer.verdict, answer.likelihood, answer.confidence, step_of(answer),
@@ -268,7 +272,8 @@ def _pool_verdict(changes) -> str:
 
 
 class _Runner:
-    """Answers many change sets: in this process, or in a pool of forked workers."""
+    """Answers many tasks (flips: change sets; the batch commands: questions) with ``asker``:
+    in this process, or in a pool of forked workers."""
 
     def __init__(self, asker: _Asker, workers: int | None):
         self.asker = asker
@@ -285,19 +290,21 @@ class _Runner:
         global _POOL_ASKER
         _POOL_ASKER = None
 
-    def map(self, tasks, meanwhile=None, verdicts=False, progress=None, what="") -> list:
+    def map(self, tasks, meanwhile=None, verdicts=False, progress=None, what="",
+            keep=None) -> list:
         """The outcomes of ``tasks`` (or only their verdicts), in order; ``meanwhile()`` runs
-        here while workers ask; ``progress(done, total, what)`` hears of each answer."""
+        here while workers ask; ``progress(done, total, what)`` hears of each answer;
+        ``keep(outcome)``, if given, is what is kept of each, as it arrives."""
         if self.workers <= 1 or len(tasks) < POOL_THRESHOLD or \
                 "fork" not in multiprocessing.get_all_start_methods():
             if meanwhile is not None:
                 meanwhile()
             one = self.asker.verdict if verdicts else self.asker
-            return counted(map(one, tasks), len(tasks), progress, what)
+            return counted(map(one, tasks), len(tasks), progress, what, keep)
         if self.pool is None:
             global _POOL_ASKER
             # forked workers inherit the question and the compiled rules; only changes travel
-            _POOL_ASKER = _Asker(self.asker.state, self.asker.coalition, self.asker.engine)
+            _POOL_ASKER = self.asker.forked()
             self.pool = ProcessPoolExecutor(self.workers, initializer=_quiet_worker,
                                             mp_context=multiprocessing.get_context("fork"))
         self.asker.asked += len(tasks)
@@ -312,17 +319,19 @@ class _Runner:
             signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
         if meanwhile is not None:
             meanwhile()
-        return counted(pending, len(tasks), progress, what)
+        return counted(pending, len(tasks), progress, what, keep)
 
 
-def counted(results, total: int, progress=None, what: str = "") -> list:
-    """``results`` as a list, telling ``progress(done, total, what)`` of each as it arrives."""
-    if progress is None:
+def counted(results, total: int, progress=None, what: str = "", keep=None) -> list:
+    """``results`` as a list (of ``keep(result)`` where given), telling ``progress(done, total,
+    what)`` of each as it arrives."""
+    if progress is None and keep is None:
         return list(results)
     out = []
     for result in results:
-        out.append(result)
-        progress(len(out), total, what)
+        out.append(result if keep is None else keep(result))
+        if progress is not None:
+            progress(len(out), total, what)
     return out
 
 
@@ -387,19 +396,45 @@ def flips(state, coalition, engine: CoalitionEngine | None = None, pairs: bool =
 
 
 # ---- the matrix --------------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class CellAnswer:
+    """What a matrix cell keeps of its answer: all its templates, CSV and JSON show (a few
+    words, where the whole answer is some 50 KB: a matrix of thousands of cells stays small)."""
+
+    verdict: str
+    term: str  # the likelihood's ICD 203 term
+    level: str  # the confidence's level
+    evidence_year: int | None  # the year of the state's evidence
+    contradicts_members: bool
+
+    @classmethod
+    def of(cls, answer) -> CellAnswer:
+        """From an Answer, or the batch commands' Summary of one."""
+        return cls(answer.verdict, answer.likelihood["term"], answer.confidence["level"],
+                   answer.dating["state"], answer.contradicts_members)
+
+    @property
+    def likelihood(self) -> dict:  # read as an Answer's, by the matrix templates
+        return {"term": self.term}
+
+    @property
+    def confidence(self) -> dict:
+        return {"level": self.level}
+
+
 @dataclass
 class Cell:
     state: str
     coalition: str
     role: str  # leader, target, not-eligible, member, candidate
-    answer: Answer | None  # None where no question is asked
+    answer: CellAnswer | None  # None where no question is asked
 
     def to_dict(self) -> dict:
         out = {"state": self.state, "coalition": self.coalition, "role": self.role}
         if self.answer is not None:
-            out.update(verdict=self.answer.verdict, likelihood=self.answer.likelihood["term"],
-                       confidence=self.answer.confidence["level"],
-                       evidence_year=self.answer.dating["state"],
+            out.update(verdict=self.answer.verdict, likelihood=self.answer.term,
+                       confidence=self.answer.level,
+                       evidence_year=self.answer.evidence_year,
                        contradicts_members=self.answer.contradicts_members)
         return out
 
@@ -425,21 +460,29 @@ class Matrix:
 
 
 def matrix(base, engine: CoalitionEngine | None = None, as_of: int | None = None,
-           progress=None) -> Matrix:
+           progress=None, cache=None, workers: int | None = None) -> Matrix:
     """Every state × every coalition of a case base, at the year asked; leaders, targets and
-    states a coalition is not open to are marked, not asked."""
-    engine = engine or CoalitionEngine()
+    states a coalition is not open to are marked, not asked. The questions are spread over
+    ``workers`` processes (default: every core) and answered from ``cache`` (an AnswerCache)
+    where it holds them; ``progress(done, total, "coalitions")`` hears of each coalition."""
+    from digital_coalitions.analysis.batch import Groups, answer_many
+
     states = [base.states[k] for k in sorted(base.states)]
     coalitions = [base.coalitions[k] for k in sorted(base.coalitions)]
-    cells = {}
-    for done, coalition in enumerate(coalitions, start=1):
+    layout, questions, ends = [], [], []
+    for coalition in coalitions:
         role = roles(coalition, base.states)
         for state in states:
-            answer = ask(*dated(state, coalition, as_of), engine) if role[state.id] in ASKED \
-                else None
-            cells[(state.id, coalition.id)] = Cell(state.id, coalition.id, role[state.id], answer)
-        if progress is not None:
-            progress(done, len(coalitions), "coalitions")
+            asked = role[state.id] in ASKED
+            if asked:
+                questions.append(dated(state, coalition, as_of))
+            layout.append((state.id, coalition.id, role[state.id],
+                           len(questions) - 1 if asked else None))
+        ends.append(len(questions))
+    answers = answer_many(questions, engine, cache, workers, keep=CellAnswer.of,
+                          progress=Groups(ends, progress, "coalitions"))
+    cells = {(sid, cid): Cell(sid, cid, role, None if i is None else answers[i])
+             for sid, cid, role, i in layout}
     return Matrix(states, coalitions, cells, as_of)
 
 

@@ -25,8 +25,8 @@ from digital_coalitions.cli import completion as complete
 from digital_coalitions.cli.output import protected_files, write_output
 from digital_coalitions.cli.progress import Progress, quiet_option
 from digital_coalitions import api
-from digital_coalitions.cli.common import UsageProblem, as_of_option, cases_option, set_option
-
+from digital_coalitions.cli.common import (UsageProblem, as_of_option, cache_option, cases_option,
+                                           set_option)
 
 output_option = click.option("-o", "--output", metavar="FILE",
                              help="Write to FILE (atomically) instead of standard output.")
@@ -294,12 +294,13 @@ def flips(question, cases, assignments, fmt, pairs, workers, as_of, quiet):
 @output_option
 @as_of_option
 @quiet_option
-def matrix(cases, fmt, output, as_of, quiet):
+@cache_option
+def matrix(cases, fmt, output, as_of, quiet, cache):
     """Every state × every coalition (leaders and targets marked, not asked)."""
     from digital_coalitions.text.render import environment
 
     with Progress("matrix", quiet) as progress:
-        result = api.matrix(cases, as_of=as_of, progress=progress)
+        result = api.matrix(cases, as_of=as_of, progress=progress, cache=cache)
     if fmt == "json":
         text = json.dumps(result.to_dict(), indent=2, ensure_ascii=False) + "\n"
     elif fmt == "csv":
@@ -399,7 +400,8 @@ def timeline(question, cases, fmt):
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text",
               show_default=True)
 @quiet_option
-def backtest(cases, decisions, part, fmt, quiet):
+@cache_option
+def backtest(cases, decisions, part, fmt, quiet, cache):
     """Answer every documented decision at its year and score the rules against the record."""
     from digital_coalitions.analysis.backtest import backtest as run_backtest
     from digital_coalitions.analysis.backtest import default_decisions, load_decisions
@@ -409,7 +411,7 @@ def backtest(cases, decisions, part, fmt, quiet):
     path = Path(decisions) if decisions else default_decisions(*base.directories)
     chosen = load_decisions(path, base)
     with Progress("backtest", quiet) as progress:
-        result = run_backtest(chosen, base, path, progress=progress)
+        result = run_backtest(chosen, base, path, progress=progress, cache=cache)
     if fmt == "json":
         score = result.part(part)
         data = {"decisions_file": str(path), "cases": str(base.directory), "part": part,

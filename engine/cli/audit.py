@@ -15,7 +15,7 @@ import click
 from digital_coalitions.cli import completion as complete
 from digital_coalitions.audit import trace as traces
 from digital_coalitions import api
-from digital_coalitions.cli.common import UsageProblem, as_of_option, cases_option
+from digital_coalitions.cli.common import UsageProblem, as_of_option, cache_option, cases_option
 from digital_coalitions.casefiles.loader import CaseError
 from digital_coalitions.cli.output import protected_files, write_output
 from digital_coalitions.cli.progress import Progress, quiet_option
@@ -188,12 +188,13 @@ def question_and_concept(words, cases) -> tuple[tuple, str]:
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               show_default=True)
 @quiet_option
-def coverage(cases, fmt, quiet):
+@cache_option
+def coverage(cases, fmt, quiet, cache):
     """Ask every state about every coalition: how many pairings fire each rule; what never fires."""
     from digital_coalitions.analysis.coverage import render_coverage, run_coverage
 
     with Progress("rules coverage", quiet) as progress:
-        found = run_coverage(cases.directories, progress=progress)
+        found = run_coverage(cases.directories, progress=progress, cache=cache)
     click.echo(render_coverage(found, fmt), nl=False)
 
 
@@ -211,7 +212,8 @@ def verdicts(fmt):
 @click.argument("rule_id", shell_complete=complete.rule_ids)
 @cases_option
 @quiet_option
-def rule_show(rule_id, cases, quiet):
+@cache_option
+def rule_show(rule_id, cases, quiet, cache):
     """One rule: what it concludes, why, its conditions, its claims and the cases where it fires."""
     from digital_coalitions.audit.catalogue import render_rule
     from digital_coalitions.analysis.coverage import run_coverage
@@ -222,5 +224,5 @@ def rule_show(rule_id, cases, quiet):
     if wanted not in RULES:
         raise UsageProblem(f"unknown rule {quoted(rule_id)}; expected one of {', '.join(sorted(RULES))}")
     with Progress("rules show", quiet) as progress:  # where it fires: every pairing is asked
-        found = run_coverage(cases.directories, progress=progress)
+        found = run_coverage(cases.directories, progress=progress, cache=cache)
     click.echo(render_rule(wanted, cases=found), nl=False)

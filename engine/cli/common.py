@@ -43,3 +43,24 @@ set_option = click.option(
 as_of_option = click.option(
     "--as-of", "as_of", type=click.IntRange(1000, 9999), metavar="YEAR",
     help="Answer from the evidence dated at or before YEAR (default: the latest).")
+
+
+def cache_option(command):
+    """``--no-cache``, handed to the command as ``cache``: the user's answer cache
+    (analysis/cache.py), or None with --no-cache or $COALITION_NO_CACHE. A cache directory that
+    cannot be written costs one warning line; the command answers without it."""
+    @functools.wraps(command)
+    def with_cache(*args, no_cache=False, **kwargs):
+        from digital_coalitions.analysis.cache import user_cache
+
+        cache = user_cache(enabled=not no_cache)
+        try:
+            return command(*args, cache=cache, **kwargs)
+        finally:
+            if cache is not None and cache.problem:
+                click.echo(f"warning: answer cache: {cache.problem}", err=True)
+
+    return click.option(
+        "--no-cache", "no_cache", is_flag=True,
+        help="Ask every question afresh, without the answer cache (also: "
+             "COALITION_NO_CACHE=1; its directory: $COALITION_CACHE_DIR).")(with_cache)

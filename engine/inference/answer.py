@@ -49,6 +49,11 @@ class Answer:
         return evidence_dating(self.state, self.coalition)
 
     @property
+    def deciding_rule(self) -> str:
+        """The rule that concluded the verdict (the chain's last step)."""
+        return self.chain[-1].rule
+
+    @property
     def contradicts_members(self) -> bool:
         """A listed member answered as staying out (of the coalition as founded, not a proposal)."""
         return (self.role == "member" and self.verdict not in c.JOINING
