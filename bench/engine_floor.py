@@ -827,8 +827,9 @@ processes' turns, and even CPU times vary by a few tens of percent from run to r
 {text}
 
 * **experta floor**: a `KnowledgeEngine` with no rules doing reset + declare + run for the same
-  fact objects. No rule base on experta can answer the question for less. (Its tokens are the
-  lighter ones of engine/inference/rete.py, which apply to every experta engine in the process.)
+  fact objects. No rule base on experta can answer the question for less. (Its tokens are
+  experta's own: the lighter ones of engine/inference/rete.py live in the project's own node
+  subclasses and serve only the project's engines.)
 * **slice**: {len(SLICE)} of our rules: {', '.join(SLICE)}: the security-dependency evidence
   and classification, the stranglehold, and the verdict list's precedence for V-01, V-02, V-07,
   V-08 and V-10 with the rules those verdicts read. Ours runs it in `SliceEngine` (a
