@@ -836,8 +836,8 @@ def test_load_dir_puts_kinds_by_folder(tmp_path):
 def test_load_dir_bad_directories(tmp_path):
     missing = tmp_path / "nope"
     assert _dir_problems(missing) == [(f"{missing}:1: (directory): no such directory; expected a "
-                                      "directory with states/ and coalitions/ subdirectories of "
-                                      "YAML case files")]
+                                      "directory with states/, coalitions/ or both: "
+                                      "subdirectories of YAML case files")]
     afile = write(tmp_path, "f.yaml", "id: f\n")
     assert "(directory): is not a directory;" in _dir_problems(afile)[0]
     (tmp_path / "empty").mkdir()

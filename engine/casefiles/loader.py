@@ -387,7 +387,7 @@ def _name_clash(item: _Loaded, path: tuple, text: str, first, kind: str, layer_o
                  f"the two{replace_hint})")
 
 
-_EXPECTED_DIR = "a directory with states/ and coalitions/ subdirectories of YAML case files"
+_EXPECTED_DIR = "a directory with states/, coalitions/ or both: subdirectories of YAML case files"
 
 
 def _directory_problem(base: pathlib.Path) -> str | None:
