@@ -226,22 +226,6 @@ def test_a_cache_that_cannot_be_written_costs_one_warning_line(small_cases, tmp_
 
 @pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="reads /proc to find the workers")
 def test_ctrl_c_during_the_matrix_aborts_without_a_traceback():
-    import signal
-    import time
+    from test_analysis import assert_ctrl_c_mid_search_aborts
 
-    def children(pid: int) -> list[str]:
-        try:
-            return Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
-        except OSError:
-            return []
-
-    for _ in range(2):  # as a terminal does it: SIGINT to the whole process group, mid-batch
-        process = subprocess.Popen([COALITION, "matrix", "--no-cache"], stdout=subprocess.PIPE,
-                                   stderr=subprocess.PIPE, start_new_session=True)
-        while process.poll() is None and not children(process.pid):
-            time.sleep(0.01)
-        os.killpg(process.pid, signal.SIGINT)
-        out, err = process.communicate(timeout=120)
-        if process.returncode == 0:
-            continue  # the matrix ended before the signal: nothing to check
-        assert process.returncode == 1 and err.decode().strip() == "Aborted!", err.decode()
+    assert_ctrl_c_mid_search_aborts([COALITION, "matrix", "--no-cache"], tries=2)
