@@ -169,15 +169,15 @@ def trace(*question, cases=None, as_of: int | None = None, set=(), argv=None) ->
     """The trace record of one answer (docs/trace-format.md), digest included. ``argv``: the
     command line to record; by default the ``coalition ask`` line that asks it again."""
     from digital_coalitions.audit.trace import trace_record
-
-    state, coalition = _cases(cases).question(*question, as_of=as_of, set=set)
     from digital_coalitions.inference.answer import ask as ask_engine
 
+    changes = _changes(set)
+    state, coalition = _cases(cases).question(*question, as_of=as_of, set=changes)
     answer = ask_engine(state, coalition, _engine())
     if argv is None:
-        argv = command_line("ask", state, coalition, as_of, _changes(set),
+        argv = command_line("ask", state, coalition, as_of, changes,
                             extra=["--format", "json", "--trace"])
-    return trace_record(answer, argv=list(argv), assignments=list(_changes(set)))
+    return trace_record(answer, argv=list(argv), assignments=list(changes))
 
 
 def explain(*question, concept: str, cases=None, as_of: int | None = None, set=()) -> dict:
