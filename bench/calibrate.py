@@ -14,8 +14,10 @@ from __future__ import annotations
 
 import math
 
-from digital_coalitions.analysis.backtest import backtest, default_decisions, load_decisions
-from digital_coalitions.casefiles.question import Resolver, shipped_cases
+from digital_coalitions.analysis.backtest import default_decisions, load_decisions
+from digital_coalitions.casefiles.question import Resolver, dated, shipped_cases
+from digital_coalitions.inference.answer import ask
+from digital_coalitions.inference.engine import CoalitionEngine
 from digital_coalitions.rules import judgment
 from digital_coalitions.rules.concepts import ICD203, VERDICTS
 
@@ -31,12 +33,17 @@ def figure(verdict, steps, base, slope):
 def main():
     base = Resolver(shipped_cases()).base
     path = default_decisions(base.directory)
-    result = backtest(load_decisions(path, base), base, path)
+    engine = CoalitionEngine()
     rows = []
-    for s in result.part("tuning").scored:
-        steps = sum(f["steps"] for f in s.answer.facts.values()
+    for decision in load_decisions(path, base):
+        if decision.holdout:
+            continue
+        # the full answer, not the backtest's summary: the fit reads the likelihood's shifts
+        answer = ask(*dated(base.states[decision.state], base.coalitions[decision.coalition],
+                            decision.as_of), engine)
+        steps = sum(f["steps"] for f in answer.facts.values()
                     if type(f).__name__ == "LikelihoodShift")
-        rows.append((s.verdict, steps, float(s.decision.joins)))
+        rows.append((answer.verdict, steps, float(decision.joins)))
 
     def brier(bases, slope):
         return sum((figure(v, x, bases[v], slope) - y) ** 2 for v, x, y in rows) / len(rows)

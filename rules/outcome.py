@@ -13,7 +13,7 @@ malposition a looser one (O2).
 
 from __future__ import annotations
 
-from .base import Stage, at_least, at_most, rule
+from .base import Stage, at_least, at_most, not_one_of, rule
 from .concepts import (
     SACRIFICE,
     SECURITY_DEPENDENCY,
@@ -24,6 +24,7 @@ from .concepts import (
     InterestSacrifice,
     LittleToSacrifice,
     Malposition,
+    NarrativeReceptiveness,
     SecurityDependency,
     SecurityLeverage,
     Stranglehold,
@@ -52,7 +53,8 @@ class OutcomeRules:
 
     @rule("OC-02", "Security leverage compels where little is at stake",
           COMPLEX, SecurityLeverage(), InterestSacrifice(level=at_most(SACRIFICE, "low")),
-          claims=("S4", "S8"), stage=Stage.MECHANISM, rank=-10,
+          NarrativeReceptiveness(level=not_one_of("unreceptive")),
+          claims=("S4", "S8", "S1"), stage=Stage.MECHANISM, rank=-10,
           concludes=Compulsion(source="security leverage"))
     def leverage_compels(self):
         """Concludes the threatened security cut-off compels compliance when little is at stake.
@@ -60,7 +62,10 @@ class OutcomeRules:
         Threats to end intelligence sharing moved the UK on Huawei once the ban had become cheap
         (S4); but alliances "cannot easily change policies involving complex interests" (S8):
         Germany, with most of its radio network from Chinese vendors, resisted the same threat.
-        The lever fails where the sacrifice is real (moderate or heavy).
+        The lever fails where the sacrifice is real (moderate or heavy), and with an ally that
+        rejects the narrative: dependency makes an ally "willing … to respond to the dominant
+        state's digital security narratives and mobilisation" (S1), and one that does not answer
+        the narrative (the UAE, Turkey) is not moved by the threat.
         """
         self.declare(Compulsion(source="security leverage"))
 

@@ -110,6 +110,36 @@ DECISION_TABLE: tuple[Branch, ...] = (
         only draw in a state with no dependency through the ideational foundations, threat
         perception and shared values (S7); without them there is nothing to answer."""),
     # ---- 2. objections -----------------------------------------------------------------------
+    Branch("V-22", "A state that fears the target keeps its firms out on its own", "joins-loosely",
+           (COMPLEX, CoalitionTrait(field="commitments", value="vendor-exclusion"),
+            LittleToSacrifice(), NarrativeReceptiveness(threat="high"), NOT(RECEPTIVE)),
+           ("C3", "S7"), """
+        Concludes a state that fears the target but not the leader's values excludes its vendors, on its own terms, when that costs little.
+
+        Allies weigh "their own security concerns" (C3), and threat perception is the
+        coalition's ideational foundation (S7): a state that fears the target does what a vendor
+        exclusion asks for its own reasons, without joining a camp (the "digital non-aligned"
+        stance), and before any objection to the coalition's framing, since the measure is its
+        own. A state that shares the values as well is read by the rows on dependency (V-15,
+        V-16, V-12), all of which join. A security measure against the threat, not an economic choice: the row reads
+        only a coalition that asks members to keep the target's firms out of their networks.
+        Our reading.""",
+           reading="project"),
+    Branch("V-23", "An objecting ally that shares the threat joins in a form of its own",
+           "joins-loosely",
+           (COMPLEX, ObjectionToFraming(), RECEPTIVE,
+            SecurityDependency(level=at_least(SECURITY_DEPENDENCY, "low")),
+            InterestSacrifice(level=at_most(SACRIFICE, "moderate"))), ("C3", "S7", "S1"), """
+        Concludes an ally that objects to the framing but shares the threat joins a demanding coalition loosely, in a form it sets.
+
+        Strategic autonomy "can downgrade an initiative" (C3): what the objecting ally refuses
+        is the camp, not the measure. Where it shares the threat and the values (S7) and the cost
+        is not heavy, it takes the measure in a form of its own: the EU answered the Huawei
+        campaign with the 5G toolbox's vendor-neutral "high-risk suppliers" ("security
+        dependency on the USA and the EU's concerns about its own security produced synergistic
+        effects"). An ally without that shared outlook presses for a downgrade and stays out
+        (V-03). Our reading of C3 with that passage.""",
+           reading="project"),
     Branch("V-03", "Autonomy presses for a downgrade", "resists",
            (ObjectionToFraming(), DEPENDENT, UNCOMPELLED), ("C3",), """
         Concludes the ally resists: it objects to the coalition as proposed and presses for less.
@@ -234,14 +264,28 @@ DECISION_TABLE: tuple[Branch, ...] = (
         South Korea "was the most reluctant to join", resisting under two governments, and
         joined last; the stranglehold outweighed the market (O1, T5, C1, C4). Leverage forces a
         policy change (S4)."""),
+    Branch("V-21", "Dependency and the ally's own concern: a moderate cost, borne loosely",
+           "joins-loosely",
+           (COMPLEX, SecurityDependency(level=at_least(SECURITY_DEPENDENCY, "low")), RECEPTIVE,
+            InterestSacrifice(level=at_most(SACRIFICE, "moderate"))), ("S1", "S4", "S7", "C3"), """
+        Concludes an ally that shares the threat joins loosely a demand that costs it a moderate sacrifice.
+
+        After the resistance of 2018, "security dependency on the USA and the EU's concerns
+        about its own security produced synergistic effects": the 5G toolbox asked member states
+        to restrict "high-risk suppliers" (the paper's TTC section). Dependency makes the ally
+        answer (S1, S4); its own threat perception and values (S7, C3) carry it over a cost that
+        is real but not heavy, in a form it sets itself. A heavy sacrifice still needs the
+        stranglehold (T1, S8). Our reading of that passage.""",
+           reading="project"),
     Branch("V-18", "Pressure meets complex interests", "resists",
-           (COMPLEX, SecurityLeverage()), ("S4", "S8"), """
+           (COMPLEX, SecurityLeverage(), ANSWERED), ("S4", "S8", "S1"), """
         Concludes the state resists: the leader presses with its dependence, but too much is at stake.
 
         Asymmetric dependence lets the leader threaten a cut-off (S4), but "alliances are not a
         panacea and cannot easily change policies involving complex interests" (S8): Germany
         resisted US pressure over Huawei in 2018-2019; the UK hesitated until the ban was cheap.
-        Our reading: the paper does not name the verdict of an ally that is pressed and holds
+        Pressure is answered only by an ally that has answered the narrative (S1): one that
+        rejects it has nothing to push back against and stays out (V-10). Our reading: the paper does not name the verdict of an ally that is pressed and holds
         out.""",
            reading="project"),
     Branch("V-10", "Dependency without a stranglehold is not enough", "declines",
@@ -254,7 +298,7 @@ DECISION_TABLE: tuple[Branch, ...] = (
 )
 
 # Rows run from rank 95 down in steps of 5: all inside the verdict stage, the first row highest.
-RANK_TOP, RANK_STEP = 95, 5
+RANK_TOP, RANK_STEP = 95, 4
 assert RANK_TOP - RANK_STEP * (len(DECISION_TABLE) - 1) >= 0, "the table outgrew its stage"
 
 
