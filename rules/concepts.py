@@ -205,6 +205,11 @@ class StrangleholdOutweighsMarket(Fact):
     """The stranglehold bites harder than the target's market pulls (T5)."""
 
 
+class TargetProductCutOff(Fact):
+    """The leader has cut the target's own product off from its technology: the target's kit in
+    the ally's networks has no secure future (T3's stick, used on the target)."""
+
+
 class Substitution(Fact):
     """A weak, substitutable stranglehold used in anger: the ally localises and substitutes (T4)."""
 
@@ -347,6 +352,9 @@ CONCEPTS = (
     Concept(CoalitionForm, "coalition_form", "form", 240, chain_label="Form of the coalition"),
     Concept(SoftenedWording, "softened_wording", None, 180, heading=_COST,
             memo_label="It words its accession as aimed at no one"),
+    Concept(TargetProductCutOff, "target_product_cut_off", None, 135,
+            chain_label="The target's own product cut off", heading=_TECHNOLOGY,
+            memo_label="{Leader} has cut {target}'s own product off from its technology"),
     Concept(Substitution, "substitution", None, 140, heading=_TECHNOLOGY,
             memo_label="A weak hold used in anger: it would localise and substitute"),
     Concept(Verdict, "verdict", "value", 250, chain_label="Verdict", in_mechanisms=False),

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from digital_coalitions.compat import experta
 
-from .base import Stage, at_least, compare, level_of, one_of, rule, share_at_least
+from .base import Stage, at_least, level_of, one_of, rule, share_at_least
 from .concepts import (
     COMPENSATION,
     LEVEL3,
@@ -29,11 +29,12 @@ from .concepts import (
     Question,
     RestrictedExposure,
     SoftenedWording,
+    TargetProductCutOff,
     TargetRelation,
     Verdict,
 )
 
-MATCH, NOT, P = experta.MATCH, experta.NOT, experta.P
+MATCH = experta.MATCH
 
 COMPLEX = CoalitionTrait(field="demand", value="complex")
 # the points from which each level of the scale starts
@@ -159,10 +160,7 @@ class SacrificeRules:
 
     @rule("SC-08", "The leader's hold over the target's own product",
           COMPLEX, Industry(field="installed_share", value=share_at_least(SHARE_FLOOR)),
-          CoalitionTrait(field="target_product_cut_off", value=MATCH.cut_off & P(
-              lambda v: isinstance(v, int) and not isinstance(v, bool))),
-          Question(year=MATCH.year),
-          compare(lambda cut_off, year: cut_off <= year, "cut off by the year asked about"),
+          TargetProductCutOff(year=MATCH.cut_off),
           claims=("T3", "C1"), stage=Stage.EVIDENCE,
           concludes=Factor(concept="sacrifice", claim="T3"))
     def target_cut_off(self, cut_off):

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from digital_coalitions.compat import experta
 
-from .base import Stage, at_least, one_of, rule
+from .base import Stage, at_least, compare, one_of, rule
 from .concepts import (
     RELIANCE,
     SACRIFICE,
@@ -20,6 +20,7 @@ from .concepts import (
     FirmLevelStranglehold,
     Industry,
     InterestSacrifice,
+    CoalitionTrait,
     Malposition,
     Pressure,
     Question,
@@ -28,12 +29,13 @@ from .concepts import (
     StrangleholdBound,
     StrangleholdOutweighsMarket,
     Substitution,
+    TargetProductCutOff,
     TechnologicalCarrot,
     TechnologicalStick,
     Verdict,
 )
 
-AND, MATCH, NOT, OR = experta.AND, experta.MATCH, experta.NOT, experta.OR
+AND, MATCH, NOT, OR, P = experta.AND, experta.MATCH, experta.NOT, experta.OR, experta.P
 
 BASE = {"low": "limited", "moderate": "limited", "high": "significant", "critical": "significant"}
 
@@ -214,6 +216,23 @@ class StrangleholdRules:
         technological strangleholds have a greater impact" (T5).
         """
         self.declare(StrangleholdOutweighsMarket())
+
+    @rule("ST-23", "The stick used on the target's own product",
+          CoalitionTrait(field="target_product_cut_off", value=MATCH.cut_off & P(
+              lambda v: isinstance(v, int) and not isinstance(v, bool))),
+          Question(year=MATCH.year),
+          compare(lambda cut_off, year: cut_off <= year, "cut off by the year asked about"),
+          claims=("T3",), stage=Stage.EVIDENCE, rank=5, concludes=TargetProductCutOff())
+    def target_product_cut_off(self, cut_off):
+        """Concludes the leader has cut the target's own product off by the year asked about.
+
+        The stranglehold's stick, "sanctions or blockades … in key technologies" (T3), used on
+        the target's firms: with the leader's technology denied to them (the US rules of May and
+        August 2020 on Huawei's chips), their kit in the ally's networks has no secure future,
+        and "as highlighted by the technology embargo on Huawei, European companies have been
+        forced to comply with US sanction directives" (the paper's TTC section).
+        """
+        self.declare(TargetProductCutOff(year=cut_off))
 
     @rule("ST-30", "Substitution after coercion",
           Verdict(value="conflict"), Pressure(kind="technology_sanctions"),

@@ -50,6 +50,7 @@ from .concepts import (
     SecurityDependency,
     SecurityLeverage,
     Stranglehold,
+    TargetProductCutOff,
     ThreatFromTarget,
     Verdict,
 )
@@ -276,6 +277,20 @@ DECISION_TABLE: tuple[Branch, ...] = (
         answer (S1, S4); its own threat perception and values (S7, C3) carry it over a cost that
         is real but not heavy, in a form it sets itself. A heavy sacrifice still needs the
         stranglehold (T1, S8). Our reading of that passage.""",
+           reading="project"),
+    Branch("V-24", "Forced to comply: the target's own product cut off", "joins-loosely",
+           (COMPLEX, CoalitionTrait(field="commitments", value="vendor-exclusion"),
+            TargetProductCutOff(), DEPENDENT, ANSWERED,
+            InterestSacrifice(level=at_most(SACRIFICE, "moderate"))), ("T3", "S1", "C3"), """
+        Concludes a dependent ally keeps the target's cut-off vendor out, in rules of its own, at a cost that is not heavy.
+
+        Once the leader has cut the target's product off (T3's stick used on the target), its kit
+        has no secure future in the ally's networks: "as highlighted by the technology embargo
+        on Huawei, European companies have been forced to comply with US sanction directives".
+        An ally that answers the narrative, if only in part (S1), then restricts the vendor in
+        its own, vendor-neutral terms (C3: Italy's golden power, Spain's 5G security law) rather
+        than banning it outright. A heavy sacrifice is still not carried (S8). Our reading of
+        that passage.""",
            reading="project"),
     Branch("V-18", "Pressure meets complex interests", "resists",
            (COMPLEX, SecurityLeverage(), ANSWERED), ("S4", "S8", "S1"), """
