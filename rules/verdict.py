@@ -182,6 +182,21 @@ DECISION_TABLE: tuple[Branch, ...] = (
         hold. Our reading: the paper ties simple coalitions to dependency (S5) and does not say
         how far values alone carry.""",
            reading="project"),
+    Branch("V-25", "A partner drawn into the supply-chain element", "joins",
+           (SIMPLE, CoalitionTrait(field="pillar", value="supply-chain"),
+            SecurityDependency(level=at_least(SECURITY_DEPENDENCY, "low")), ANSWERED),
+           ("A2", "A3", "S6"), """
+        Concludes a weakly dependent partner joins a declaratory framework of the technology supply-chain element.
+
+        Structural technological power has its supply-chain element (the IPEF Supply Chain
+        Agreement, the Minerals Security Partnership: A2), and partners are tiered, "traditional
+        allies, non-traditional allies, emerging-market countries", with coalitions "combined
+        differently field by field" (A3): the supply-chain frameworks are where the tier beyond
+        the alliance club is drawn in (S6: coalitions start as small clubs and expand). A
+        framework that asks nothing, of a partner that has not rejected the narrative, is
+        joined on a tie short of dependency. Our reading of Tang 2024: the paper ties simple
+        coalitions to dependency (S5).""",
+           reading="project"),
     Branch("V-06", "Too little dependency for a declaratory coalition", "declines",
            (SIMPLE,), ("S1",), """
         Concludes the state stays out of a simple coalition it has too little dependency to answer.
