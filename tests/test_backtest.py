@@ -55,12 +55,23 @@ def test_every_listed_member_has_a_documented_decision(base, shipped):
 
 
 def test_the_holdout_is_the_stated_rule_and_about_a_quarter(shipped):
-    held = [s.decision for s in shipped.scored if s.decision.holdout]
+    first = [s.decision for s in shipped.scored if s.decision.sample == "first"]
+    held = [d for d in first if d.holdout]
     for s in shipped.scored:
         d = s.decision
         digest = int(hashlib.sha256(f"{d.state}|{d.coalition}|{d.as_of}".encode()).hexdigest(), 16)
-        assert d.holdout == ((d.state, d.coalition) not in PAPER_CASES and digest % 3 == 0)
-    assert 0.2 <= len(held) / len(shipped.scored) <= 0.3
+        assert d.holdout == (d.sample == "first" and (d.state, d.coalition) not in PAPER_CASES
+                             and digest % 3 == 0)
+        assert d.part == ("holdout" if d.holdout else "tuning" if d.sample == "first" else d.sample)
+    assert 0.2 <= len(held) / len(first) <= 0.3
+
+
+def test_each_later_sample_is_a_part_of_its_own(shipped):
+    """The second blind sample is scored apart, and the whole corpus is the sum of the parts."""
+    parts = shipped.shown()
+    assert parts[0] == "all" and "second" in parts
+    assert sum(shipped.part(p).n for p in parts[1:]) == shipped.part("all").n
+    assert {s.decision.sample for s in shipped.part("second").scored} == {"second"}
 
 
 # ---- the command ---------------------------------------------------------------------------------
@@ -73,7 +84,7 @@ def test_backtest_prints_every_figure():
         assert heading in text
     assert "coalition why " in text  # each miss with the line that explains it
     data = json.loads(run("backtest", "--format", "json").stdout)
-    assert set(data["parts"]) == {"all", "tuning", "holdout"}
+    assert set(data["parts"]) == {"all", "tuning", "holdout", "second"}
     assert len(data["confusion"]) == 6 and all(len(row) == 6 for row in data["confusion"].values())
     assert sum(sum(row.values()) for row in data["confusion"].values()) == data["decisions"]
     assert 0 <= data["brier"] <= 1 and 0 <= data["brier_band_midpoint"] <= 1

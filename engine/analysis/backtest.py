@@ -33,7 +33,9 @@ from digital_coalitions.casefiles.loader import CaseError, load_entries, suggest
 from digital_coalitions.casefiles.question import ASKED, cases_flag, dated, role_of
 
 DECISIONS_FILE = "decisions.yaml"  # beside states/ and coalitions/ in a case directory
-PARTS = ("all", "tuning", "holdout")
+# the parts a backtest reports (docs/backtest.md): the first sample's tuning set and holdout, and
+# each later blind sample on its own
+PARTS = ("all", "tuning", "holdout", "second", "third")
 VERDICT_ORDER = tuple(VERDICTS)  # least to most willing to join
 
 # The paper's own cases (design/theory.md): tests the rule base must pass, never held out.
@@ -59,6 +61,7 @@ class Decision:
     why: str
     source: str
     line: int = 0
+    sample: str = "first"  # which blind sample of the corpus (docs/backtest.md)
 
     @property
     def key(self) -> str:
@@ -70,14 +73,22 @@ class Decision:
 
     @property
     def holdout(self) -> bool:
-        """The stated rule of docs/backtest.md: not a paper case, and SHA-256 of the key ≡ 0 mod 3."""
+        """The first sample's stated rule (docs/backtest.md): not a paper case, and SHA-256 of
+        the key ≡ 0 mod 3. Later samples are held out whole, each in its own part."""
         digest = int(hashlib.sha256(self.key.encode("utf-8")).hexdigest(), 16)
-        return not self.paper_case and digest % 3 == 0
+        return self.sample == "first" and not self.paper_case and digest % 3 == 0
+
+    @property
+    def part(self) -> str:
+        """The part it is scored in: tuning or holdout (first sample), or its later sample."""
+        if self.sample != "first":
+            return self.sample
+        return "holdout" if self.holdout else "tuning"
 
     def to_dict(self) -> dict:
         return {"state": self.state, "coalition": self.coalition, "as_of": self.as_of,
                 "accept": list(self.accept), "joins": self.joins, "why": self.why,
-                "source": self.source}
+                "source": self.source, "sample": self.sample}
 
 
 def default_decisions(*directories: Path) -> Path:
@@ -95,11 +106,11 @@ def decisions_about(path, state_id: str, coalition_id: str) -> list[Decision]:
         return []
     entries, ctx = load_entries(path, S.DECISION_FIELDS, "decision",
                                 "a list of decisions, each a mapping with keys "
-                                + ", ".join(f.name for f in S.DECISION_FIELDS))
+                                + ", ".join(f.name for f in S.DECISION_FIELDS if f.required))
     if ctx.problems:
         raise CaseError(ctx.messages())
     found = [Decision(e["state"], e["coalition"], e["as_of"], tuple(e["accept"]), e["joins"],
-                      e["why"], e["source"], ctx.line_of((i,)))
+                      e["why"], e["source"], ctx.line_of((i,)), e.get("sample") or "first")
              for i, e in entries if (e["state"], e["coalition"]) == (state_id, coalition_id)]
     return sorted(found, key=lambda d: d.as_of)
 
@@ -109,10 +120,10 @@ def load_decisions(path, base) -> list[Decision]:
     every problem, one line each (``FILE:LINE: [i].field: what; expected …``)."""
     entries, ctx = load_entries(path, S.DECISION_FIELDS, "decision",
                                 "a list of decisions, each a mapping with keys "
-                                + ", ".join(f.name for f in S.DECISION_FIELDS))
+                                + ", ".join(f.name for f in S.DECISION_FIELDS if f.required))
     found, seen = [], {}
     for i, entry in entries:
-        complete = all(f.name in entry for f in S.DECISION_FIELDS)
+        complete = all(f.name in entry for f in S.DECISION_FIELDS if f.required)
         state = base.states.get(entry.get("state"))
         coalition = base.coalitions.get(entry.get("coalition"))
         for name, case, pool in (("state", state, base.states),
@@ -142,7 +153,8 @@ def load_decisions(path, base) -> list[Decision]:
         if complete:
             found.append(Decision(entry["state"], entry["coalition"], entry["as_of"],
                                   tuple(entry["accept"]), entry["joins"], entry["why"],
-                                  entry["source"], line=ctx.line_of((i,))))
+                                  entry["source"], line=ctx.line_of((i,)),
+                                  sample=entry.get("sample") or "first"))
     if ctx.problems:
         raise CaseError(ctx.messages())
     return found
@@ -301,11 +313,16 @@ class Backtest:
     parts: dict = field(default_factory=dict)
 
     def part(self, name: str) -> Score:
-        if name == "tuning":
-            return Score([s for s in self.scored if not s.decision.holdout])
-        if name == "holdout":
-            return Score([s for s in self.scored if s.decision.holdout])
-        return Score(list(self.scored))
+        if name == "all":
+            return Score(list(self.scored))
+        return Score([s for s in self.scored if s.decision.part == name])
+
+    def shown(self, part: str = "all") -> tuple[str, ...]:
+        """The parts a report lists: the one asked for, or the whole and every part it holds."""
+        if part != "all":
+            return (part,)
+        held = {s.decision.part for s in self.scored}
+        return ("all",) + tuple(name for name in PARTS[1:] if name in held)
 
     def later(self, score: Score) -> dict:
         """The entries answered from later evidence (no file evidence that early), apart."""

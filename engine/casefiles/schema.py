@@ -258,6 +258,8 @@ _SCALE_LIST = (
     Scale("commitment", COMMITMENTS, ordered=False,
           doc="what a coalition's members commit to; what a state objects to (C3)"),
     Scale("article", ("the",), ordered=False, doc="the article a name takes in a sentence"),
+    Scale("sample", ("first", "second", "third"), ordered=False,
+          doc="the blind samples of the decisions corpus, in the order they were written"),
     Scale("direction", ("down", "up"),
           doc="which way along a field's scale an indicator moves it (up: higher, or true)"),
 )
@@ -518,6 +520,8 @@ DECISION_FIELDS: tuple[Field, ...] = (
     Field("joins", "bool", required=True, doc="whether the state joined in any form"),
     Field("why", "string", required=True, doc="what happened, with dates"),
     Field("source", "string", required=True, doc="where that is recorded"),
+    Field("sample", "word", scale="sample", default="first", reported=False,
+          doc="the blind sample it was written in (docs/backtest.md); first unless written"),
 )
 
 KINDS: dict[str, tuple[Field, ...]] = {"state": STATE_FIELDS, "coalition": COALITION_FIELDS,

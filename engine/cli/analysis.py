@@ -20,6 +20,7 @@ import click
 import jinja2
 
 from digital_coalitions.rules.concepts import HORIZON_YEARS, MAX_HORIZON_YEARS
+from digital_coalitions.analysis.backtest import PARTS
 
 from digital_coalitions.cli import completion as complete
 from digital_coalitions.cli.output import protected_files, write_output
@@ -395,7 +396,7 @@ def timeline(question, cases, fmt):
 @click.option("--decisions", metavar="FILE",
               help="A decisions file (docs/decisions.md). Default: decisions.yaml of the --cases "
                    "directory if it has one, else the shipped corpus.")
-@click.option("--part", type=click.Choice(["all", "tuning", "holdout"]), default="all",
+@click.option("--part", type=click.Choice(PARTS), default="all",
               show_default=True, help="Score the whole corpus or one part (docs/backtest.md).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text",
               show_default=True)
@@ -417,7 +418,7 @@ def backtest(cases, decisions, part, fmt, quiet, cache):
         data = {"decisions_file": str(path), "cases": str(base.directory), "part": part,
                 **result.counts(), **score.to_dict(),
                 "parts": {name: result.part(name).summary()
-                          for name in (("all", "tuning", "holdout") if part == "all" else (part,))},
+                          for name in result.shown(part)},
                 "later_evidence": result.later(score)}
         click.echo(json.dumps(data, indent=2, ensure_ascii=False))
         return
