@@ -182,10 +182,22 @@ DECISION_TABLE: tuple[Branch, ...] = (
         hold. Our reading: the paper ties simple coalitions to dependency (S5) and does not say
         how far values alone carry.""",
            reading="project"),
+    Branch("V-26", "Shared values carry a weakly dependent state into a declaration of values",
+           "joins",
+           (SIMPLE, SecurityDependency(level=at_least(SECURITY_DEPENDENCY, "low")),
+            NarrativeReceptiveness(shared_values="high")), ("S7", "D3", "A3"), """
+        Concludes a weakly dependent state that holds the leader's values highly joins a simple coalition.
+
+        Simple coalitions are "ideology- and value-oriented" (D3): what they ask is assent to
+        values, so of the two ideational foundations (S7) it is the shared values, not the
+        threat, that a declaration reads; partners beyond the alliance club join on political
+        trust (A3). Our reading: the paper ties simple coalitions to dependency (S5).""",
+           reading="project"),
     Branch("V-25", "A partner drawn into the supply-chain element", "joins",
            (SIMPLE, CoalitionTrait(field="pillar", value="supply-chain"),
-            SecurityDependency(level=at_least(SECURITY_DEPENDENCY, "low")), ANSWERED),
-           ("A2", "A3", "S6"), """
+            SecurityDependency(level=at_least(SECURITY_DEPENDENCY, "low")),
+            OR(ANSWERED, CoalitionTrait(field="framing", value="softened"))),
+           ("A2", "A3", "S6", "C5"), """
         Concludes a weakly dependent partner joins a declaratory framework of the technology supply-chain element.
 
         Structural technological power has its supply-chain element (the IPEF Supply Chain
@@ -193,8 +205,9 @@ DECISION_TABLE: tuple[Branch, ...] = (
         allies, non-traditional allies, emerging-market countries", with coalitions "combined
         differently field by field" (A3): the supply-chain frameworks are where the tier beyond
         the alliance club is drawn in (S6: coalitions start as small clubs and expand). A
-        framework that asks nothing, of a partner that has not rejected the narrative, is
-        joined on a tie short of dependency. Our reading of Tang 2024: the paper ties simple
+        framework that asks nothing is joined on a tie short of dependency by a partner that
+        has not rejected the narrative, or whatever its outlook where the framework names no
+        one (a softened framing, C5). Our reading of Tang 2024: the paper ties simple
         coalitions to dependency (S5).""",
            reading="project"),
     Branch("V-06", "Too little dependency for a declaratory coalition", "declines",
@@ -328,7 +341,7 @@ DECISION_TABLE: tuple[Branch, ...] = (
 )
 
 # Rows run from rank 95 down in steps of 5: all inside the verdict stage, the first row highest.
-RANK_TOP, RANK_STEP = 95, 4
+RANK_TOP, RANK_STEP = 95, 3
 assert RANK_TOP - RANK_STEP * (len(DECISION_TABLE) - 1) >= 0, "the table outgrew its stage"
 
 
