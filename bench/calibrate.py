@@ -1,9 +1,9 @@
-"""Fit the likelihood's calibration on the backtest's tuning set (never the holdout).
+"""Fit the likelihood's calibration on the backtest's tuning material (never a holdout).
 
 The rules decide the verdict; the likelihood places it inside the verdict's ICD 203 band at
 the verdict's base figure, moved by the evidence's shifts along a logistic curve of one slope
 (rules/judgment.py). This script chooses the six base figures and the slope that minimise the
-Brier score over the tuning set, and prints them with the fit before and after. The values it
+Brier score over the tuning material, and prints them with the fit before and after. The values it
 finds are copied by hand into rules/concepts.py (VERDICTS) and rules/judgment.py (SLOPE), so that
 the rule base stays a plain reading of the paper plus these stated numbers.
 
@@ -22,6 +22,11 @@ from digital_coalitions.rules import judgment
 from digital_coalitions.rules.concepts import ICD203, VERDICTS
 
 
+# what the fit may read: the first sample's tuning set, and the second sample once it was scored
+# and read (docs/backtest.md); never the first holdout or the third sample
+TUNING_PARTS = ("tuning", "second")
+
+
 def figure(verdict, steps, base, slope):
     low_step, high_step = VERDICTS[verdict]["band"]
     low, high = ICD203[low_step][1], ICD203[high_step][2]
@@ -36,7 +41,7 @@ def main():
     engine = CoalitionEngine()
     rows = []
     for decision in load_decisions(path, base):
-        if decision.holdout:
+        if decision.part not in TUNING_PARTS:
             continue
         # the full answer, not the backtest's summary: the fit reads the likelihood's shifts
         answer = ask(*dated(base.states[decision.state], base.coalitions[decision.coalition],

@@ -54,18 +54,19 @@ STALE_AFTER_YEARS = 2
 # verdicts, from least to most willing to join, with the band of ICD 203 steps each may take
 # (likelihood of joining) and the figure (%) it starts from before the evidence moves it. The
 # figure moves inside the band and never reaches its edges (rules/judgment.py, LK-10). The base
-# figures of declines, joins-loosely and joins were fitted to the backtest's tuning set, where each
-# verdict was answered at least ten times (bench/calibrate.py at the stated slope: minimum Brier
-# score; neither holdout took part); so was resists, on only five answers (none joined), because
-# its old figure put seven answers that never joined at an even chance; conflict and
-# joins-reluctantly, answered too rarely to fit, keep their stated priors.
+# figures of declines, joins-loosely and joins were fitted to the backtest's tuning material (the
+# first sample's tuning set and the second sample: bench/calibrate.py at the stated slope, minimum
+# Brier score; no holdout took part), where each verdict was answered at least ten times; so was
+# resists, on only five answers (none joined), because its older figure put seven answers that
+# never joined at an even chance; conflict and joins-reluctantly, answered too rarely to fit, keep
+# their stated priors.
 VERDICTS = {
     "conflict": {"band": (0, 1), "base": 5},
-    "declines": {"band": (0, 2), "base": 23},
+    "declines": {"band": (0, 2), "base": 28},
     "resists": {"band": (1, 3), "base": 6},
     "joins-loosely": {"band": (3, 5), "base": 94},
     "joins-reluctantly": {"band": (3, 5), "base": 78},
-    "joins": {"band": (4, 6), "base": 98},
+    "joins": {"band": (4, 6), "base": 95},
 }
 # the verdicts that are a way of joining (the backtest's "joins"; a member answered otherwise is
 # answered against the coalition file's own list)
