@@ -17,8 +17,9 @@ COALITION = str(Path(sys.executable).with_name("coalition"))
 
 # The figures the README reports for the final rules (a ratchet, not a target: agreement may
 # rise, never fall below these without the README and this line changing together).
-FLOOR = {"all": {"join": 0.79, "exact": 0.76}, "tuning": {"join": 0.80, "exact": 0.80},
-         "holdout": {"join": 0.75, "exact": 0.67}}
+FLOOR = {"all": {"join": 0.88, "exact": 0.85}, "tuning": {"join": 0.90, "exact": 0.88},
+         "holdout": {"join": 0.88, "exact": 0.79}, "second": {"join": 0.82, "exact": 0.82},
+         "third": {"join": 0.91, "exact": 0.89}}
 
 
 def run(*args):
@@ -84,7 +85,7 @@ def test_backtest_prints_every_figure():
         assert heading in text
     assert "coalition why " in text  # each miss with the line that explains it
     data = json.loads(run("backtest", "--format", "json").stdout)
-    assert set(data["parts"]) == {"all", "tuning", "holdout", "second"}
+    assert set(data["parts"]) == {"all", "tuning", "holdout", "second", "third"}
     assert len(data["confusion"]) == 6 and all(len(row) == 6 for row in data["confusion"].values())
     assert sum(sum(row.values()) for row in data["confusion"].values()) == data["decisions"]
     assert 0 <= data["brier"] <= 1 and 0 <= data["brier_band_midpoint"] <= 1
@@ -98,7 +99,7 @@ def test_backtest_prints_every_figure():
     assert "| holdout |" not in markdown
 
 
-@pytest.mark.parametrize("part", ["all", "tuning", "holdout"])
+@pytest.mark.parametrize("part", sorted(FLOOR))
 def test_agreement_does_not_fall_below_the_reported_figures(shipped, part):
     summary = shipped.part(part).summary()
     assert summary["join_agreement"]["share"] >= FLOOR[part]["join"]
