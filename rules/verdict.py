@@ -113,7 +113,8 @@ DECISION_TABLE: tuple[Branch, ...] = (
     # ---- 2. objections -----------------------------------------------------------------------
     Branch("V-22", "A state that fears the target keeps its firms out on its own", "joins-loosely",
            (COMPLEX, CoalitionTrait(field="commitments", value="vendor-exclusion"),
-            LittleToSacrifice(), NarrativeReceptiveness(threat="high"), NOT(RECEPTIVE)),
+            LittleToSacrifice(), NarrativeReceptiveness(threat="high"), NOT(RECEPTIVE),
+            UNCOMPELLED),
            ("C3", "S7"), """
         Concludes a state that fears the target but not the leader's values excludes its vendors, on its own terms, when that costs little.
 
@@ -130,7 +131,8 @@ DECISION_TABLE: tuple[Branch, ...] = (
            "joins-loosely",
            (COMPLEX, ObjectionToFraming(), RECEPTIVE,
             SecurityDependency(level=at_least(SECURITY_DEPENDENCY, "low")),
-            InterestSacrifice(level=at_most(SACRIFICE, "moderate"))), ("C3", "S7", "S1"), """
+            InterestSacrifice(level=at_most(SACRIFICE, "moderate")), UNCOMPELLED),
+           ("C3", "S7", "S1"), """
         Concludes an ally that objects to the framing but shares the threat joins a demanding coalition loosely, in a form it sets.
 
         Strategic autonomy "can downgrade an initiative" (C3): what the objecting ally refuses
@@ -139,7 +141,8 @@ DECISION_TABLE: tuple[Branch, ...] = (
         campaign with the 5G toolbox's vendor-neutral "high-risk suppliers" ("security
         dependency on the USA and the EU's concerns about its own security produced synergistic
         effects"). An ally without that shared outlook presses for a downgrade and stays out
-        (V-03). Our reading of C3 with that passage.""",
+        (V-03). Like V-03 it reads an ally nothing compels: a compelled one is read by the rows
+        on compulsion (V-08). Our reading of C3 with that passage.""",
            reading="project"),
     Branch("V-03", "Autonomy presses for a downgrade", "resists",
            (ObjectionToFraming(), DEPENDENT, UNCOMPELLED), ("C3",), """
