@@ -54,7 +54,7 @@ class OutcomeRules:
     @rule("OC-02", "Security leverage compels where little is at stake",
           COMPLEX, SecurityLeverage(), InterestSacrifice(level=at_most(SACRIFICE, "low")),
           NarrativeReceptiveness(level=not_one_of("unreceptive")),
-          claims=("S4", "S8", "S1"), stage=Stage.MECHANISM, rank=-10,
+          claims=("S4", "S8", "S1"), stage=Stage.MECHANISM, rank=-10, reading="project",
           concludes=Compulsion(source="security leverage"))
     def leverage_compels(self):
         """Concludes the threatened security cut-off compels compliance when little is at stake.
@@ -62,10 +62,12 @@ class OutcomeRules:
         Threats to end intelligence sharing moved the UK on Huawei once the ban had become cheap
         (S4); but alliances "cannot easily change policies involving complex interests" (S8):
         Germany, with most of its radio network from Chinese vendors, resisted the same threat.
-        The lever fails where the sacrifice is real (moderate or heavy), and with an ally that
-        rejects the narrative: dependency makes an ally "willing … to respond to the dominant
-        state's digital security narratives and mobilisation" (S1), and one that does not answer
-        the narrative (the UAE, Turkey) is not moved by the threat.
+        The lever fails where the sacrifice is real (moderate or heavy), and, in our reading,
+        with an ally that rejects the narrative: dependency makes an ally "willing … to respond
+        to the dominant state's digital security narratives and mobilisation" (S1), and an ally
+        whose files record neither the threat nor the values (the UAE and Turkey over Huawei)
+        is not moved by the threat. The paper has leverage work by force ("force the vulnerable
+        party to change its policies"); the narrative gate is ours.
         """
         self.declare(Compulsion(source="security leverage"))
 

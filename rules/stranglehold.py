@@ -222,15 +222,17 @@ class StrangleholdRules:
               lambda v: isinstance(v, int) and not isinstance(v, bool))),
           Question(year=MATCH.year),
           compare(lambda cut_off, year: cut_off <= year, "cut off by the year asked about"),
-          claims=("T3",), stage=Stage.EVIDENCE, rank=5, concludes=TargetProductCutOff())
+          claims=("T3",), stage=Stage.EVIDENCE, rank=5, reading="project",
+          concludes=TargetProductCutOff())
     def target_product_cut_off(self, cut_off):
         """Concludes the leader has cut the target's own product off by the year asked about.
 
-        The stranglehold's stick, "sanctions or blockades … in key technologies" (T3), used on
-        the target's firms: with the leader's technology denied to them (the US rules of May and
-        August 2020 on Huawei's chips), their kit in the ally's networks has no secure future,
-        and "as highlighted by the technology embargo on Huawei, European companies have been
-        forced to comply with US sanction directives" (the paper's TTC section).
+        The paper's stick is the stranglehold's power over allies: "the imposition of sanctions
+        or blockades on allies in key technologies will cause their digital industries to suffer
+        serious impacts" (T3). The same power used on the target's firms (the paper's "siege
+        attack on Huawei's 5G technology"; in the case files, the US rules of May and August
+        2020 on Huawei's chips) leaves their kit in the ally's networks without a secure future.
+        Our reading: the paper names the embargo, not this effect of it on allies' choices.
         """
         self.declare(TargetProductCutOff(year=cut_off))
 

@@ -7,17 +7,23 @@ the rows and nothing else (each becomes an experta rule whose salience is its ro
 verdict rule needs that no verdict exists yet). The table reads as the paper's argument:
 
 1. no security basis at all: coercion brings conflict (T7), otherwise the state stays out (S1, S6);
-2. an autonomous ally's objection to the framing (C3), or to what members commit to (C3);
-3. simple coalitions: dependency suffices (S5); shared values may carry a weakly dependent
-   state loosely (S7, our reading); otherwise it stays out (S1);
+2. objections, of a state nothing compels: our readings first, that a state fearing the target
+   keeps its vendors out on its own (C3, S7) and an objecting ally that shares the threat does
+   so through an instrument of its own (C3, the 5G toolbox); then the paper's, an autonomous
+   ally's objection to the framing (C3) and one to what members commit to (C3);
+3. simple coalitions: dependency suffices (S5); shared outlook or high shared values carry a
+   weakly dependent state, and a weak partner joins the supply-chain element (S7, A2, A3, our
+   readings); otherwise it stays out (S1);
 4. demanding coalitions that cost the ally little: dependency carries it (S1, S2, our reading of
    T1's scope), after the paper's own forms (see 5);
 5. demanding coalitions that cost it: something must compel the sacrifice (T1). First the
    paper's own forms: a heavy sacrifice held out against while compensation falls far short
    (C2, O3), bilateral bargaining over a firm (T6), the looser form (O2), ready accession under
    the stranglehold (O1); then our reading that a costless demand needs no compulsion (S1, S2);
-   then accession at a sacrifice under the stranglehold or leverage (T2, S4), resistance under
-   pressure (S4, S8), or staying out (T1, S8).
+   then accession at a sacrifice under the stranglehold or leverage (T2, S4); then, for a vendor
+   exclusion, our readings of the 5G passages: an ally sharing the threat bears a moderate cost
+   loosely, and one restricts a vendor the leader has cut off (S1, S7, T3); then resistance
+   under pressure (S4, S8), or staying out (T1, S8).
 
 ``docs/verdicts.md`` is generated from this table (`coalition rules verdicts`).
 """
@@ -64,6 +70,9 @@ WEAKLY_DEPENDENT = SecurityDependency(level=at_most(SECURITY_DEPENDENCY, "low"))
 RECEPTIVE = NarrativeReceptiveness(level="receptive")
 ANSWERED = NarrativeReceptiveness(level=not_one_of("unreceptive"))  # the narrative has landed
 UNCOMPELLED = NOT(Compulsion())
+# the ask to keep the target's firms out of the state's own networks (the Huawei campaign, the
+# Clean Network): the class the 5G passages of the paper are about
+VENDOR_EXCLUSION = CoalitionTrait(field="commitments", value="vendor-exclusion")
 UNDECIDED = NOT(Verdict())
 ALLIANCE_BASED = CoalitionTrait(field="organisational_base",
                                 value=one_of("alliances", "partial-alliances"))
@@ -112,37 +121,41 @@ DECISION_TABLE: tuple[Branch, ...] = (
         perception and shared values (S7); without them there is nothing to answer."""),
     # ---- 2. objections -----------------------------------------------------------------------
     Branch("V-22", "A state that fears the target keeps its firms out on its own", "joins-loosely",
-           (COMPLEX, CoalitionTrait(field="commitments", value="vendor-exclusion"),
-            LittleToSacrifice(), NarrativeReceptiveness(threat="high"), NOT(RECEPTIVE),
-            UNCOMPELLED),
+           (COMPLEX, VENDOR_EXCLUSION, LittleToSacrifice(), NarrativeReceptiveness(threat="high"),
+            OR(NOT(RECEPTIVE), WEAKLY_DEPENDENT), NOT(ObjectionToContent()), UNCOMPELLED),
            ("C3", "S7"), """
-        Concludes a state that fears the target but not the leader's values excludes its vendors, on its own terms, when that costs little.
+        Concludes a state that fears the target but not the leader's values keeps the target's vendors out, in parallel and on its own terms, when that costs it little.
 
         Allies weigh "their own security concerns" (C3), and threat perception is the
-        coalition's ideational foundation (S7): a state that fears the target does what a vendor
-        exclusion asks for its own reasons, without joining a camp (the "digital non-aligned"
-        stance), and before any objection to the coalition's framing, since the measure is its
-        own. A state that shares the values as well is read by the rows on dependency (V-15,
-        V-16, V-12), all of which join. A security measure against the threat, not an economic choice: the row reads
-        only a coalition that asks members to keep the target's firms out of their networks.
-        Our reading.""",
+        coalition's ideational foundation (S7): a state that sees the target as a high threat
+        acts in parallel with a vendor exclusion on its own threat assessment, without joining
+        a camp. (The "digital non-aligned movement" the paper cites from the literature, of
+        states that "desire strategic autonomy and not have to choose between the USA and
+        China", is the stance it keeps while doing so.) A security measure against the threat,
+        not an economic choice: the row reads only a coalition that asks members to keep the
+        target's firms out of their networks, and not a state that has refused that very
+        measure on the record (V-14). It comes before any objection to the coalition's framing,
+        since the measure is its own; a dependent ally that shares the values as well is read by
+        the rows on dependency (V-15, V-16), which join. Our reading.""",
            reading="project"),
     Branch("V-23", "An objecting ally that shares the threat joins in a form of its own",
            "joins-loosely",
-           (COMPLEX, ObjectionToFraming(), RECEPTIVE,
-            SecurityDependency(level=at_least(SECURITY_DEPENDENCY, "low")),
+           (COMPLEX, VENDOR_EXCLUSION, ObjectionToFraming(), RECEPTIVE, DEPENDENT,
             InterestSacrifice(level=at_most(SACRIFICE, "moderate")), UNCOMPELLED),
            ("C3", "S7", "S1"), """
-        Concludes an ally that objects to the framing but shares the threat joins a demanding coalition loosely, in a form it sets.
+        Concludes a dependent ally that objects to the framing but shares the threat keeps the target's vendors out loosely, through an instrument of its own.
 
-        Strategic autonomy "can downgrade an initiative" (C3): what the objecting ally refuses
-        is the camp, not the measure. Where it shares the threat and the values (S7) and the cost
-        is not heavy, it takes the measure in a form of its own: the EU answered the Huawei
-        campaign with the 5G toolbox's vendor-neutral "high-risk suppliers" ("security
-        dependency on the USA and the EU's concerns about its own security produced synergistic
-        effects"). An ally without that shared outlook presses for a downgrade and stays out
-        (V-03). Like V-03 it reads an ally nothing compels: a compelled one is read by the rows
-        on compulsion (V-08). Our reading of C3 with that passage.""",
+        Autonomy weighs the ally's "own security concerns" (C3), and it can change what the
+        leader gets: the EU "objected to the idea of dividing the Internet into different camps
+        and the US initiative was eventually downgraded". Where the ask is to keep the target's
+        vendors out, an objecting ally that shares the threat and the values (S7) at a cost that
+        is not heavy takes the measure through an instrument of its own: "security dependency on
+        the USA and the EU's concerns about its own security produced synergistic effects", and
+        the Commission's 5G toolbox (early 2020) required member states "to ban devices from
+        'high-risk suppliers'", with Huawei and ZTE the main targets. An ally without that shared
+        outlook presses for a downgrade and stays out (V-03). Like V-03 it reads an ally nothing
+        compels: a compelled one is read by the rows on compulsion (V-08). Our reading of C3
+        with that passage.""",
            reading="project"),
     Branch("V-03", "Autonomy presses for a downgrade", "resists",
            (ObjectionToFraming(), DEPENDENT, UNCOMPELLED), ("C3",), """
@@ -188,30 +201,36 @@ DECISION_TABLE: tuple[Branch, ...] = (
     Branch("V-26", "Shared values carry a weakly dependent state into a declaration of values",
            "joins",
            (SIMPLE, SecurityDependency(level=at_least(SECURITY_DEPENDENCY, "low")),
-            NarrativeReceptiveness(shared_values="high")), ("S7", "D3", "A3"), """
-        Concludes a weakly dependent state that holds the leader's values highly joins a simple coalition.
+            NarrativeReceptiveness(shared_values="high"),
+            CoalitionTrait(field="status", value=not_one_of("proposed", "downgraded"))),
+           ("S7", "D3", "A3"), """
+        Concludes a weakly dependent state that holds the leader's values highly joins a simple coalition that is in force.
 
-        Simple coalitions are "ideology- and value-oriented" (D3): what they ask is assent to
-        values, so of the two ideational foundations (S7) it is the shared values, not the
-        threat, that a declaration reads; partners beyond the alliance club join on political
-        trust (A3). Our reading: the paper ties simple coalitions to dependency (S5).""",
+        Simple coalitions are ideational: "for simple digital coalitions, such as
+        ideology-oriented coalitions, security dependency can be a sufficient element" (S5, D3).
+        What they ask is assent to values, so of the two ideational foundations (S7) it is the
+        shared values, not the threat, that a declaration reads; partners beyond the alliance
+        club are drawn in by political trust (A3: the US seeks to "unite traditional allies,
+        rope in nontraditional allies, and draw in emerging market countries"). Only a
+        coalition in force: an initiative still proposed, or one its members had downgraded (the
+        Alliance for the Future of the Internet), has no declaration yet to sign. Our reading:
+        the paper ties simple coalitions to dependency (S5).""",
            reading="project"),
     Branch("V-25", "A partner drawn into the supply-chain element", "joins",
            (SIMPLE, CoalitionTrait(field="pillar", value="supply-chain"),
-            SecurityDependency(level=at_least(SECURITY_DEPENDENCY, "low")),
-            OR(ANSWERED, CoalitionTrait(field="framing", value="softened"))),
-           ("A2", "A3", "S6", "C5"), """
-        Concludes a weakly dependent partner joins a declaratory framework of the technology supply-chain element.
+            SecurityDependency(level=at_least(SECURITY_DEPENDENCY, "low")), ANSWERED),
+           ("A2", "A3", "S6"), """
+        Concludes a weakly dependent partner that has not rejected the narrative joins a declaratory framework of the technology supply-chain element.
 
         Structural technological power has its supply-chain element (the IPEF Supply Chain
-        Agreement, the Minerals Security Partnership: A2), and partners are tiered, "traditional
-        allies, non-traditional allies, emerging-market countries", with coalitions "combined
-        differently field by field" (A3): the supply-chain frameworks are where the tier beyond
-        the alliance club is drawn in (S6: coalitions start as small clubs and expand). A
-        framework that asks nothing is joined on a tie short of dependency by a partner that
-        has not rejected the narrative, or whatever its outlook where the framework names no
-        one (a softened framing, C5). Our reading of Tang 2024: the paper ties simple
-        coalitions to dependency (S5).""",
+        Agreement, the Minerals Security Partnership: A2), and the US seeks to "unite traditional
+        allies, rope in nontraditional allies, and draw in emerging market countries", choosing
+        "different combinations of coalitions according to the characteristics of
+        techno-political competition in different fields" (A3, Tang 2024): the supply-chain
+        frameworks are where the tier beyond the alliance club is drawn in (S6: coalitions start
+        as small clubs and expand). Tang also has partners chosen by "political trust", so a
+        partner that rejects the narrative is not carried. Our reading of Tang 2024: the paper
+        ties simple coalitions to dependency (S5).""",
            reading="project"),
     Branch("V-06", "Too little dependency for a declaratory coalition", "declines",
            (SIMPLE,), ("S1",), """
@@ -298,30 +317,33 @@ DECISION_TABLE: tuple[Branch, ...] = (
         policy change (S4)."""),
     Branch("V-21", "Dependency and the ally's own concern: a moderate cost, borne loosely",
            "joins-loosely",
-           (COMPLEX, SecurityDependency(level=at_least(SECURITY_DEPENDENCY, "low")), RECEPTIVE,
-            InterestSacrifice(level=at_most(SACRIFICE, "moderate"))), ("S1", "S4", "S7", "C3"), """
-        Concludes an ally that shares the threat joins loosely a demand that costs it a moderate sacrifice.
+           (COMPLEX, VENDOR_EXCLUSION, SecurityDependency(level=at_least(SECURITY_DEPENDENCY, "low")),
+            RECEPTIVE, InterestSacrifice(level=at_most(SACRIFICE, "moderate"))),
+           ("S1", "S7", "C3"), """
+        Concludes an ally that shares the threat keeps the target's vendors out loosely, at a moderate sacrifice.
 
-        After the resistance of 2018, "security dependency on the USA and the EU's concerns
-        about its own security produced synergistic effects": the 5G toolbox asked member states
-        to restrict "high-risk suppliers" (the paper's TTC section). Dependency makes the ally
-        answer (S1, S4); its own threat perception and values (S7, C3) carry it over a cost that
-        is real but not heavy, in a form it sets itself. A heavy sacrifice still needs the
-        stranglehold (T1, S8). Our reading of that passage.""",
+        After the resistance of 2018 "security dependency was utilised to put more pressure on
+        Europe", and "security dependency on the USA and the EU's concerns about its own security
+        produced synergistic effects": the 5G toolbox required member states "to ban devices
+        from 'high-risk suppliers'" (the paper's TTC section). Dependency makes the ally answer
+        (S1); its own threat perception and values (S7, C3) carry it over a cost that is real but
+        not heavy, in an instrument it sets itself. The passage is about excluding the target's
+        vendors, and the row reads only that ask: a heavy sacrifice, or any other demanding
+        coalition, still needs the stranglehold (T1, S8). Our reading of that passage.""",
            reading="project"),
-    Branch("V-24", "Forced to comply: the target's own product cut off", "joins-loosely",
-           (COMPLEX, CoalitionTrait(field="commitments", value="vendor-exclusion"),
-            TargetProductCutOff(), DEPENDENT, ANSWERED,
-            InterestSacrifice(level=at_most(SACRIFICE, "moderate"))), ("T3", "S1", "C3"), """
-        Concludes a dependent ally keeps the target's cut-off vendor out, in rules of its own, at a cost that is not heavy.
+    Branch("V-24", "The target's vendor cut off: restricted in rules of its own", "joins-loosely",
+           (COMPLEX, VENDOR_EXCLUSION, TargetProductCutOff(), DEPENDENT, ANSWERED,
+            InterestSacrifice(level=at_most(SACRIFICE, "moderate"))), ("T3", "S1"), """
+        Concludes a dependent ally restricts a vendor the leader has cut off from its technology, in rules of its own, at a cost that is not heavy.
 
-        Once the leader has cut the target's product off (T3's stick used on the target), its kit
-        has no secure future in the ally's networks: "as highlighted by the technology embargo
-        on Huawei, European companies have been forced to comply with US sanction directives".
-        An ally that answers the narrative, if only in part (S1), then restricts the vendor in
-        its own, vendor-neutral terms (C3: Italy's golden power, Spain's 5G security law) rather
-        than banning it outright. A heavy sacrifice is still not carried (S8). Our reading of
-        that passage.""",
+        Once the leader has cut the target's product off from its key technology (ST-23), the
+        vendor's kit has no secure future in the ally's networks; an ally that answers the
+        narrative, if only in part (S1), then restricts the vendor through rules of its own
+        rather than an outright ban (the record: Italy's conditions on Huawei contracts in 2020,
+        Spain's 5G security law in 2022; the case files' sources). The cut-off also lowers the
+        cost of replacing the kit (SC-08); this row is what it does to the answer of an ally
+        that still bears a moderate cost. A heavy sacrifice is still not carried (S8). Our
+        reading: the paper names the embargo on Huawei, not this effect of it.""",
            reading="project"),
     Branch("V-18", "Pressure meets complex interests", "resists",
            (COMPLEX, SecurityLeverage(), ANSWERED), ("S4", "S8", "S1"), """
@@ -330,8 +352,9 @@ DECISION_TABLE: tuple[Branch, ...] = (
         Asymmetric dependence lets the leader threaten a cut-off (S4), but "alliances are not a
         panacea and cannot easily change policies involving complex interests" (S8): Germany
         resisted US pressure over Huawei in 2018-2019; the UK hesitated until the ban was cheap.
-        Pressure is answered only by an ally that has answered the narrative (S1): one that
-        rejects it has nothing to push back against and stays out (V-10). Our reading: the paper does not name the verdict of an ally that is pressed and holds
+        The row reads an ally that has answered the narrative, if only in part (S1): leverage
+        is pressure on an ally that shares enough of the leader's outlook to bargain over the
+        cost; one that rejects the narrative is not moved by it and stays out (V-10). Our reading: the paper does not name the verdict of an ally that is pressed and holds
         out.""",
            reading="project"),
     Branch("V-10", "Dependency without a stranglehold is not enough", "declines",
@@ -340,10 +363,11 @@ DECISION_TABLE: tuple[Branch, ...] = (
 
         Security dependency is insufficient for demanding coalitions (T1); alliances cannot
         easily change policies involving complex interests: South Korea joined the AIIB despite
-        US opposition (S8)."""),
+        US opposition (S8). Pressure, where there is any, does not move an ally that rejects the
+        narrative (see V-18)."""),
 )
 
-# Rows run from rank 95 down in steps of 5: all inside the verdict stage, the first row highest.
+# Rows run from rank 95 down in steps of RANK_STEP: all inside the verdict stage, the first row highest.
 RANK_TOP, RANK_STEP = 95, 3
 assert RANK_TOP - RANK_STEP * (len(DECISION_TABLE) - 1) >= 0, "the table outgrew its stage"
 

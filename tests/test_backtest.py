@@ -17,9 +17,9 @@ COALITION = str(Path(sys.executable).with_name("coalition"))
 
 # The figures the README reports for the final rules (a ratchet, not a target: agreement may
 # rise, never fall below these without the README and this line changing together).
-FLOOR = {"all": {"join": 0.88, "exact": 0.85}, "tuning": {"join": 0.90, "exact": 0.88},
-         "holdout": {"join": 0.88, "exact": 0.79}, "second": {"join": 0.82, "exact": 0.82},
-         "third": {"join": 0.91, "exact": 0.89}}
+FLOOR = {"all": {"join": 0.87, "exact": 0.85}, "tuning": {"join": 0.90, "exact": 0.88},
+         "holdout": {"join": 0.88, "exact": 0.79}, "second": {"join": 0.81, "exact": 0.81},
+         "third": {"join": 0.88, "exact": 0.86}}
 
 
 def run(*args):

@@ -32,6 +32,9 @@ STARTS_A_SENTENCE = re.compile(rf"\s*{QUESTION_WORD}\b", re.I)
 GENERIC_SUFFIX = re.compile(r"\s+(?:alliance|coalition|initiative|partnership)$")
 MAX_WORDS = 24  # unquoted words tried as every split into two names; no two names are longer
 
+# an unknown id's error lists the known ones up to this many; beyond, it counts them (one line)
+LISTED_IDS = 20
+
 
 class QuestionError(BadInput):
     """A question that names no known state or coalition, or is not a question."""
@@ -145,8 +148,9 @@ class Resolver:
         hint = f"did you mean {names[near[0]].data['name']!r}? " if near else ""
         pool = self.base.states if kind == "state" else self.base.coalitions
         where = " + ".join(str(d) for d in self.directories)  # the shipped cases and any added
-        raise QuestionError(f"unknown {kind} {quoted(ref)} in {where}; {hint}"
-                            f"known {kind}s: {', '.join(sorted(pool))}")
+        known = (f"known {kind}s: {', '.join(sorted(pool))}" if len(pool) <= LISTED_IDS
+                 else f"{len(pool)} {kind}s known (`coalition list` names them)")
+        raise QuestionError(f"unknown {kind} {quoted(ref)} in {where}; {hint}{known}")
 
     @staticmethod
     def _load(ref: str, kind: str):
