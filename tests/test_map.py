@@ -144,14 +144,15 @@ def marks(root) -> dict:
 
 
 def test_states_carried_below_the_hold_are_marked_from_their_answers(maps):
-    _, huawei = maps["huawei-5g-exclusion"]
+    answers, huawei = maps["huawei-5g-exclusion"]
     found = marks(huawei)
     # the UK in 2020: no significant hold over its telecom; the threat to cut intelligence
     # sharing compels a ban that had become cheap (OC-02, S4)
     assert found["United Kingdom"] == LEVERAGE and found["Japan"] == LEVERAGE
     assert found["Sweden"] == UNCOMPELLED  # V-12: a shared threat at little cost
     assert "Czech Republic" not in found  # asked a declaration only (per_member demand: simple)
-    assert "Germany" not in found  # it resists: a mark is for states that join
+    staying_out = {a.state.data["name"] for a in answers.values() if a.verdict not in JOINING}
+    assert "Turkey" in staying_out and not staying_out & set(found)  # a mark is for joiners
     text = legend_text(huawei)
     assert f"stranglehold is below {DEMANDING_HOLD[0]}" in text
     assert "security leverage, not a stranglehold, compels it" in text and "OC-02" in text

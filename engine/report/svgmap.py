@@ -62,11 +62,12 @@ REGIONS = (
 DEMANDING_HOLD = REGIONS[3][4]
 LEVERAGE, UNCOMPELLED = "\u2020", "\u2021"  # the marks: dagger, double dagger
 
-WIDTH = 1010
 LEFT, TOP = 120, 78
-CELL_W, CELL_H = 118, 112  # a row grows beyond CELL_H when its most crowded cell needs it
-PLOT_W = CELL_W * len(SECURITY_DEPENDENCY)
-LEGEND_X = LEFT + PLOT_W + 34
+# a row grows beyond CELL_H when its most crowded cell needs it; the columns grow beyond CELL_W
+# when the longest name needs it (all alike, so the scale stays even)
+CELL_W, CELL_H = 118, 112
+LEGEND_GAP, LEGEND_W = 34, 266  # between the plot and the legend; the legend's column
+LABEL_EM = 0.56  # a label's width per character, in em of its type (Helvetica, generously)
 LEGEND_CHARS = 36  # a legend note's line, in characters (11.5 px type in a column of 266 px)
 LINE = 15  # the legend's line height
 ROW = 17  # vertical spacing of the points stacked in one cell
@@ -150,12 +151,20 @@ def grid(answers: dict) -> list[dict]:
     return rows
 
 
+def cell_width(answers: dict) -> float:
+    """The columns' width: CELL_W, or what the longest name needs beside its marker (the point
+    sits 14 px into its cell, its label 12 px right of it in type up to 12 px, a mark after it,
+    and 10 px clear of the next column's markers)."""
+    longest = max((len(a.state.data["name"]) for a in answers.values()), default=0)
+    return max(CELL_W, round(14 + 12 + LABEL_EM * 12 * longest + 8 + 10))
+
+
 def layout(answers: dict, subject: str | None = None) -> list[Point]:
     """Each answered state's point: its cell, then stacked within the cell in name order.
 
     A point's role (member or candidate) is its answer's: listed among the members of the year
     its question was asked, as for its red ring (a file's main ``members`` may be older)."""
-    rows = grid(answers)
+    rows, cell_w = grid(answers), cell_width(answers)
     points = []
     for (col, row), found in sorted(_cells(answers).items()):
         found.sort()
@@ -163,7 +172,7 @@ def layout(answers: dict, subject: str | None = None) -> list[Point]:
         start = top + (height - ROW * (len(found) - 1)) / 2
         for i, (name, sid, answer) in enumerate(found):
             points.append(Point(sid, name, answer.verdict, VERDICT_COLOURS[answer.verdict],
-                                LEFT + col * CELL_W + 14, round(start + i * ROW, 1),
+                                LEFT + col * cell_w + 14, round(start + i * ROW, 1),
                                 answer.role, sid == subject,
                                 answer.contradicts_members, *carried_below_the_hold(answer)))
     return points
@@ -222,15 +231,15 @@ def legend(points: list[Point], regions_drawn: list[dict], not_asked: list[str])
     return entries
 
 
-def regions(rows: list[dict]) -> list[dict]:
+def regions(rows: list[dict], cell_w: float = CELL_W) -> list[dict]:
     by_level = {r["level"]: r for r in rows}
     out = []
     for name, claims, fill, columns, levels in REGIONS:
         spans = [by_level[level] for level in levels]
         top = min(r["y"] for r in spans)
         out.append({"name": name, "claims": claims, "fill": fill,
-                    "x": LEFT + _column(columns[0]) * CELL_W, "y": top,
-                    "w": CELL_W * len(columns), "h": sum(r["h"] for r in spans)})
+                    "x": LEFT + _column(columns[0]) * cell_w, "y": top,
+                    "w": cell_w * len(columns), "h": sum(r["h"] for r in spans)})
     return out
 
 
@@ -261,18 +270,19 @@ def map_context(coalition, answers: dict, roles: dict, subject: str | None = Non
     closed = sum(1 for role in roles.values() if role == "not-eligible")
     if closed:
         leader_target.append(f"{closed} state{'s' if closed != 1 else ''} it is not open to")
-    rows = grid(answers)
-    plot_h = sum(r["h"] for r in rows)
-    drawn = regions(rows)
+    rows, cell_w = grid(answers), cell_width(answers)
+    plot_w, plot_h = cell_w * len(SECURITY_DEPENDENCY), sum(r["h"] for r in rows)
+    legend_x = LEFT + plot_w + LEGEND_GAP
+    drawn = regions(rows, cell_w)
     points = layout(answers, subject)
     key = legend(points, drawn, leader_target)
     return {
         "coalition": data["name"], "leader": data["leader"],
         "leader_name": names.get(data["leader"], data["leader"]), "target": data.get("target"),
-        "domain": data.get("domain"), "width": WIDTH,
+        "domain": data.get("domain"), "width": legend_x + LEGEND_W,
         "height": max(TOP + plot_h + 64, key[-1]["y"] + LINE * len(key[-1]["lines"]) + 24),
-        "left": LEFT, "top": TOP, "cell_w": CELL_W, "plot_w": PLOT_W, "plot_h": plot_h,
-        "legend_x": LEGEND_X, "columns": SECURITY_DEPENDENCY, "rows": rows,
+        "left": LEFT, "top": TOP, "cell_w": cell_w, "plot_w": plot_w, "plot_h": plot_h,
+        "legend_x": legend_x, "columns": SECURITY_DEPENDENCY, "rows": rows,
         "regions": drawn, "points": points, "legend": key,
         "colours": VERDICT_COLOURS, "verdict_words": VERDICT_WORDS,
         "not_asked": leader_target, "demanding_hold": DEMANDING_HOLD,
