@@ -10,6 +10,7 @@ reconstruction. The Rete network it matches with is experta's, made cheaper in `
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from digital_coalitions.rules.autonomy import AutonomyRules
@@ -17,7 +18,6 @@ from digital_coalitions.rules.base import rule_info
 from digital_coalitions.rules.concepts import Factor, LikelihoodShift
 from digital_coalitions.rules.judgment import JudgmentRules
 from digital_coalitions.rules.outcome import OutcomeRules
-from digital_coalitions.rules.outlook import OUTLOOK_RULE_MIXINS
 from digital_coalitions.rules.sacrifice import SacrificeRules
 from digital_coalitions.rules.security import SecurityRules
 from digital_coalitions.rules.stranglehold import StrangleholdRules
@@ -32,9 +32,15 @@ RULE_MIXINS = (SecurityRules, StrangleholdRules, SacrificeRules, AutonomyRules, 
 
 def rule_catalogue() -> dict:
     """Every rule of the rule base by ID, read from the mixins' class dicts (no engine built)."""
-    found = {}
     # the outlook rules run in their own engine (digital_coalitions.analysis.outlook), over the answers
-    for mixin in RULE_MIXINS + OUTLOOK_RULE_MIXINS:
+    from digital_coalitions.rules.outlook import OUTLOOK_RULE_MIXINS
+
+    return _catalogue(RULE_MIXINS + OUTLOOK_RULE_MIXINS)
+
+
+def _catalogue(mixins) -> dict:
+    found = {}
+    for mixin in mixins:
         for value in vars(mixin).values():
             if isinstance(value, experta.Rule):
                 info = rule_info(value)
@@ -44,7 +50,35 @@ def rule_catalogue() -> dict:
     return found
 
 
-RULES = rule_catalogue()
+class _Catalogue(Mapping):
+    """``rule_catalogue()``, its outlook rules read only when asked for: a question's answer
+    reads only the question's rules, and importing the outlook's module cost a cold ``ask``
+    as much as reading a case file. The same entries in the same order, once complete."""
+
+    def __init__(self):
+        self._question = _catalogue(RULE_MIXINS)
+        self._every: dict | None = None
+
+    def _all(self) -> dict:
+        if self._every is None:
+            self._every = rule_catalogue()
+        return self._every
+
+    def __getitem__(self, rule_id):
+        found = self._question.get(rule_id)
+        return found if found is not None else self._all()[rule_id]
+
+    def __contains__(self, rule_id):
+        return rule_id in self._question or rule_id in self._all()
+
+    def __iter__(self):
+        return iter(self._all())
+
+    def __len__(self):
+        return len(self._all())
+
+
+RULES = _Catalogue()
 
 
 @dataclass
@@ -167,6 +201,9 @@ class RecordingEngine(experta.KnowledgeEngine):
 
 class CoalitionEngine(*RULE_MIXINS, RecordingEngine):
     """The rule base of Liu 2024 as one forward-chaining engine."""
+
+    network_cache = True  # its built network is kept between processes (netcache.py); not its
+    # subclasses': a subclass may mask rules (bench/engine_floor.py's SliceEngine does)
 
     def weigh(self, concept: str) -> int:
         # only this concept's factors are noted as consulted: the trace cites them as the reasons

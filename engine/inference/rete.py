@@ -23,6 +23,7 @@ from contextlib import suppress
 from operator import attrgetter
 
 from digital_coalitions.compat import experta
+from digital_coalitions.inference.netcache import cached_network
 
 _nodes = experta.matchers.rete.nodes
 _dnf = experta.matchers.rete.dnf
@@ -92,6 +93,14 @@ class _Tester(_nodes.FeatureTesterNode):
     """
 
     key = None  # the one field a plain FeatureCheck reads (set by TypedReteMatcher), else None
+
+    def __getstate__(self):  # kept by netcache: ``check`` is experta's closure, found again
+        return {k: v for k, v in self.__dict__.items() if k != "check"}
+
+    def __setstate__(self, state):
+        self.__dict__.update(state)
+        if self.key is not None:
+            self.check = self.matcher.check
 
     def activate(self, token):
         (fact,) = token.data
@@ -228,22 +237,27 @@ class TypedReteMatcher(experta.matchers.rete.ReteMatcher):
 
     def __init__(self, engine):
         experta.abstract.Matcher.__init__(self, engine)
+        self.root_node, self._changed, self._memories = cached_network(engine, self._build)
+
+    def _build(self) -> tuple[_TypedBus, list, list]:
+        """experta's network, its nodes made the leaner ones: (root, the list of terminals with
+        new activations, the nodes that remember tokens). What ``netcache`` keeps."""
         self.root_node = _TypedBus()
         self.build_network()
         nodes = _network(self.root_node)
-        self._changed: list[_Terminal] = []
+        changed: list[_Terminal] = []
         for node in nodes:
             node.__class__ = _LEAN.get(type(node), type(node))
             if type(node) is _Terminal:
-                node.changed = self._changed
+                node.changed = changed
             if type(node) is _Tester:
                 _plain_field(node)
         for node in nodes:  # each child's callback, bound again to its leaner class
             node.children = [child._replace(callback=getattr(child.node, child.callback.__name__))
                              for child in node.children]
-        self._memories = [node for node in nodes if _has_memory(node)]
         for place, node in enumerate(self._get_conflict_set_nodes()):
             node.place = place  # experta collects in this order; ties on the agenda keep it
+        return self.root_node, changed, [node for node in nodes if _has_memory(node)]
 
     def reset(self):
         """Empty every node that remembers tokens, once each (experta walks the whole network)."""
