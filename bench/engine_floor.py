@@ -769,6 +769,9 @@ def main(argv=None) -> int:
     parser.add_argument("--output", default=str(ROOT / "docs" / "benchmark-floor.md"),
                         help="where to write the markdown report ('-' for nowhere)")
     args = parser.parse_args(argv)
+    # a fresh engine builds its network, as before the network cache (engine/inference/netcache.py):
+    # the fresh rows compare building with CLIPS's build; a cold `ask` loads it (bench/cold.py)
+    os.environ.setdefault("COALITION_NO_CACHE", "1")
 
     try:
         import clips  # noqa: F401

@@ -13,7 +13,9 @@ Tests that set their own ``@settings`` (the loader's fuzzers) keep them.
 The answer cache of the batch commands (matrix, backtest, rules coverage and show) is off in
 every test and every command a test runs (``COALITION_NO_CACHE``, inherited by subprocesses),
 so that no test reads what an earlier run, another test or the user's own commands left in it;
-tests/test_cache.py turns it on, each test over a directory of its own.
+tests/test_cache.py turns it on, each test over a directory of its own. The same variable turns
+off the Rete network kept between processes (engine/inference/netcache.py): tests/test_netcache.py
+turns it on.
 """
 
 import os

@@ -69,6 +69,8 @@ EXPERTA_PRIVATE = {
     "_activate": "ConflictSetNode._activate, called by the lean terminal (rete.py)",
     "_activate_left": "NotNode._activate_left, the left side the lean negation keeps (rete.py)",
     "_get_conflict_set_nodes": "ReteMatcher's walk of the terminals, for their order (rete.py)",
+    "_KnowledgeEngine__declare": "experta's declaration, for a fact the lean one leaves to it "
+                                 "(engine.py)",
     "_reset": "each node's memory reset (rete.py)",
     "_wrapped": "the function a Rule wraps, where rule_info lives (rules/base.py, why.py)",
 }

@@ -26,7 +26,6 @@ from __future__ import annotations
 import codecs
 import errno
 import functools
-import hashlib
 import os
 import pathlib
 import re
@@ -34,6 +33,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from dataclasses import field as dc_field
 from types import MappingProxyType
+
+try:  # CPython's own SHA-256, the same digest: importing hashlib loads OpenSSL, which cost a
+    from _sha256 import sha256  # cold `ask` more than hashing the two files
+except ImportError:  # pragma: no cover (another Python)
+    from hashlib import sha256
 
 from yaml.nodes import SequenceNode
 
@@ -256,7 +260,7 @@ def _load(path: pathlib.Path, kind: str | None) -> _Loaded:
         raw = _read(path, ctx)
         if raw is None:
             return result
-        result.sha256 = hashlib.sha256(raw).hexdigest()
+        result.sha256 = sha256(raw).hexdigest()
         text = _decode(raw, ctx)
         if text is None:
             return result

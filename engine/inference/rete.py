@@ -23,6 +23,7 @@ from contextlib import suppress
 from operator import attrgetter
 
 from digital_coalitions.compat import experta
+from digital_coalitions.inference.netcache import cached_network
 
 _nodes = experta.matchers.rete.nodes
 _dnf = experta.matchers.rete.dnf
@@ -47,6 +48,12 @@ class LeanToken(experta.matchers.rete.token.Token):
     def copy(self):
         return tuple.__new__(type(self), (self.tag, self.data.copy(), self.context.copy()))
 
+    def to_info(self):  # experta's, without the Python-level constructor of TokenInfo
+        return tuple.__new__(_TokenInfo, (frozenset(self.data), frozenset(self.context.items())))
+
+
+_TokenInfo = experta.matchers.rete.token.TokenInfo
+
 
 _VALID, _INVALID = LeanToken.TagType.VALID, LeanToken.TagType.INVALID
 
@@ -67,10 +74,18 @@ class _TypedBus(experta.matchers.rete.nodes.BusNode):
         route = self._routes.get(kind)
         if route is None:
             check = experta.matchers.rete.check.TypeCheck
-            route = self._routes[kind] = [
-                c for c in self.children
-                if not isinstance(getattr(c.node, "matcher", None), check)
-                or c.node.matcher.fact_type is kind]
+            route = self._routes[kind] = []
+            for child in self.children:
+                matcher = getattr(child.node, "matcher", None)
+                if not isinstance(matcher, check):
+                    route.append(child)
+                elif matcher.fact_type is kind:
+                    if type(child.node) is _Tester and child.callback == child.node.activate:
+                        # its test passes every fact routed here, and hands the token on as it
+                        # came: straight to its children, in their order
+                        route.extend(child.node.children)
+                    else:
+                        route.append(child)
         return route
 
     def add(self, fact):
@@ -92,6 +107,15 @@ class _Tester(_nodes.FeatureTesterNode):
     """
 
     key = None  # the one field a plain FeatureCheck reads (set by TypedReteMatcher), else None
+    capture = None  # the name a FactCapture binds the fact to, else None
+
+    def __getstate__(self):  # kept by netcache: ``check`` is experta's closure, found again
+        return {k: v for k, v in self.__dict__.items() if k != "check"}
+
+    def __setstate__(self, state):
+        self.__dict__.update(state)
+        if self.key is not None:
+            self.check = _unlogged(self.matcher.check)
 
     def activate(self, token):
         (fact,) = token.data
@@ -101,6 +125,8 @@ class _Tester(_nodes.FeatureTesterNode):
             except (IndexError, KeyError, TypeError):
                 return
             match = self.check(record, self.expected)
+        elif self.capture is not None:  # experta's FactCapture.__call__, unlogged
+            match = {self.capture: fact}
         else:
             match = self.matcher(fact)
         if not match:
@@ -187,11 +213,49 @@ class _Terminal(_nodes.ConflictSetNode):
 
     changed: list  # the matcher's list of terminals with new activations, shared by all
     place: int  # its place in experta's order of collecting activations
+    rule_hash: int  # hash(self.rule), per process (it hashes functions): set by TypedReteMatcher
+
+    def __getstate__(self):  # kept by netcache, without the hash of this process
+        return {k: v for k, v in self.__dict__.items() if k != "rule_hash"}
 
     def activate(self, token):
+        """experta's ``ConflictSetNode._activate``, its activations hashing the rule once."""
         if not (self.added or self.removed):
             self.changed.append(self)
-        return self._activate(token)
+        info = token.to_info()
+        activation = _Activation(self.rule, info.data,
+                                 {k: v for k, v in info.context if isinstance(k, str)},
+                                 self.rule_hash)
+        if token.is_valid():
+            if info not in self.memory:
+                self.memory.add(info)
+                if activation in self.removed:
+                    self.removed.remove(activation)
+                else:
+                    self.added.add(activation)
+        else:
+            try:
+                self.memory.remove(info)
+            except ValueError:  # as experta's (a set raises KeyError, which reaches the caller)
+                pass
+            else:
+                if activation in self.added:
+                    self.added.remove(activation)
+                else:
+                    self.removed.add(activation)
+
+
+class _Activation(experta.activation.Activation):
+    """experta's Activation, equal as experta's are, hashing its rule's hash instead of the rule
+    (a rule hashes every one of its conditions, at every activation added, removed or looked
+    up; the rule never changes)."""
+
+    def __init__(self, rule, facts, context, rule_hash):
+        super().__init__(rule, facts, context)
+        self._rule_hash = rule_hash
+
+    def __hash__(self):
+        return hash((self._rule_hash, frozenset(self.facts), frozenset(self.context.items())))
 
 
 _LEAN = {_nodes.FeatureTesterNode: _Tester, _nodes.OrdinaryMatchNode: _Join,
@@ -228,22 +292,30 @@ class TypedReteMatcher(experta.matchers.rete.ReteMatcher):
 
     def __init__(self, engine):
         experta.abstract.Matcher.__init__(self, engine)
+        self.root_node, self._changed, self._memories = cached_network(engine, self._build)
+        for node in self._memories:
+            if type(node) is _Terminal:
+                node.rule_hash = hash(node.rule)
+
+    def _build(self) -> tuple[_TypedBus, list, list]:
+        """experta's network, its nodes made the leaner ones: (root, the list of terminals with
+        new activations, the nodes that remember tokens). What ``netcache`` keeps."""
         self.root_node = _TypedBus()
         self.build_network()
         nodes = _network(self.root_node)
-        self._changed: list[_Terminal] = []
+        changed: list[_Terminal] = []
         for node in nodes:
             node.__class__ = _LEAN.get(type(node), type(node))
             if type(node) is _Terminal:
-                node.changed = self._changed
+                node.changed = changed
             if type(node) is _Tester:
                 _plain_field(node)
         for node in nodes:  # each child's callback, bound again to its leaner class
             node.children = [child._replace(callback=getattr(child.node, child.callback.__name__))
                              for child in node.children]
-        self._memories = [node for node in nodes if _has_memory(node)]
         for place, node in enumerate(self._get_conflict_set_nodes()):
             node.place = place  # experta collects in this order; ties on the agenda keep it
+        return self.root_node, changed, [node for node in nodes if _has_memory(node)]
 
     def reset(self):
         """Empty every node that remembers tokens, once each (experta walks the whole network)."""
@@ -269,11 +341,58 @@ def _plain_field(node) -> None:
     """Give a test of one plain field (``Evidence(field="x")``: not ``__factid__``, no
     ``a__b`` path, no index) its field, check and expected value, which its activation then
     calls directly: what experta's ``FeatureCheck.__call__`` does for such a field, without
-    splitting the name and logging the result at every test."""
+    splitting the name and logging the result at every test. A fact's capture (``f << Fact()``)
+    is given the name it binds."""
     check = node.matcher
     if isinstance(check, experta.matchers.rete.check.FeatureCheck) and \
             isinstance(check.what, str) and "__" not in check.what and not check.what.isnumeric():
-        node.key, node.check, node.expected = check.what, check.check, check.expected
+        node.key, node.check, node.expected = check.what, _unlogged(check.check), check.expected
+    elif type(check) is experta.matchers.rete.check.FactCapture:
+        node.capture = check.bind
+
+
+# experta's checks of several field constraints (``P(a) & P(b)``, ``P(a) | P(b)``, ``~L(x)``)
+# call each part through FeatureCheck.__call__, which logs every result; the same steps, each
+# part's own check called directly (what FeatureCheck.__call__ does with ``is_fact=False``)
+def _and_match(actual, expected):
+    value = {}
+    for part in expected:
+        found = part.check(actual, part.expected)
+        if found is False:
+            return False
+        if found is True:
+            continue
+        if isinstance(found, Mapping):
+            value.update(found)
+        else:
+            raise TypeError("Bad check value.")
+    return value if value else True
+
+
+def _or_match(actual, expected):
+    for part in expected:
+        found = part.check(actual, part.expected)
+        if found:
+            return found
+    return False
+
+
+def _not_equal(actual, expected):
+    found = expected.check(actual, expected.expected)
+    if isinstance(found, Mapping):
+        return {(False, k): v for k, v in found.items()}
+    return not found
+
+
+_UNLOGGED = {"and_match": _and_match, "or_match": _or_match, "not_equal": _not_equal}
+
+
+def _unlogged(check):
+    """The check to call for one of experta's FeatureCheck closures: the same, or its unlogged
+    twin above."""
+    if getattr(check, "__module__", None) == experta.matchers.rete.check.__name__:
+        return _UNLOGGED.get(check.__name__, check)
+    return check
 
 
 def _network(root) -> list:
