@@ -15,10 +15,15 @@ every test and every command a test runs (``COALITION_NO_CACHE``, inherited by s
 so that no test reads what an earlier run, another test or the user's own commands left in it;
 tests/test_cache.py turns it on, each test over a directory of its own. The same variable turns
 off the Rete network kept between processes (engine/inference/netcache.py): tests/test_netcache.py
-turns it on.
+turns it on. And every cache a test does turn on (the answers, the network, the compiled
+templates) is written below a directory of this session's (``XDG_CACHE_HOME``), never the user's.
 """
 
+import atexit
+import functools
 import os
+import shutil
+import tempfile
 
 import pytest
 from hypothesis import HealthCheck, settings
@@ -28,6 +33,8 @@ from digital_coalitions.casefiles.question import Resolver, shipped_cases
 
 os.environ["COALITION_NO_CACHE"] = "1"  # see above; a test that wants it sets its own directory
 os.environ.pop("COALITION_CACHE_DIR", None)
+os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="digital-coalitions-tests-")
+atexit.register(functools.partial(shutil.rmtree, os.environ["XDG_CACHE_HOME"], ignore_errors=True))
 
 
 @pytest.fixture(scope="module")
