@@ -627,3 +627,12 @@ def test_a_house_style_missing_a_shipped_macro_names_the_shipped_line(tmp_path):
                                     "{% macro bluf() %}x{% endmacro %}\n", "memo", "eu", "ttc")
     line = only_error_line(result)
     assert re.match(r"error: memo\.md\.j2:\d+ \(shipped\) in .*: .*no attribute 'question'", line)
+
+@pytest.mark.parametrize("state, coalition", [("kosovo", "dfi"), ("eu", "ttc")])
+def test_the_bottom_line_is_bold_to_its_last_word(state, coalition):
+    """Markdown bold does not close after a space: a BLUF that ends with nothing to add about
+    staying in (a member answered as staying out) must not end in ". **"."""
+    text = subprocess.run([COALITION, "memo", state, coalition, "--date", "2026-12-01"],
+                          capture_output=True, text=True).stdout
+    bluf = next(line for line in text.splitlines() if line.startswith("**") and "[^1]" in line)
+    assert not re.search(r"\s\*\*\[\^1\]", bluf), bluf
