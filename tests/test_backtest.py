@@ -136,6 +136,20 @@ def test_a_good_file_scores(tmp_path, base):
         ("south-korea", "aiib-opposition", 2015, ("declines",))]
 
 
+def test_the_sample_is_optional_and_checked(tmp_path, base):
+    """An entry without `sample` is of the first; a later sample is its own part; an unknown
+    sample is one line naming the file, the line and the words allowed."""
+    (first,) = load_decisions(write(tmp_path, ENTRY), base)
+    (later,) = load_decisions(write(tmp_path, ENTRY + "  sample: third\n"), base)
+    assert (first.sample, later.sample, later.part, later.holdout) == ("first", "third", "third",
+                                                                        False)
+    path = write(tmp_path, ENTRY + "  sample: fourth\n")
+    with pytest.raises(CaseError) as caught:
+        load_decisions(path, base)
+    assert caught.value.problems == [f"{path}:8: [0].sample: 'fourth' is not allowed; expected "
+                                     "one of first, second, third"]
+
+
 def test_every_problem_is_one_line_with_file_line_and_field(tmp_path, base):
     text = ENTRY + ENTRY + """- state: uk
   coalition: chip4
