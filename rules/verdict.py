@@ -67,6 +67,7 @@ COMPLEX = CoalitionTrait(field="demand", value="complex")
 NO_DEPENDENCY = SecurityDependency(level="none")
 DEPENDENT = SecurityDependency(level=at_least(SECURITY_DEPENDENCY, "moderate"))
 WEAKLY_DEPENDENT = SecurityDependency(level=at_most(SECURITY_DEPENDENCY, "low"))
+SOME_DEPENDENCY = SecurityDependency(level=at_least(SECURITY_DEPENDENCY, "low"))  # any tie at all
 RECEPTIVE = NarrativeReceptiveness(level="receptive")
 ANSWERED = NarrativeReceptiveness(level=not_one_of("unreceptive"))  # the narrative has landed
 UNCOMPELLED = NOT(Compulsion())
@@ -200,7 +201,7 @@ DECISION_TABLE: tuple[Branch, ...] = (
            reading="project"),
     Branch("V-26", "Shared values carry a weakly dependent state into a declaration of values",
            "joins",
-           (SIMPLE, SecurityDependency(level=at_least(SECURITY_DEPENDENCY, "low")),
+           (SIMPLE, SOME_DEPENDENCY,
             NarrativeReceptiveness(shared_values="high"),
             CoalitionTrait(field="status", value=not_one_of("proposed", "downgraded"))),
            ("S7", "D3", "A3"), """
@@ -218,7 +219,7 @@ DECISION_TABLE: tuple[Branch, ...] = (
            reading="project"),
     Branch("V-25", "A partner drawn into the supply-chain element", "joins",
            (SIMPLE, CoalitionTrait(field="pillar", value="supply-chain"),
-            SecurityDependency(level=at_least(SECURITY_DEPENDENCY, "low")), ANSWERED),
+            SOME_DEPENDENCY, ANSWERED),
            ("A2", "A3", "S6"), """
         Concludes a weakly dependent partner that has not rejected the narrative joins a declaratory framework of the technology supply-chain element.
 
@@ -317,7 +318,7 @@ DECISION_TABLE: tuple[Branch, ...] = (
         policy change (S4)."""),
     Branch("V-21", "Dependency and the ally's own concern: a moderate cost, borne loosely",
            "joins-loosely",
-           (COMPLEX, VENDOR_EXCLUSION, SecurityDependency(level=at_least(SECURITY_DEPENDENCY, "low")),
+           (COMPLEX, VENDOR_EXCLUSION, SOME_DEPENDENCY,
             RECEPTIVE, InterestSacrifice(level=at_most(SACRIFICE, "moderate"))),
            ("S1", "S7", "C3"), """
         Concludes an ally that shares the threat keeps the target's vendors out loosely, at a moderate sacrifice.
