@@ -143,11 +143,11 @@ def test_the_sample_is_optional_and_checked(tmp_path, base):
     (later,) = load_decisions(write(tmp_path, ENTRY + "  sample: third\n"), base)
     assert (first.sample, later.sample, later.part, later.holdout) == ("first", "third", "third",
                                                                         False)
-    path = write(tmp_path, ENTRY + "  sample: fourth\n")
+    path = write(tmp_path, ENTRY + "  sample: later\n")
     with pytest.raises(CaseError) as caught:
         load_decisions(path, base)
-    assert caught.value.problems == [f"{path}:8: [0].sample: 'fourth' is not allowed; expected "
-                                     "one of first, second, third"]
+    assert caught.value.problems == [f"{path}:8: [0].sample: 'later' is not allowed; expected "
+                                     "one of first, second, third, fourth"]
 
 
 def test_every_problem_is_one_line_with_file_line_and_field(tmp_path, base):

@@ -34,8 +34,11 @@ from digital_coalitions.casefiles.question import ASKED, cases_flag, dated, role
 
 DECISIONS_FILE = "decisions.yaml"  # beside states/ and coalitions/ in a case directory
 # the parts a backtest reports (docs/backtest.md): the first sample's tuning set and holdout, and
-# each later blind sample on its own
-PARTS = ("all", "tuning", "holdout", "second", "third")
+# each later blind sample on its own, with the title a report gives each
+LATER_SAMPLES = S.scale("sample")[1:]
+PARTS = ("all", "tuning", "holdout") + LATER_SAMPLES
+PART_TITLES = {"all": "whole corpus", "tuning": "tuning set", "holdout": "holdout",
+               **{name: f"{name} sample" for name in LATER_SAMPLES}}
 VERDICT_ORDER = tuple(VERDICTS)  # least to most willing to join
 
 # The paper's own cases (design/theory.md): tests the rule base must pass, never held out.

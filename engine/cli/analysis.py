@@ -20,7 +20,7 @@ import click
 import jinja2
 
 from digital_coalitions.rules.concepts import HORIZON_YEARS, MAX_HORIZON_YEARS
-from digital_coalitions.analysis.backtest import PARTS
+from digital_coalitions.analysis.backtest import PART_TITLES, PARTS
 
 from digital_coalitions.cli import completion as complete
 from digital_coalitions.cli.output import protected_files, write_output
@@ -423,7 +423,8 @@ def backtest(cases, decisions, part, fmt, quiet, cache):
         click.echo(json.dumps(data, indent=2, ensure_ascii=False))
         return
     name = "backtest.md.j2" if fmt == "markdown" else "backtest.txt.j2"
-    click.echo(environment().get_template(name).render(b=result, part=part), nl=False)
+    click.echo(environment().get_template(name).render(b=result, part=part, titles=PART_TITLES),
+               nl=False)
 
 
 COMMANDS = (memo, whatif, flips, matrix, map_command, outlook, timeline, backtest)
