@@ -39,13 +39,18 @@ COMMANDS = [
 
 @pytest.fixture(scope="module")
 def outputs(tmp_path_factory):
-    """Every command under every seed, run two at a time (the suite's machines have 2 cores)."""
+    """Every command under every seed, run two at a time (the suite's machines have 2 cores).
+
+    Each seed has a cache directory of its own: answers cached under one seed and read under
+    the other would make the batch commands agree whatever the seed did."""
     env_base = {k: v for k, v in os.environ.items() if k != "PYTHONHASHSEED"}
+    env = {seed: {**env_base, "PYTHONHASHSEED": seed,
+                  "XDG_CACHE_HOME": str(tmp_path_factory.mktemp(f"cache-seed-{seed}"))}
+           for seed in SEEDS}
     runs = [(command, seed) for command in COMMANDS for seed in SEEDS]
     results = {}
     for start in range(0, len(runs), 2):
-        batch = [(key, subprocess.Popen([COALITION, *key[0].split()],
-                                        env={**env_base, "PYTHONHASHSEED": key[1]},
+        batch = [(key, subprocess.Popen([COALITION, *key[0].split()], env=env[key[1]],
                                         stdout=subprocess.PIPE, stderr=subprocess.PIPE))
                  for key in runs[start:start + 2]]
         for key, process in batch:
