@@ -147,7 +147,7 @@ def test_the_sample_is_optional_and_checked(tmp_path, base):
     with pytest.raises(CaseError) as caught:
         load_decisions(path, base)
     assert caught.value.problems == [f"{path}:8: [0].sample: 'later' is not allowed; expected "
-                                     "one of first, second, third, fourth"]
+                                     "one of first, second, third, fourth, fifth"]
 
 
 def test_every_problem_is_one_line_with_file_line_and_field(tmp_path, base):
