@@ -22,9 +22,9 @@ from digital_coalitions.rules import judgment
 from digital_coalitions.rules.concepts import ICD203, VERDICTS
 
 
-# what the fit may read: the first sample's tuning set, and the second sample once it was scored
-# and read (docs/backtest.md); never the first holdout or the third sample
-TUNING_PARTS = ("tuning", "second")
+# what the fit may read: the first sample's tuning set, and each later sample once it was scored
+# and read (docs/backtest.md); never the first holdout or a sample still held out (the fifth)
+TUNING_PARTS = ("tuning", "second", "third", "fourth")
 
 
 def figure(verdict, steps, base, slope):

@@ -236,6 +236,23 @@ class SecurityRules:
             level = "mixed"
         self.declare(NarrativeReceptiveness(level=level, shared_values=values, threat=threat))
 
+    @rule("SD-34", "Receptive to a narrative of values",
+          Question(target=None), Tie(field="shared_values", value=MATCH.values),
+          claims=("S7",), stage=Stage.CONCEPT, reading="project",
+          concludes=NarrativeReceptiveness())
+    def values_narrative_receptiveness(self, values):
+        """Concludes how receptive the ally is to a coalition aimed at no state: by its values.
+
+        Threat perception and shared values are the ideational foundations of a digital
+        coalition (S7). A coalition that names no target (a statement against commercial
+        spyware, a declaration on military AI) carries no threat narrative to perceive, so its
+        narrative is the leader's values alone, read as SD-30 reads the pair when both are the
+        same: high values receptive, low unreceptive, moderate mixed. The paper's coalitions
+        all have a target, so this is the project's reading.
+        """
+        level = {"high": "receptive", "low": "unreceptive"}.get(values, "mixed")
+        self.declare(NarrativeReceptiveness(level=level, shared_values=values, threat=None))
+
     @rule("SD-31", "Outside the core clubs",
           Tie(field="alliance", value=one_of("major-non-treaty-ally", "bilateral-treaty",
                                              "collective-defence")),
