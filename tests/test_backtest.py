@@ -17,9 +17,10 @@ COALITION = str(Path(sys.executable).with_name("coalition"))
 
 # The figures the README reports for the final rules (a ratchet, not a target: agreement may
 # rise, never fall below these without the README and this line changing together).
-FLOOR = {"all": {"join": 0.87, "exact": 0.85}, "tuning": {"join": 0.90, "exact": 0.88},
+FLOOR = {"all": {"join": 0.85, "exact": 0.83}, "tuning": {"join": 0.90, "exact": 0.88},
          "holdout": {"join": 0.88, "exact": 0.79}, "second": {"join": 0.81, "exact": 0.81},
-         "third": {"join": 0.88, "exact": 0.86}}
+         "third": {"join": 0.88, "exact": 0.86}, "fourth": {"join": 0.82, "exact": 0.81},
+         "fifth": {"join": 0.78, "exact": 0.78}}
 
 
 def run(*args):
@@ -85,7 +86,7 @@ def test_backtest_prints_every_figure():
         assert heading in text
     assert "coalition why " in text  # each miss with the line that explains it
     data = json.loads(run("backtest", "--format", "json").stdout)
-    assert set(data["parts"]) == {"all", "tuning", "holdout", "second", "third"}
+    assert set(data["parts"]) == {"all", "tuning", "holdout", "second", "third", "fourth", "fifth"}
     assert len(data["confusion"]) == 6 and all(len(row) == 6 for row in data["confusion"].values())
     assert sum(sum(row.values()) for row in data["confusion"].values()) == data["decisions"]
     assert 0 <= data["brier"] <= 1 and 0 <= data["brier_band_midpoint"] <= 1
