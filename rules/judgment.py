@@ -134,16 +134,18 @@ class JudgmentRules:
                                      claim="C4"))
 
     @rule("LK-05", "The threat narrative lands",
-          NarrativeReceptiveness(level=MATCH.level & one_of("receptive", "unreceptive")), Verdict(),
+          NarrativeReceptiveness(level=MATCH.level & one_of("receptive", "unreceptive"),
+                                 threat=MATCH.threat), Verdict(),
           claims=("S7",), stage=Stage.LIKELIHOOD, rank=10, concludes=LikelihoodShift(claim="S7"))
-    def narrative_shift(self, level):
+    def narrative_shift(self, level, threat):
         """Moves the likelihood a step for a receptive or unreceptive ally.
 
-        Threat perception and shared values are the ideational foundations (S7).
+        Threat perception and shared values are the ideational foundations (S7); a declaration
+        aimed at no state is read by values alone (SD-34), and the reason says so.
         """
         steps = {"receptive": 1, "unreceptive": -1}[level]
-        self.declare(LikelihoodShift(steps=steps, reason=f"{level} to the threat narrative",
-                                     claim="S7"))
+        narrative = "the threat narrative" if threat is not None else "the leader's values"
+        self.declare(LikelihoodShift(steps=steps, reason=f"{level} to {narrative}", claim="S7"))
 
     @rule("LK-06", "Joining gains voice", StatusAnxiety(), Verdict(), claims=("S9",),
           stage=Stage.LIKELIHOOD, rank=10,

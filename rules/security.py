@@ -22,6 +22,7 @@ from .concepts import (
     LEVEL4,
     SECURITY_DEPENDENCY,
     AllianceCommitment,
+    CoalitionTrait,
     Factor,
     NarrativeReceptiveness,
     Pressure,
@@ -236,19 +237,22 @@ class SecurityRules:
             level = "mixed"
         self.declare(NarrativeReceptiveness(level=level, shared_values=values, threat=threat))
 
-    @rule("SD-34", "Receptive to a narrative of values",
-          Question(target=None), Tie(field="shared_values", value=MATCH.values),
-          claims=("S7",), stage=Stage.CONCEPT, reading="project",
+    @rule("SD-34", "Receptive to a declaration aimed at no state",
+          Question(target=None), CoalitionTrait(field="demand", value="simple"),
+          Tie(field="shared_values", value=MATCH.values),
+          claims=("S7", "D3"), stage=Stage.CONCEPT, reading="project",
           concludes=NarrativeReceptiveness())
     def values_narrative_receptiveness(self, values):
-        """Concludes how receptive the ally is to a coalition aimed at no state: by its values.
+        """Concludes how receptive the ally is to a declaration that names no target state.
 
         Threat perception and shared values are the ideational foundations of a digital
-        coalition (S7). A coalition that names no target (a statement against commercial
-        spyware, a declaration on military AI) carries no threat narrative to perceive, so its
-        narrative is the leader's values alone, read as SD-30 reads the pair when both are the
-        same: high values receptive, low unreceptive, moderate mixed. The paper's coalitions
-        all have a target, so this is the project's reading.
+        coalition (S7), and the threat perceived is of the target state. A declaration that
+        names none (on commercial spyware, military AI, ransomware) names a threat that is no
+        state, so only the other foundation can be read: shared values, as SD-30 reads the pair
+        when both are the same (high values receptive, low unreceptive, moderate mixed). Simple
+        coalitions are ideational (D3), so only a declaration is read so. The paper's
+        coalitions have a target state (D2), so this stretches S7 to coalitions outside its
+        definition: the project's reading.
         """
         level = {"high": "receptive", "low": "unreceptive"}.get(values, "mixed")
         self.declare(NarrativeReceptiveness(level=level, shared_values=values, threat=None))
