@@ -31,6 +31,7 @@ from collections.abc import Mapping
 import yaml
 
 from digital_coalitions.casefiles import loader as L
+from digital_coalitions.casefiles import nameindex
 from digital_coalitions.casefiles import schema as S
 
 KINDS = (("state", "states"), ("coalition", "coalitions"))
@@ -50,9 +51,10 @@ _ONE_LINE = re.compile(rf"(?P<key>id|name|aliases)[ \t]*:[ \t]*(?:(?P<one>{_QUOT
 
 
 def _listed(directories: list[pathlib.Path]):
-    """{(kind, stem): path} of the file each id is read from (the highest directory's), and the
-    files in the order load_dir meets them; None if load_dir would report a problem with the
-    listing itself (a directory that cannot be read, two files of one id)."""
+    """{(kind, stem): path} of the file each id is read from (the highest directory's), the
+    files in the order load_dir meets them, and every file listed (those replaced by a higher
+    directory's too); None if load_dir would report a problem with the listing itself (a
+    directory that cannot be read, two files of one id)."""
     if any(L._directory_problem(d) for d in directories):
         return None
     top: list[str] = []
@@ -72,7 +74,7 @@ def _listed(directories: list[pathlib.Path]):
     if top:
         return None
     order = [(kind, path) for layer, kind, path in listed if layer_of[kind, path.stem] == layer]
-    return chosen, order
+    return chosen, order, [path for _, _, path in listed]
 
 
 class _Aliases(Mapping):
@@ -163,19 +165,64 @@ def _own_names(case: L._Loaded) -> set[str]:
     return names
 
 
+def _names_of(listing) -> dict:
+    """{path: the names it claims, or None} of every file listed, through the index."""
+    return nameindex.claims(listing[2], claimed_names)
+
+
 def load_named(directories, state_id: str, coalition_id: str):
     """(state, coalition): the files ``states/STATE_ID.yaml`` and ``coalitions/COALITION_ID.yaml``
     of ``directories`` (lowest first), exactly as ``load_dir(directories)`` would give them; None
     where that could differ (see the module's docstring) or a name is not a file's stem."""
     if not (S.is_slug(state_id) and S.is_slug(coalition_id)):
         return None
+    directories = _paths(directories)
+    listing = _listed(directories)
+    if listing is None:
+        return None
+    return _load_pair(directories, listing, None, state_id, coalition_id)
+
+
+def resolve_named(directories, state_ref: str, coalition_ref: str):
+    """(state, coalition) that a question's two names (ids, names or aliases, as
+    :class:`~digital_coalitions.casefiles.question.Resolver` compares them) name, exactly as the
+    resolver over ``load_dir(directories)`` would find them, read from the two files alone; None
+    where that could differ: a name no file or several files claim, a file whose names cannot be
+    read from its top lines, and every case :func:`load_named` gives None for."""
+    from digital_coalitions.casefiles.question import GENERIC_SUFFIX, looks_like_path
+
+    if looks_like_path(state_ref) or looks_like_path(coalition_ref):
+        return None
+    directories = _paths(directories)
+    listing = _listed(directories)
+    if listing is None:
+        return None
+    claims = _names_of(listing)
+    wanted = {}
+    for kind, ref in (("state", state_ref), ("coalition", coalition_ref)):
+        pool = [(path, claims[path]) for other_kind, path in listing[1] if other_kind == kind]
+        if any(names is None for _, names in pool):
+            return None
+        name = L.normalise(ref)
+        if kind == "coalition" and not any(name in names for _, names in pool):
+            bare = GENERIC_SUFFIX.sub("", name)
+            name = bare if any(bare in names for _, names in pool) else name
+        claiming = [path for path, names in pool if name in names]
+        if len(claiming) != 1:
+            return None
+        wanted[kind] = (claiming[0].stem, name)
+    return _load_pair(directories, listing, claims, wanted["state"][0], wanted["coalition"][0],
+                      {kind: name for kind, (_, name) in wanted.items()})
+
+
+def _paths(directories) -> list[pathlib.Path]:
     if isinstance(directories, (str, os.PathLike)):
         directories = [directories]
-    directories = [pathlib.Path(d) for d in directories]
-    found = _listed(directories)
-    if found is None:
-        return None
-    chosen, order = found
+    return [pathlib.Path(d) for d in directories]
+
+
+def _load_pair(directories, listing, claims, state_id, coalition_id, names=None):
+    chosen, order, _ = listing
     paths = {"state": chosen.get(("state", state_id)),
              "coalition": chosen.get(("coalition", coalition_id))}
     if None in paths.values():
@@ -192,12 +239,16 @@ def load_named(directories, state_id: str, coalition_id: str):
         if item.ctx.problems:
             return None
         loaded[kind] = item
+    if claims is None:
+        claims = _names_of(listing)
     for kind, item in loaded.items():
         own = _own_names(item)
+        if names is not None and names[kind] not in own:
+            return None  # the name was read from the top lines, but the file is not so named
         for other_kind, path in order:
             if other_kind != kind or path == paths[kind]:
                 continue
-            theirs = claimed_names(path)
+            theirs = claims[path]
             if theirs is None or theirs & own:
                 return None
     return loaded["state"].case(), loaded["coalition"].case()

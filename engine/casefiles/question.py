@@ -192,10 +192,11 @@ class Resolver:
         form, readings = split_question(words)
         if form != "words":
             state_ref, coalition_ref = readings[0]
-            if self._base is None:  # two ids: their two files, without reading the others
-                from digital_coalitions.casefiles.direct import load_named
+            if self._base is None:  # two ids or names: their two files, not the others
+                from digital_coalitions.casefiles.direct import load_named, resolve_named
 
-                named = load_named(self.directories, state_ref, coalition_ref)
+                named = (load_named(self.directories, state_ref, coalition_ref)
+                         or resolve_named(self.directories, state_ref, coalition_ref))
                 if named is not None:
                     return named
             try:
