@@ -223,18 +223,21 @@ def _case(loaded: _Loaded, data: dict, ctx: Problems) -> CaseFile:
                     lines=MappingProxyType(lines), sha256=loaded.sha256, case_set=loaded.case_set)
 
 
-@dataclass
 class _Loaded:
-    path: pathlib.Path
-    kind: str
-    ctx: Problems
-    data: dict | None = None
-    sha256: str = ""
-    extra: list = dc_field(default_factory=list)
+    """A file as read, before it is a CaseFile (a plain class: a dataclass's generated methods
+    cost a cold start their compiling, and nothing compares or prints these)."""
 
-    years: dict = dc_field(default_factory=dict)  # history year -> function giving (data, ctx)
-    written_years: dict = dc_field(default_factory=dict)  # history year text -> fields as written
-    case_set: CaseSet | None = None
+    __slots__ = ("path", "kind", "ctx", "data", "sha256", "extra", "years", "written_years",
+                 "case_set")
+
+    def __init__(self, path: pathlib.Path, kind: str, ctx: Problems):
+        self.path, self.kind, self.ctx = path, kind, ctx
+        self.data: dict | None = None
+        self.sha256 = ""
+        self.extra: list = []
+        self.years: dict = {}  # history year -> function giving (data, ctx)
+        self.written_years: dict = {}  # history year text -> fields as written
+        self.case_set: CaseSet | None = None
 
     def case(self) -> CaseFile:
         main = _case(self, self.data, self.ctx)
