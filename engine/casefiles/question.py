@@ -8,11 +8,9 @@ mean" and the list of known ones, and a coalition named before the state gets "t
 
 from __future__ import annotations
 
-import difflib
 import functools
 import os
 import re
-import shlex
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -144,6 +142,8 @@ class Resolver:
             wanted = bare if bare in names else wanted
         if wanted in names:
             return names[wanted]
+        import difflib  # an unknown name only: a cold start imports no difflib
+
         near = difflib.get_close_matches(wanted, list(names), n=1, cutoff=0.6)
         hint = f"did you mean {names[near[0]].data['name']!r}? " if near else ""
         pool = self.base.states if kind == "state" else self.base.coalitions
@@ -182,6 +182,8 @@ class Resolver:
         coalition = state and self._resolves(state_ref, "coalition")
         if not coalition:
             return
+        import shlex
+
         meant = (f"\"Will {state.data['name']} join {coalition.data['name']}?\"" if form == "sentence"
                  else " ".join(shlex.quote(ref) for ref in (coalition_ref, state_ref)))
         raise QuestionError(f"{quoted(state_ref)} is a coalition and {quoted(coalition_ref)} a "
@@ -234,6 +236,8 @@ def cases_flag(case) -> str:
         loaded_with = (shipped, Path(case.path).parent.parent)
     only = loaded_with[0] != shipped
     added = [d for d in loaded_with if d != shipped]
+    import shlex
+
     return "".join(f" --cases {shlex.quote(str(d))}" for d in added) + " --only-cases" * only
 
 

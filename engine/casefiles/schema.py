@@ -149,7 +149,6 @@ leader. ``state_kind``, ``status`` and ``pillar`` are unordered: :func:`rank` re
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -680,6 +679,8 @@ def scale(name: str) -> tuple[str, ...]:
     key = name if name in index else _pattern(name)
     if key in index:
         return SCALES[index[key]].words
+    import difflib  # a misspelt name only
+
     close = difflib.get_close_matches(name, list(index), n=3, cutoff=0.6)
     close += [n for n in sorted(index) if name and name in n and n not in close and "." not in n]
     hint = f" (did you mean {', '.join(repr(c) for c in close)}?)" if close else ""
