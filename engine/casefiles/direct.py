@@ -23,6 +23,7 @@ question about two other files.
 
 from __future__ import annotations
 
+import functools
 import os
 import pathlib
 import re
@@ -36,18 +37,24 @@ from digital_coalitions.casefiles import schema as S
 
 KINDS = (("state", "states"), ("coalition", "coalitions"))
 _NAME_FIELDS = ("id", "name", "aliases")
-_TOP_LINE = re.compile(r"\n(?=\S)")  # before a line of the top level (a key, a comment, a '- ')
-_TOP_KEY = re.compile(r"[A-Za-z_][\w\-]*[ \t]*:(?:[ \t]|$)")
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 # a one-line value most files write (``name: South Korea``, ``aliases: [ROK, "NO"]``), read
 # without a YAML parser; anything else is parsed. A plain word YAML reads as no string (``no``,
 # ``1984``) is counted as a name too: a clash too many only means loading the directory.
 _QUOTED = r"'[^'\n]*'|\"[^\"\\\n]*\""
 _PLAIN = r"[^\W_][\w .'()&/-]*"
-_ITEM = re.compile(rf"{_QUOTED}|{_PLAIN}")
-_ONE_LINE = re.compile(rf"(?P<key>id|name|aliases)[ \t]*:[ \t]*(?:(?P<one>{_QUOTED}|{_PLAIN})|"
+
+
+@functools.cache
+def _patterns():
+    """(top line, top key, item, one-line value): compiled when a file's top lines are first
+    read, not at every start (the names index has them read rarely)."""
+    return (re.compile(r"\n(?=\S)"),  # before a line of the top level (a key, a comment, a '- ')
+            re.compile(r"[A-Za-z_][\w\-]*[ \t]*:(?:[ \t]|$)"),
+            re.compile(rf"{_QUOTED}|{_PLAIN}"),
+            re.compile(rf"(?P<key>id|name|aliases)[ \t]*:[ \t]*(?:(?P<one>{_QUOTED}|{_PLAIN})|"
                        rf"\[(?P<many>[ \t]*(?:(?:{_QUOTED}|{_PLAIN})[ \t]*,[ \t]*)*"
-                       rf"(?:(?:{_QUOTED}|{_PLAIN})[ \t]*)?)\])[ \t]*(?:[ \t]#[^\n]*)?\r?\n?")
+                       rf"(?:(?:{_QUOTED}|{_PLAIN})[ \t]*)?)\])[ \t]*(?:[ \t]#[^\n]*)?\r?\n?"))
 
 
 def _listed(directories: list[pathlib.Path]):
@@ -114,13 +121,14 @@ def claimed_names(path: pathlib.Path) -> set[str] | None:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
         return None
-    starts = [m.start() for m in _TOP_LINE.finditer("\n" + text)]  # (a literal first: fast)
+    top_line, top_key, item_pattern, one_line = _patterns()
+    starts = [m.start() for m in top_line.finditer("\n" + text)]  # (a literal first: fast)
     lines = [(start, text[start:text.find("\n", start) % (len(text) + 1)]) for start in starts]
     snippets = {}
     for i, (start, line) in enumerate(lines):
         if line.startswith("#") or line == "-" or line.startswith("- "):
             continue  # a comment, or an item of the sequence the key above holds
-        if not _TOP_KEY.match(line):
+        if not top_key.match(line):
             return None  # '---', a quoted or complex key, a flow mapping, a stray value...
         key = line.split(":", 1)[0].strip()
         if key not in _NAME_FIELDS:
@@ -135,10 +143,10 @@ def claimed_names(path: pathlib.Path) -> set[str] | None:
         snippets[key] = text[start:end]
     names = set()
     for key, snippet in snippets.items():
-        simple = _ONE_LINE.fullmatch(snippet)
+        simple = one_line.fullmatch(snippet)
         if simple:
             written = simple["one"] if simple["one"] is not None else simple["many"]
-            for item in _ITEM.findall(written):
+            for item in item_pattern.findall(written):
                 item = item.rstrip()
                 names.add(L.normalise(item[1:-1] if item[:1] in "'\"" else item))
             continue
