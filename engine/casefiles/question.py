@@ -11,10 +11,10 @@ from __future__ import annotations
 import functools
 import os
 import re
-from dataclasses import dataclass
 from pathlib import Path
 
 from digital_coalitions.casefiles.loader import CaseBase, CaseError, load_dir, load_file, normalise
+from digital_coalitions.casefiles.record import FrozenRecord
 from digital_coalitions.casefiles.schema import display_name
 from digital_coalitions.errors import BadInput
 
@@ -46,14 +46,17 @@ def shipped_cases() -> Path:
     return Path(shipped.__file__).parent
 
 
-@dataclass(frozen=True)
-class CaseChoice:
+class CaseChoice(FrozenRecord):
     """The case directory as the command line chose it: ``--cases DIR`` (else $COALITION_CASES)
     adds its files to the shipped cases, replacing those of the same id; ``--only-cases`` reads
     that directory alone."""
 
-    option: str | None = None
-    only: bool = False
+    FIELDS = ("option", "only")
+    option: str | None
+    only: bool
+
+    def __init__(self, option: str | None = None, only: bool = False):
+        self._set(option, only)
 
     def flags(self) -> list[str]:
         """The options as given, for a command line that is recorded."""
