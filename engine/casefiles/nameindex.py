@@ -86,12 +86,17 @@ def _read_index(path: pathlib.Path, code: str) -> dict:
     return data["files"]
 
 
-def _sound(entry) -> bool:
-    if not (isinstance(entry, list) and len(entry) == 6):
-        return False
+def _names(entry, signature: list[int]):
+    """The names an index entry gives, if it is sound and the file's stat is still its own:
+    (True, names or None); else (False, None)."""
+    if type(entry) is not list or len(entry) != 6 or entry[:5] != signature:
+        return False, None
     names = entry[5]
-    return all(type(n) is int for n in entry[:5]) and (
-        names is None or (isinstance(names, list) and all(isinstance(n, str) for n in names)))
+    if names is None:
+        return True, None
+    if type(names) is list and all(type(name) is str for name in names):
+        return True, set(names)
+    return False, None
 
 
 def _write_index(path: pathlib.Path, code: str, files: dict) -> None:
@@ -134,9 +139,9 @@ def claims(paths, read) -> dict:
                 found[path] = read(path)
                 continue
             entry = old.get(key)
-            if _sound(entry) and entry[:5] == signature:
-                names = entry[5]
-                found[path] = None if names is None else set(names)
+            kept, names = _names(entry, signature)
+            if kept:
+                found[path] = names
                 new[key] = entry
                 continue
             names = found[path] = read(path)
