@@ -43,7 +43,7 @@ def commands(python: str, tag: str = "") -> list[tuple[str, list[str]]]:
             (f"{tag}`coalition ask south-korea chip4`", [coalition, "ask", "south-korea", "chip4"]),
             (f"{tag}`coalition ask south-korea chip4 --format json`",
              [coalition, "ask", "south-korea", "chip4", "--format", "json"]),
-            (f"{tag}`coalition ask \"Will South Korea join Chip 4?\"` (names: the directory is read)",
+            (f"{tag}`coalition ask \"Will South Korea join Chip 4?\"` (names: their two files)",
              [coalition, "ask", "Will South Korea join Chip 4?"])]
 
 

@@ -18,11 +18,11 @@ from __future__ import annotations
 
 import functools
 import os
-from dataclasses import dataclass
 
 from digital_coalitions.casefiles.question import (CaseChoice, NotACandidate, Resolver, candidate,
                                                    case_directories, cases_flag, dated,
                                                    shipped_cases)
+from digital_coalitions.casefiles.record import Record
 from digital_coalitions.errors import BadInput
 
 __all__ = ["BadInput", "Cases", "NotACandidate", "ask", "coalition_map", "explain", "flips",
@@ -234,13 +234,16 @@ def matrix(cases=None, as_of: int | None = None, progress=None, cache=True,
                       workers=workers)
 
 
-@dataclass
-class MemoText:
+class MemoText(Record):
     """A rendered memo and the ICD 203 language problems found in it (empty if it keeps them)."""
 
+    FIELDS = ("text", "problems", "memo")
     text: str
     problems: list[str]
     memo: object  # the report.memo.Memo it was rendered from
+
+    def __init__(self, text: str, problems: list[str], memo: object):
+        self._set(text, problems, memo)
 
 
 def memo(*question, cases=None, as_of: int | None = None, set=(), fmt: str = "markdown",

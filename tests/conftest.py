@@ -15,7 +15,8 @@ every test and every command a test runs (``COALITION_NO_CACHE``, inherited by s
 so that no test reads what an earlier run, another test or the user's own commands left in it;
 tests/test_cache.py turns it on, each test over a directory of its own. The same variable turns
 off the Rete network kept between processes (engine/inference/netcache.py): tests/test_netcache.py
-turns it on. And every cache a test does turn on (the answers, the network, the compiled
+turns it on; and the names index (engine/casefiles/nameindex.py): tests/test_nameindex.py turns
+it on. And every cache a test does turn on (the answers, the network, the names, the compiled
 templates) is written below a directory of this session's (``XDG_CACHE_HOME``), never the user's.
 """
 

@@ -86,10 +86,12 @@ def test_only_ids_that_are_file_stems_are_read_directly(tmp_path):
                              ("rok", "chip4"), ("south-korea", "fab-4"), ("atlantis", "chip4"),
                              ("chip4", "south-korea")]:
         assert direct.load_named(shipped, state, coalition) is None
-    # and then the resolver answers through the names, or with the errors it always gave
+    # and then the resolver answers through the names (read from the files' top lines, so
+    # without loading the directory), or with the errors it always gave
     resolver = Resolver(shipped_cases())
     state, coalition = resolver.pair(("ROK", "Fab 4"))
-    assert (state.id, coalition.id) == ("south-korea", "chip4") and resolver._base is not None
+    assert (state.id, coalition.id) == ("south-korea", "chip4") and resolver._base is None
+    same_files((state, coalition), load_dir(shipped_cases()), "south-korea", "chip4")
     unknown = run("ask", "atlantis", "chip4")
     assert unknown.returncode == 2 and unknown.stderr.startswith("error: unknown state 'atlantis'")
     other = run("ask", "chip4", "south-korea")

@@ -54,6 +54,20 @@ def test_json_answers_import_no_jinja_and_text_answers_do(tmp_path):
     assert stdout.startswith("Will South Korea join Chip 4?\n") and "jinja2" in tops(modules)
 
 
+def test_an_answer_imports_what_only_errors_completion_and_resources_need_when_they_do(tmp_path):
+    """difflib (a misspelt name's "did you mean"), shlex (a printed command line), click's
+    shell completion and importlib.resources cost every cold start their imports: an answer
+    loads none of them; the commands that need them still do."""
+    late = {"difflib", "shlex", "click.shell_completion", "importlib.resources", "zipfile"}
+    for args in (("ask", "south-korea", "chip4", "--format", "json"),
+                 ("ask", "south-korea", "chip4"), ("ask", "Will South Korea join Chip 4?")):
+        stdout, modules, status = imported(tmp_path, *args)
+        assert status in (0, None) and "joins-reluctantly" in stdout
+        assert not late & modules, (args, late & modules)
+    _, modules, status = imported(tmp_path, "ask", "Will Sout Korea join Chip 4?")
+    assert status == 2 and "difflib" in modules
+
+
 def test_a_leaders_question_in_json_imports_no_jinja(tmp_path):
     stdout, modules, _ = imported(tmp_path, "ask", "united-states", "chip4", "--format", "json")
     assert json.loads(stdout)["verdict"] is None and "jinja2" not in tops(modules)

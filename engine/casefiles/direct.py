@@ -23,6 +23,7 @@ question about two other files.
 
 from __future__ import annotations
 
+import functools
 import os
 import pathlib
 import re
@@ -31,28 +32,36 @@ from collections.abc import Mapping
 import yaml
 
 from digital_coalitions.casefiles import loader as L
+from digital_coalitions.casefiles import nameindex
 from digital_coalitions.casefiles import schema as S
 
 KINDS = (("state", "states"), ("coalition", "coalitions"))
 _NAME_FIELDS = ("id", "name", "aliases")
-_TOP_LINE = re.compile(r"\n(?=\S)")  # before a line of the top level (a key, a comment, a '- ')
-_TOP_KEY = re.compile(r"[A-Za-z_][\w\-]*[ \t]*:(?:[ \t]|$)")
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 # a one-line value most files write (``name: South Korea``, ``aliases: [ROK, "NO"]``), read
 # without a YAML parser; anything else is parsed. A plain word YAML reads as no string (``no``,
 # ``1984``) is counted as a name too: a clash too many only means loading the directory.
 _QUOTED = r"'[^'\n]*'|\"[^\"\\\n]*\""
 _PLAIN = r"[^\W_][\w .'()&/-]*"
-_ITEM = re.compile(rf"{_QUOTED}|{_PLAIN}")
-_ONE_LINE = re.compile(rf"(?P<key>id|name|aliases)[ \t]*:[ \t]*(?:(?P<one>{_QUOTED}|{_PLAIN})|"
+
+
+@functools.cache
+def _patterns():
+    """(top line, top key, item, one-line value): compiled when a file's top lines are first
+    read, not at every start (the names index has them read rarely)."""
+    return (re.compile(r"\n(?=\S)"),  # before a line of the top level (a key, a comment, a '- ')
+            re.compile(r"[A-Za-z_][\w\-]*[ \t]*:(?:[ \t]|$)"),
+            re.compile(rf"{_QUOTED}|{_PLAIN}"),
+            re.compile(rf"(?P<key>id|name|aliases)[ \t]*:[ \t]*(?:(?P<one>{_QUOTED}|{_PLAIN})|"
                        rf"\[(?P<many>[ \t]*(?:(?:{_QUOTED}|{_PLAIN})[ \t]*,[ \t]*)*"
-                       rf"(?:(?:{_QUOTED}|{_PLAIN})[ \t]*)?)\])[ \t]*(?:[ \t]#[^\n]*)?\r?\n?")
+                       rf"(?:(?:{_QUOTED}|{_PLAIN})[ \t]*)?)\])[ \t]*(?:[ \t]#[^\n]*)?\r?\n?"))
 
 
 def _listed(directories: list[pathlib.Path]):
-    """{(kind, stem): path} of the file each id is read from (the highest directory's), and the
-    files in the order load_dir meets them; None if load_dir would report a problem with the
-    listing itself (a directory that cannot be read, two files of one id)."""
+    """{(kind, stem): path} of the file each id is read from (the highest directory's), the
+    files in the order load_dir meets them, and every file listed (those replaced by a higher
+    directory's too); None if load_dir would report a problem with the listing itself (a
+    directory that cannot be read, two files of one id)."""
     if any(L._directory_problem(d) for d in directories):
         return None
     top: list[str] = []
@@ -72,7 +81,7 @@ def _listed(directories: list[pathlib.Path]):
     if top:
         return None
     order = [(kind, path) for layer, kind, path in listed if layer_of[kind, path.stem] == layer]
-    return chosen, order
+    return chosen, order, [path for _, _, path in listed]
 
 
 class _Aliases(Mapping):
@@ -112,13 +121,14 @@ def claimed_names(path: pathlib.Path) -> set[str] | None:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
         return None
-    starts = [m.start() for m in _TOP_LINE.finditer("\n" + text)]  # (a literal first: fast)
+    top_line, top_key, item_pattern, one_line = _patterns()
+    starts = [m.start() for m in top_line.finditer("\n" + text)]  # (a literal first: fast)
     lines = [(start, text[start:text.find("\n", start) % (len(text) + 1)]) for start in starts]
     snippets = {}
     for i, (start, line) in enumerate(lines):
         if line.startswith("#") or line == "-" or line.startswith("- "):
             continue  # a comment, or an item of the sequence the key above holds
-        if not _TOP_KEY.match(line):
+        if not top_key.match(line):
             return None  # '---', a quoted or complex key, a flow mapping, a stray value...
         key = line.split(":", 1)[0].strip()
         if key not in _NAME_FIELDS:
@@ -133,10 +143,10 @@ def claimed_names(path: pathlib.Path) -> set[str] | None:
         snippets[key] = text[start:end]
     names = set()
     for key, snippet in snippets.items():
-        simple = _ONE_LINE.fullmatch(snippet)
+        simple = one_line.fullmatch(snippet)
         if simple:
             written = simple["one"] if simple["one"] is not None else simple["many"]
-            for item in _ITEM.findall(written):
+            for item in item_pattern.findall(written):
                 item = item.rstrip()
                 names.add(L.normalise(item[1:-1] if item[:1] in "'\"" else item))
             continue
@@ -163,19 +173,64 @@ def _own_names(case: L._Loaded) -> set[str]:
     return names
 
 
+def _names_of(listing) -> dict:
+    """{path: the names it claims, or None} of every file listed, through the index."""
+    return nameindex.claims(listing[2], claimed_names)
+
+
 def load_named(directories, state_id: str, coalition_id: str):
     """(state, coalition): the files ``states/STATE_ID.yaml`` and ``coalitions/COALITION_ID.yaml``
     of ``directories`` (lowest first), exactly as ``load_dir(directories)`` would give them; None
     where that could differ (see the module's docstring) or a name is not a file's stem."""
     if not (S.is_slug(state_id) and S.is_slug(coalition_id)):
         return None
+    directories = _paths(directories)
+    listing = _listed(directories)
+    if listing is None:
+        return None
+    return _load_pair(directories, listing, None, state_id, coalition_id)
+
+
+def resolve_named(directories, state_ref: str, coalition_ref: str):
+    """(state, coalition) that a question's two names (ids, names or aliases, as
+    :class:`~digital_coalitions.casefiles.question.Resolver` compares them) name, exactly as the
+    resolver over ``load_dir(directories)`` would find them, read from the two files alone; None
+    where that could differ: a name no file or several files claim, a file whose names cannot be
+    read from its top lines, and every case :func:`load_named` gives None for."""
+    from digital_coalitions.casefiles.question import GENERIC_SUFFIX, looks_like_path
+
+    if looks_like_path(state_ref) or looks_like_path(coalition_ref):
+        return None
+    directories = _paths(directories)
+    listing = _listed(directories)
+    if listing is None:
+        return None
+    claims = _names_of(listing)
+    wanted = {}
+    for kind, ref in (("state", state_ref), ("coalition", coalition_ref)):
+        pool = [(path, claims[path]) for other_kind, path in listing[1] if other_kind == kind]
+        if any(names is None for _, names in pool):
+            return None
+        name = L.normalise(ref)
+        if kind == "coalition" and not any(name in names for _, names in pool):
+            bare = GENERIC_SUFFIX.sub("", name)
+            name = bare if any(bare in names for _, names in pool) else name
+        claiming = [path for path, names in pool if name in names]
+        if len(claiming) != 1:
+            return None
+        wanted[kind] = (claiming[0].stem, name)
+    return _load_pair(directories, listing, claims, wanted["state"][0], wanted["coalition"][0],
+                      {kind: name for kind, (_, name) in wanted.items()})
+
+
+def _paths(directories) -> list[pathlib.Path]:
     if isinstance(directories, (str, os.PathLike)):
         directories = [directories]
-    directories = [pathlib.Path(d) for d in directories]
-    found = _listed(directories)
-    if found is None:
-        return None
-    chosen, order = found
+    return [pathlib.Path(d) for d in directories]
+
+
+def _load_pair(directories, listing, claims, state_id, coalition_id, names=None):
+    chosen, order, _ = listing
     paths = {"state": chosen.get(("state", state_id)),
              "coalition": chosen.get(("coalition", coalition_id))}
     if None in paths.values():
@@ -192,12 +247,16 @@ def load_named(directories, state_id: str, coalition_id: str):
         if item.ctx.problems:
             return None
         loaded[kind] = item
+    if claims is None:
+        claims = _names_of(listing)
     for kind, item in loaded.items():
         own = _own_names(item)
+        if names is not None and names[kind] not in own:
+            return None  # the name was read from the top lines, but the file is not so named
         for other_kind, path in order:
             if other_kind != kind or path == paths[kind]:
                 continue
-            theirs = claimed_names(path)
+            theirs = claims[path]
             if theirs is None or theirs & own:
                 return None
     return loaded["state"].case(), loaded["coalition"].case()

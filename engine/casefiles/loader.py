@@ -45,6 +45,7 @@ from digital_coalitions.casefiles import schema as S
 from digital_coalitions.casefiles.problems import (INVALID, CaseError, Problems, described,
                                                    one_line, path_text, quote)
 from digital_coalitions.casefiles.reading import ReadProblem, read_bounded
+from digital_coalitions.casefiles.record import FrozenRecord
 from digital_coalitions.casefiles.validate import (check_case, check_fields, check_state_refs,
                                                    history_years, main_evidence_year,
                                                    suggest_state)
@@ -54,14 +55,18 @@ __all__ = ["CaseBase", "CaseError", "CaseFile", "CaseSet", "load_dir", "load_fil
 
 
 # ---- public types ----------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class Dating:
+class Dating(FrozenRecord):
     """Which year of a file's evidence answers a question, and why that one."""
 
+    FIELDS = ("asked", "year", "years", "earliest")
     asked: int | None  # the year asked about (--as-of), None for "the latest"
     year: int | None  # the year of the evidence used (None: an undated coalition file)
     years: tuple[int, ...]  # every year the file has evidence for
-    earliest: bool = False  # nothing dated at or before ``asked``: the earliest evidence was used
+    earliest: bool  # nothing dated at or before ``asked``: the earliest evidence was used
+
+    def __init__(self, asked: int | None, year: int | None, years: tuple[int, ...],
+                 earliest: bool = False):
+        self._set(asked, year, years, earliest)
 
     def to_dict(self) -> dict:
         return {"asked": self.asked, "year": self.year, "years": list(self.years),
@@ -111,29 +116,37 @@ class CaseFile:
         return replace(case, dating=Dating(asked, chosen, years, earliest))
 
 
-@dataclass(frozen=True)
-class CaseSet:
+class CaseSet(FrozenRecord):
     """What a file was loaded with by :func:`load_dir`: the case directories, lowest first, and
     the states they hold, against which its keys naming states were checked (and a ``--set``'s
     are). None for a file loaded alone."""
 
+    FIELDS = ("directories", "state_ids", "aliases")
     directories: tuple[pathlib.Path, ...]
     state_ids: frozenset[str]
     aliases: Mapping[str, str]  # a state's name or alias, lowercased -> its id ("did you mean")
+
+    def __init__(self, directories: tuple[pathlib.Path, ...], state_ids: frozenset[str],
+                 aliases: Mapping[str, str]):
+        self._set(directories, state_ids, aliases)
 
     @functools.cached_property
     def sorted_ids(self) -> list[str]:
         return sorted(self.state_ids)
 
 
-@dataclass(frozen=True)
-class CaseBase:
+class CaseBase(FrozenRecord):
     """All case files of one or more directories, by id (``directory`` is the last of them)."""
 
+    FIELDS = ("directory", "states", "coalitions", "directories")
     directory: pathlib.Path
     states: Mapping[str, CaseFile]
     coalitions: Mapping[str, CaseFile]
-    directories: tuple[pathlib.Path, ...] = ()
+    directories: tuple[pathlib.Path, ...]
+
+    def __init__(self, directory: pathlib.Path, states: Mapping[str, CaseFile],
+                 coalitions: Mapping[str, CaseFile], directories: tuple[pathlib.Path, ...] = ()):
+        self._set(directory, states, coalitions, directories)
 
 
 # ---- reading the file ------------------------------------------------------------------------------
@@ -223,18 +236,21 @@ def _case(loaded: _Loaded, data: dict, ctx: Problems) -> CaseFile:
                     lines=MappingProxyType(lines), sha256=loaded.sha256, case_set=loaded.case_set)
 
 
-@dataclass
 class _Loaded:
-    path: pathlib.Path
-    kind: str
-    ctx: Problems
-    data: dict | None = None
-    sha256: str = ""
-    extra: list = dc_field(default_factory=list)
+    """A file as read, before it is a CaseFile (a plain class: a dataclass's generated methods
+    cost a cold start their compiling, and nothing compares or prints these)."""
 
-    years: dict = dc_field(default_factory=dict)  # history year -> function giving (data, ctx)
-    written_years: dict = dc_field(default_factory=dict)  # history year text -> fields as written
-    case_set: CaseSet | None = None
+    __slots__ = ("path", "kind", "ctx", "data", "sha256", "extra", "years", "written_years",
+                 "case_set")
+
+    def __init__(self, path: pathlib.Path, kind: str, ctx: Problems):
+        self.path, self.kind, self.ctx = path, kind, ctx
+        self.data: dict | None = None
+        self.sha256 = ""
+        self.extra: list = []
+        self.years: dict = {}  # history year -> function giving (data, ctx)
+        self.written_years: dict = {}  # history year text -> fields as written
+        self.case_set: CaseSet | None = None
 
     def case(self) -> CaseFile:
         main = _case(self, self.data, self.ctx)

@@ -10,7 +10,6 @@ helpers here word what was found (``described``), quote a value (``quote``) and 
 from __future__ import annotations
 
 import datetime
-import difflib
 import math
 import re
 
@@ -109,6 +108,8 @@ def close_matches(word: str, choices, n: int = 1) -> list[str]:
     """Up to ``n`` of ``choices`` close to ``word``, case ignored: a message's "did you mean"."""
     choices = list(choices)
     lowered = {c.lower(): c for c in choices}
+    import difflib  # a problem's "did you mean" only: a cold start imports no difflib
+
     hits = difflib.get_close_matches(word.strip().lower(), list(lowered), n=n, cutoff=0.6)
     return [lowered[h] for h in hits]
 

@@ -8,15 +8,13 @@ mean" and the list of known ones, and a coalition named before the state gets "t
 
 from __future__ import annotations
 
-import difflib
 import functools
 import os
 import re
-import shlex
-from dataclasses import dataclass
 from pathlib import Path
 
 from digital_coalitions.casefiles.loader import CaseBase, CaseError, load_dir, load_file, normalise
+from digital_coalitions.casefiles.record import FrozenRecord
 from digital_coalitions.casefiles.schema import display_name
 from digital_coalitions.errors import BadInput
 
@@ -48,14 +46,17 @@ def shipped_cases() -> Path:
     return Path(shipped.__file__).parent
 
 
-@dataclass(frozen=True)
-class CaseChoice:
+class CaseChoice(FrozenRecord):
     """The case directory as the command line chose it: ``--cases DIR`` (else $COALITION_CASES)
     adds its files to the shipped cases, replacing those of the same id; ``--only-cases`` reads
     that directory alone."""
 
-    option: str | None = None
-    only: bool = False
+    FIELDS = ("option", "only")
+    option: str | None
+    only: bool
+
+    def __init__(self, option: str | None = None, only: bool = False):
+        self._set(option, only)
 
     def flags(self) -> list[str]:
         """The options as given, for a command line that is recorded."""
@@ -144,6 +145,8 @@ class Resolver:
             wanted = bare if bare in names else wanted
         if wanted in names:
             return names[wanted]
+        import difflib  # an unknown name only: a cold start imports no difflib
+
         near = difflib.get_close_matches(wanted, list(names), n=1, cutoff=0.6)
         hint = f"did you mean {names[near[0]].data['name']!r}? " if near else ""
         pool = self.base.states if kind == "state" else self.base.coalitions
@@ -182,6 +185,8 @@ class Resolver:
         coalition = state and self._resolves(state_ref, "coalition")
         if not coalition:
             return
+        import shlex
+
         meant = (f"\"Will {state.data['name']} join {coalition.data['name']}?\"" if form == "sentence"
                  else " ".join(shlex.quote(ref) for ref in (coalition_ref, state_ref)))
         raise QuestionError(f"{quoted(state_ref)} is a coalition and {quoted(coalition_ref)} a "
@@ -192,10 +197,11 @@ class Resolver:
         form, readings = split_question(words)
         if form != "words":
             state_ref, coalition_ref = readings[0]
-            if self._base is None:  # two ids: their two files, without reading the others
-                from digital_coalitions.casefiles.direct import load_named
+            if self._base is None:  # two ids or names: their two files, not the others
+                from digital_coalitions.casefiles.direct import load_named, resolve_named
 
-                named = load_named(self.directories, state_ref, coalition_ref)
+                named = (load_named(self.directories, state_ref, coalition_ref)
+                         or resolve_named(self.directories, state_ref, coalition_ref))
                 if named is not None:
                     return named
             try:
@@ -233,6 +239,8 @@ def cases_flag(case) -> str:
         loaded_with = (shipped, Path(case.path).parent.parent)
     only = loaded_with[0] != shipped
     added = [d for d in loaded_with if d != shipped]
+    import shlex
+
     return "".join(f" --cases {shlex.quote(str(d))}" for d in added) + " --only-cases" * only
 
 

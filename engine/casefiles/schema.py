@@ -149,12 +149,11 @@ leader. ``state_kind``, ``status`` and ``pillar`` are unordered: :func:`rank` re
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Any
 
+from digital_coalitions.casefiles.record import FrozenRecord
 from digital_coalitions.rules.scales import LEVEL3, LEVEL4, LEVEL5
 
 __all__ = [
@@ -202,14 +201,17 @@ def is_slug(value: object) -> bool:
 
 
 # ---- scales ----------------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class Scale:
+class Scale(FrozenRecord):
     """A set of allowed words; if ``ordered``, from lowest to highest."""
 
+    FIELDS = ("name", "words", "ordered", "doc")
     name: str
     words: tuple[str, ...]
-    ordered: bool = True
-    doc: str = ""
+    ordered: bool
+    doc: str
+
+    def __init__(self, name: str, words: tuple[str, ...], ordered: bool = True, doc: str = ""):
+        self._set(name, words, ordered, doc)
 
 
 # What members of a coalition commit to (``commitments``) and what a state may object to
@@ -275,8 +277,7 @@ TYPES = ("word", "bool", "share", "year", "slug", "string", "strings", "slugs", 
          "map", "history")
 
 
-@dataclass(frozen=True)
-class Field:
+class Field(FrozenRecord):
     """One field of the contract.
 
     ``default`` is the value used when the field is missing (lists default to ``()`` here and
@@ -285,19 +286,29 @@ class Field:
     ``fill`` False (per_member) means: inside this section/map, keep only what is written.
     """
 
+    FIELDS = ("name", "type", "scale", "required", "default", "nullable", "null_is_unknown",
+              "reported", "fields", "fill", "doc", "claims", "added")
     name: str
     type: str
-    scale: str | None = None
-    required: bool = False
-    default: Any = None
-    nullable: bool = False
-    null_is_unknown: bool = False  # a written null means "unknown": kept as None, reported
-    reported: bool = True  # a defaulted value is listed in the answer's defaults
-    fields: tuple[Field, ...] = ()
-    fill: bool = True
-    doc: str = ""
-    claims: tuple[str, ...] = ()
-    added: bool = False  # added after facts.md: when absent it stays absent from loaded data
+    scale: str | None
+    required: bool
+    default: Any
+    nullable: bool
+    null_is_unknown: bool  # a written null means "unknown": kept as None, reported
+    reported: bool  # a defaulted value is listed in the answer's defaults
+    fields: tuple[Field, ...]
+    fill: bool
+    doc: str
+    claims: tuple[str, ...]
+    added: bool  # added after facts.md: when absent it stays absent from loaded data
+
+    def __init__(self, name: str, type: str, scale: str | None = None, required: bool = False,
+                 default: Any = None, nullable: bool = False, null_is_unknown: bool = False,
+                 reported: bool = True, fields: tuple[Field, ...] = (), fill: bool = True,
+                 doc: str = "", claims: tuple[str, ...] = (), added: bool = False):
+        self._set(name, type, scale, required, default, nullable, null_is_unknown, reported,
+                  fields, fill, doc, claims, added)
+        self.__post_init__()
 
     def __post_init__(self) -> None:
         if self.type not in TYPES:
@@ -680,6 +691,8 @@ def scale(name: str) -> tuple[str, ...]:
     key = name if name in index else _pattern(name)
     if key in index:
         return SCALES[index[key]].words
+    import difflib  # a misspelt name only
+
     close = difflib.get_close_matches(name, list(index), n=3, cutoff=0.6)
     close += [n for n in sorted(index) if name and name in n and n not in close and "." not in n]
     hint = f" (did you mean {', '.join(repr(c) for c in close)}?)" if close else ""

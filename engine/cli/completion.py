@@ -5,8 +5,6 @@
 
 from __future__ import annotations
 
-from click.shell_completion import CompletionItem
-
 from digital_coalitions.casefiles.loader import CaseError
 
 
@@ -24,7 +22,9 @@ def _cases(ctx, kind: str) -> dict:
     return {case_id: case.data["name"] for case_id, case in pool.items()}
 
 
-def _matching(names: dict, incomplete: str) -> list[CompletionItem]:
+def _matching(names: dict, incomplete: str) -> list:
+    from click.shell_completion import CompletionItem  # completing only, not at every start
+
     wanted = incomplete.lower()
     return [CompletionItem(key, help=help_text) for key, help_text in sorted(names.items())
             if key.lower().startswith(wanted)]

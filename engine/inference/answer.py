@@ -8,8 +8,7 @@ the rules put in working memory.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
+from digital_coalitions.casefiles.record import Record
 from digital_coalitions.rules import concepts as c
 from digital_coalitions.rules.base import Stage
 
@@ -17,17 +16,23 @@ from digital_coalitions.inference.engine import RULES, CoalitionEngine, Firing
 from digital_coalitions.casefiles.evidence import question_evidence
 from digital_coalitions.casefiles.question import role_of
 
-@dataclass
-class Step:
+class Step(Record):
+    FIELDS = ("concept", "value", "rule", "title", "claims")
     concept: str
     value: object
     rule: str
     title: str
     claims: tuple[str, ...]
 
+    def __init__(self, concept: str, value: object, rule: str, title: str,
+                 claims: tuple[str, ...]):
+        self._set(concept, value, rule, title, claims)
 
-@dataclass
-class Answer:
+
+class Answer(Record):
+    FIELDS = ("state", "coalition", "verdict", "likelihood", "confidence", "mechanisms", "chain",
+              "rules_fired", "defaults", "facts", "firings", "unfired", "role")
+    UNSHOWN = frozenset({"facts", "firings", "unfired"})
     state: object  # CaseFile
     coalition: object  # CaseFile
     verdict: str
@@ -37,10 +42,17 @@ class Answer:
     chain: list[Step]
     rules_fired: list[str]
     defaults: list[str]
-    facts: dict[int, dict] = field(repr=False)
-    firings: list[Firing] = field(repr=False)
-    unfired: list[tuple[str, list[int]]] = field(repr=False)
-    role: str = "candidate"  # member (listed in the coalition file) or candidate
+    facts: dict[int, dict]
+    firings: list[Firing]
+    unfired: list[tuple[str, list[int]]]
+    role: str  # member (listed in the coalition file) or candidate
+
+    def __init__(self, state, coalition, verdict: str, likelihood: dict, confidence: dict,
+                 mechanisms: dict, chain: list[Step], rules_fired: list[str], defaults: list[str],
+                 facts: dict[int, dict], firings: list[Firing],
+                 unfired: list[tuple[str, list[int]]], role: str = "candidate"):
+        self._set(state, coalition, verdict, likelihood, confidence, mechanisms, chain,
+                  rules_fired, defaults, facts, firings, unfired, role)
 
     @property
     def dating(self) -> dict:

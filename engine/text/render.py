@@ -5,7 +5,6 @@ from __future__ import annotations
 import functools
 import hashlib
 import os
-from importlib.resources import files
 from pathlib import Path
 
 import jinja2
@@ -20,13 +19,21 @@ from digital_coalitions.casefiles.schema import shown
 from digital_coalitions.casefiles.schema import display_name
 
 
+def shipped_templates() -> Path:
+    """The shipped templates' folder, found from the package itself (importlib.resources would
+    cost a text answer its imports, zipfile among them)."""
+    import digital_coalitions.templates as shipped
+
+    return Path(shipped.__file__).parent
+
+
 def environment(templates: Path | None = None) -> jinja2.Environment:
     """Templates from ``templates`` first (a house style), then the shipped ones.
 
     Sandboxed: a house style is someone else's file, and an ordinary Environment lets a template
     reach Python (``cycler.__init__.__globals__.os``) and run commands. The shipped templates
     render in the same sandbox; it costs them nothing measurable (bench/run.py, README)."""
-    loaders = [jinja2.FileSystemLoader(str(files("digital_coalitions.templates")))]
+    loaders = [jinja2.FileSystemLoader(str(shipped_templates()))]
     if templates is not None:
         loaders.insert(0, jinja2.FileSystemLoader(str(templates)))
     env = SandboxedEnvironment(loader=jinja2.ChoiceLoader(loaders), undefined=jinja2.StrictUndefined,

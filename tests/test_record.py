@@ -1,0 +1,84 @@
+"""Each record class (casefiles/record.py) behaves as the dataclass it replaced: the same
+``__init__`` parameters and defaults, ``repr``, ``==``, hash, refused assignment when frozen,
+pickling and copying. The dataclass is made here from the record's own declaration, so a field
+added to one and not the other fails."""
+
+import copy
+import dataclasses
+import inspect
+import pickle
+
+import pytest
+
+from digital_coalitions.api import MemoText
+from digital_coalitions.casefiles.loader import CaseBase, CaseSet, Dating
+from digital_coalitions.casefiles.question import CaseChoice
+from digital_coalitions.casefiles.record import FrozenRecord
+from digital_coalitions.casefiles.schema import Field, Scale
+from digital_coalitions.inference.answer import Answer, Step
+
+RECORDS = [Scale, Field, Dating, CaseSet, CaseBase, CaseChoice, Step, Answer, MemoText]
+
+
+def as_dataclass(record):
+    """The dataclass the record class stands for: its fields, defaults, repr and compare."""
+    parameters = list(inspect.signature(record.__init__).parameters.values())[1:]
+    assert [p.name for p in parameters] == list(record.FIELDS)
+    spec = []
+    for p in parameters:
+        options = {"repr": p.name not in record.UNSHOWN, "compare": p.name not in record.UNCOMPARED}
+        if p.default is not inspect.Parameter.empty:
+            options["default"] = p.default
+        spec.append((p.name, object, dataclasses.field(**options)))
+    return dataclasses.make_dataclass(record.__qualname__, spec,
+                                      frozen=issubclass(record, FrozenRecord))
+
+
+def values(record, shift=0):
+    """Hashable sample values, positional, one per field (``shift`` makes another instance)."""
+    return [(name, i + shift) for i, name in enumerate(record.FIELDS)]
+
+
+@pytest.mark.parametrize("record", RECORDS, ids=lambda r: r.__qualname__)
+def test_a_record_is_the_dataclass_it_replaced(record, monkeypatch):
+    if record is Field:  # its __post_init__ checks the type: a plain one takes any value
+        monkeypatch.setattr(Field, "__post_init__", lambda self: None)
+    twin = as_dataclass(record)
+    a, b, other = record(*values(record)), record(*values(record)), record(*values(record, 1))
+    twin_a, twin_other = twin(*values(record)), twin(*values(record, 1))
+    assert repr(a) == repr(twin_a) and repr(other) == repr(twin_other)
+    assert a == b and a != other and (a == twin_a) is False  # another class is not equal
+    assert (a != other) == (twin_a != twin_other)
+    if issubclass(record, FrozenRecord):
+        assert hash(a) == hash(b) == hash(twin_a)
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            a.__setattr__(record.FIELDS[0], "changed")
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            twin_a.__setattr__(record.FIELDS[0], "changed")
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            del a.__dict__  # not a field, but a frozen record refuses every deletion
+    else:
+        with pytest.raises(TypeError):
+            hash(a)
+        with pytest.raises(TypeError):
+            hash(twin_a)
+        a.__setattr__(record.FIELDS[0], "changed")
+        assert getattr(a, record.FIELDS[0]) == "changed" and a != b
+        a = record(*values(record))
+    for again in (pickle.loads(pickle.dumps(a)), copy.copy(a), copy.deepcopy(a)):
+        assert again == a and repr(again) == repr(a) and type(again) is record
+    # the defaults are the dataclass's
+    defaults = {name: field.default for name, field in twin.__dataclass_fields__.items()
+                if field.default is not dataclasses.MISSING}
+    required = [v for (name, _), v in zip(values(record), values(record))
+                if name not in defaults]
+    assert repr(record(*required)) == repr(twin(*required))
+
+
+def test_the_real_values_compare_and_print_as_before():
+    scale = Scale("size", ("small", "large"))
+    assert repr(scale) == "Scale(name='size', words=('small', 'large'), ordered=True, doc='')"
+    assert Field("x", "bool", default=False) == Field("x", "bool", default=False)
+    assert {Dating(None, 2023, (2023,))} == {Dating(None, 2023, (2023,), False)}
+    with pytest.raises(ValueError):
+        Field("x", "no-such-type")
