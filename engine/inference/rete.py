@@ -176,6 +176,25 @@ class _Literal(_Tester):
                 child.callback(token)
 
 
+class _Capture(_Tester):
+    """A fact's capture (``f << Fact()``), most of the network's other tests: experta's
+    ``FactCapture`` binds the fact to a name, under the binding rules of ``_Tester``, which
+    for one binding are the two looked up here."""
+
+    def activate(self, token):
+        (fact,) = token.data
+        context, name = token.context, self.capture
+        if name in context and context[name] != fact:
+            return
+        if (False, name) in context and context[(False, name)] == fact:
+            return
+        context = context.copy()
+        context[name] = fact
+        token = _new_token(LeanToken, (token.tag, token.data.copy(), context))
+        for child in self.children:
+            child.callback(token)
+
+
 class _Join(_nodes.OrdinaryMatchNode):
     """experta's join, making lean tokens, without the debug logs.
 
@@ -400,7 +419,7 @@ def _plain_field(node) -> None:
                 check.check.__name__ == "equal_literal" and check.expected.__bind__ is None:
             node.__class__, node.literal = _Literal, check.expected.value
     elif type(check) is experta.matchers.rete.check.FactCapture:
-        node.capture = check.bind
+        node.__class__, node.capture = _Capture, check.bind
 
 
 # experta's checks of several field constraints (``P(a) & P(b)``, ``P(a) | P(b)``, ``~L(x)``)
