@@ -56,6 +56,7 @@ _TokenInfo = experta.matchers.rete.token.TokenInfo
 
 
 _VALID, _INVALID = LeanToken.TagType.VALID, LeanToken.TagType.INVALID
+_new_token = tuple.__new__
 
 
 class _TypedBus(experta.matchers.rete.nodes.BusNode):
@@ -89,13 +90,21 @@ class _TypedBus(experta.matchers.rete.nodes.BusNode):
         return route
 
     def add(self, fact):
-        token = LeanToken(_VALID, fact)
-        for child in self._route(type(fact)):
+        token = _new_token(LeanToken, (_VALID, {fact}, {}))
+        try:
+            route = self._routes[type(fact)]
+        except KeyError:
+            route = self._route(type(fact))
+        for child in route:
             child.callback(token)
 
     def remove(self, fact):
-        token = LeanToken(_INVALID, fact)
-        for child in self._route(type(fact)):
+        token = _new_token(LeanToken, (_INVALID, {fact}, {}))
+        try:
+            route = self._routes[type(fact)]
+        except KeyError:
+            route = self._route(type(fact))
+        for child in route:
             child.callback(token)
 
 
@@ -110,12 +119,14 @@ class _Tester(_nodes.FeatureTesterNode):
     capture = None  # the name a FactCapture binds the fact to, else None
 
     def __getstate__(self):  # kept by netcache: ``check`` is experta's closure, found again
-        return {k: v for k, v in self.__dict__.items() if k != "check"}
+        return {k: v for k, v in self.__dict__.items() if k not in ("check", "literal")}
 
     def __setstate__(self, state):
         self.__dict__.update(state)
         if self.key is not None:
             self.check = _unlogged(self.matcher.check)
+        if type(self) is _Literal:
+            self.literal = self.matcher.expected.value
 
     def activate(self, token):
         (fact,) = token.data
@@ -131,7 +142,8 @@ class _Tester(_nodes.FeatureTesterNode):
             match = self.matcher(fact)
         if not match:
             return
-        if match is not True and isinstance(match, Mapping):  # experta's binding rules
+        if match is not True and (type(match) is dict or isinstance(match, Mapping)):
+            # experta's binding rules
             context = token.context
             for key, value in match.items():
                 if isinstance(key, tuple):  # a negated binding
@@ -146,32 +158,83 @@ class _Tester(_nodes.FeatureTesterNode):
             child.callback(token)
 
 
+class _Literal(_Tester):
+    """A test of one plain field against a literal that binds nothing (``Tie(field="alliance")``,
+    most of the network's tests): experta's ``equal_literal`` (``expected.value == actual``,
+    true or false, no binding), compared here directly. It never changes the token."""
+
+    literal = None  # the L(...)'s value (set by _plain_field)
+
+    def activate(self, token):
+        (fact,) = token.data
+        try:
+            record = fact[self.key]
+        except (IndexError, KeyError, TypeError):
+            return
+        if self.literal == record:
+            for child in self.children:
+                child.callback(token)
+
+
+class _Capture(_Tester):
+    """A fact's capture (``f << Fact()``), most of the network's other tests: experta's
+    ``FactCapture`` binds the fact to a name, under the binding rules of ``_Tester``, which
+    for one binding are the two looked up here."""
+
+    def activate(self, token):
+        (fact,) = token.data
+        context, name = token.context, self.capture
+        if name in context and context[name] != fact:
+            return
+        if (False, name) in context and context[(False, name)] == fact:
+            return
+        context = context.copy()
+        context[name] = fact
+        token = _new_token(LeanToken, (token.tag, token.data.copy(), context))
+        for child in self.children:
+            child.callback(token)
+
+
 class _Join(_nodes.OrdinaryMatchNode):
     """experta's join, making lean tokens, without the debug logs.
 
     The same steps as experta's ``OrdinaryMatchNode.__activation``: remember the token on its
-    side, then join it with every match remembered on the other."""
+    side, then join it with every match remembered on the other. It never changes the token it
+    is given (it makes new ones), so it does not copy it first as experta's does; and where its
+    check is experta's ``SameContextCheck``, a left side with no bindings agrees with anything
+    (that check's loop over the left side's bindings has nothing to do)."""
+
+    same_context = False  # its check is experta's SameContextCheck (set by TypedReteMatcher)
 
     def activate_left(self, token):
-        self._join(token.copy(), self.left_memory, self.right_memory, left=True)
+        self._join(token, self.left_memory, self.right_memory, left=True)
 
     def activate_right(self, token):
-        self._join(token.copy(), self.right_memory, self.left_memory, left=False)
+        self._join(token, self.right_memory, self.left_memory, left=False)
 
     def _join(self, token, memory, others, left):
-        if token.is_valid():
-            memory.append(token.to_info())
+        context = token.context
+        if token.tag is _VALID:
+            memory.append(_new_token(_TokenInfo, (frozenset(token.data),
+                                                  frozenset(context.items()))))
         else:
             with suppress(ValueError):
                 memory.remove(token.to_info())
+        if not others:
+            return
+        matcher, same_context = self.matcher, self.same_context
+        own = {k: v for k, v in context.items() if isinstance(k, str)}
+        data, tag = token.data, token.tag
         for other_data, other_context in others:
             other_context = dict(other_context)
-            if not (self.matcher(token.context, other_context) if left
-                    else self.matcher(other_context, token.context)):
+            if left:
+                if (context or not same_context) and not matcher(context, other_context):
+                    continue
+            elif (other_context or not same_context) and not matcher(other_context, context):
                 continue
-            context = {k: v for k, v in token.context.items() if isinstance(k, str)}
-            context.update((k, v) for k, v in other_context.items() if not isinstance(k, tuple))
-            joined = LeanToken(token.tag, token.data | other_data, context)
+            joined = own.copy()
+            joined.update((k, v) for k, v in other_context.items() if not isinstance(k, tuple))
+            joined = _new_token(LeanToken, (tag, data | other_data, joined))
             for child in self.children:
                 child.callback(joined)
 
@@ -182,12 +245,11 @@ class _Not(_nodes.NotNode):
     The left side is experta's own; the right side takes the same steps as experta's
     right activation of ``NotNode``, building its tokens as lean ones."""
 
-    def activate_left(self, token):
-        return self._activate_left(token.copy())
+    def activate_left(self, token):  # experta's, which never changes the token: not copied
+        return self._activate_left(token)
 
-    def activate_right(self, token):
-        token = token.copy()
-        if token.is_valid():
+    def activate_right(self, token):  # it never changes the token either
+        if token.tag is _VALID:
             self.right_memory.append(token.to_info())
             step = 1
         else:
@@ -226,7 +288,7 @@ class _Terminal(_nodes.ConflictSetNode):
         activation = _Activation(self.rule, info.data,
                                  {k: v for k, v in info.context if isinstance(k, str)},
                                  self.rule_hash)
-        if token.is_valid():
+        if token.tag is _VALID:
             if info not in self.memory:
                 self.memory.add(info)
                 if activation in self.removed:
@@ -250,12 +312,16 @@ class _Activation(experta.activation.Activation):
     (a rule hashes every one of its conditions, at every activation added, removed or looked
     up; the rule never changes)."""
 
-    def __init__(self, rule, facts, context, rule_hash):
-        super().__init__(rule, facts, context)
+    def __init__(self, rule, facts: frozenset, context: dict, rule_hash: int):
+        # experta's Activation.__init__'s attributes, set directly
+        self.rule, self.facts, self.key, self.context = rule, set(facts), None, context
         self._rule_hash = rule_hash
+        # the hash it is looked up by, at least twice (removed, added): worked out once, from the
+        # token's frozenset of facts (whose hash Python keeps); nothing changes either part
+        self._hash = hash((rule_hash, facts, frozenset(context.items())))
 
     def __hash__(self):
-        return hash((self._rule_hash, frozenset(self.facts), frozenset(self.context.items())))
+        return self._hash
 
 
 _LEAN = {_nodes.FeatureTesterNode: _Tester, _nodes.OrdinaryMatchNode: _Join,
@@ -310,6 +376,8 @@ class TypedReteMatcher(experta.matchers.rete.ReteMatcher):
                 node.changed = changed
             if type(node) is _Tester:
                 _plain_field(node)
+            if type(node) is _Join:
+                node.same_context = type(node.matcher) is experta.matchers.rete.check.SameContextCheck
         for node in nodes:  # each child's callback, bound again to its leaner class
             node.children = [child._replace(callback=getattr(child.node, child.callback.__name__))
                              for child in node.children]
@@ -347,8 +415,11 @@ def _plain_field(node) -> None:
     if isinstance(check, experta.matchers.rete.check.FeatureCheck) and \
             isinstance(check.what, str) and "__" not in check.what and not check.what.isnumeric():
         node.key, node.check, node.expected = check.what, _unlogged(check.check), check.expected
+        if getattr(check.check, "__module__", None) == experta.matchers.rete.check.__name__ and \
+                check.check.__name__ == "equal_literal" and check.expected.__bind__ is None:
+            node.__class__, node.literal = _Literal, check.expected.value
     elif type(check) is experta.matchers.rete.check.FactCapture:
-        node.capture = check.bind
+        node.__class__, node.capture = _Capture, check.bind
 
 
 # experta's checks of several field constraints (``P(a) & P(b)``, ``P(a) | P(b)``, ``~L(x)``)
