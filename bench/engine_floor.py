@@ -57,11 +57,11 @@ ROOT = Path(__file__).resolve().parents[1]
 QUESTION = ("south-korea", "chip4")
 
 SLICE = (
-    # security dependency: evidence, classification, concept
+    # security dependency: evidence, classification, concept; the narrative OC-02 reads
     "SD-01", "SD-02", "SD-03", "SD-04", "SD-05", "SD-06", "SD-07", "SD-08",
-    "SD-10", "SD-11", "SD-20", "SD-21",
-    # stranglehold: bounds and level
-    "ST-01", "ST-02", "ST-03", "ST-04", "ST-05", "ST-06", "ST-07", "ST-10",
+    "SD-10", "SD-11", "SD-20", "SD-21", "SD-30",
+    # stranglehold: bounds and level; the cut-off SC-08 reads
+    "ST-01", "ST-02", "ST-03", "ST-04", "ST-05", "ST-06", "ST-07", "ST-10", "ST-23",
     # what V-07 and V-08 read: leverage, sacrifice, autonomy, pace, compulsion
     "SD-32", "SC-01", "SC-02", "SC-03", "SC-04", "SC-05", "SC-06", "SC-07", "SC-08", "SC-09",
     "SC-10", "SC-11", "AU-01", "AU-03", "OC-01", "OC-02",
@@ -144,6 +144,8 @@ DERIVED_TEMPLATES = {
     "autonomy-pressure": ("level",),
     "government-pace": ("pace", "stance"),
     "compulsion": ("source",),
+    "narrative-receptiveness": ("level", "shared_values", "threat"),
+    "target-product-cut-off": ("year",),
     "verdict": ("value",),
 }
 
@@ -286,6 +288,17 @@ def _defrules() -> list[str]:
                   "(value ?share)) (coalition-trait (field restricted_share) (value ?restricted))",
                   "(assert (restricted-exposure (of trade) "
                   "(share (/ (round (* ?share ?restricted 10000)) 10000))))"),
+        "SD-30": ("(tie (field shared_values) (value ?values)) "
+                  "(target-relation (field threat_perception) (value ?threat))",
+                  "(bind ?level (if (and (member$ ?values (create$ moderate high)) "
+                  "(member$ ?threat (create$ moderate high)) (or (eq ?values high) (eq ?threat high))) "
+                  "then receptive else (if (and (eq ?values low) (eq ?threat low)) "
+                  "then unreceptive else mixed))) "
+                  "(assert (narrative-receptiveness (level ?level) (shared_values ?values) "
+                  "(threat ?threat)))"),
+        "ST-23": ("(coalition-trait (field target_product_cut_off) (value ?cut&:(integerp ?cut))) "
+                  "(question (year ?year&:(<= ?cut ?year)))",
+                  "(assert (target-product-cut-off (year ?cut)))"),
         "SC-01": (f"{complex_} (restricted-exposure (of ?of) "
                   "(share ?share&:(numberp ?share)&:(>= ?share 0.1)))",
                   factor("sacrifice", f"({POINTS} ?share)", '"restricted exposure"', "C1")),
@@ -306,8 +319,7 @@ def _defrules() -> list[str]:
                   factor("sacrifice", f"({POINTS} ?share)", '"installed equipment"', "C1")),
         "SC-08": (f"{complex_} (industry (field installed_share) "
                   "(value ?share&:(numberp ?share)&:(>= ?share 0.1))) "
-                  "(coalition-trait (field target_product_cut_off) (value ?cut&:(integerp ?cut))) "
-                  "(question (year ?year&:(<= ?cut ?year)))",
+                  "(target-product-cut-off (year ?cut))",
                   factor("sacrifice", -1, '"the target\'s product cut off"', "T3")),
         "SC-09": (f"{complex_} (industry (field import_share) "
                   "(value ?share&:(numberp ?share)&:(>= ?share 0.25)))",
@@ -328,7 +340,8 @@ def _defrules() -> list[str]:
                   f"(security-dependency (level {_at_least(c.SECURITY_DEPENDENCY, 'moderate')}))",
                   "(assert (compulsion (source stranglehold)))"),
         "OC-02": (f"{complex_} (security-leverage) "
-                  f"(interest-sacrifice (level {_at_most(c.SACRIFICE, 'low')}))",
+                  f"(interest-sacrifice (level {_at_most(c.SACRIFICE, 'low')})) "
+                  "(narrative-receptiveness (level ~unreceptive))",
                   '(assert (compulsion (source "security leverage")))'),
         # ---- the verdict list (rules/verdict.py), by salience = precedence ----
         "V-01": (f"{complex_} (security-dependency (level none)) "

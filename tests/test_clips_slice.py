@@ -30,6 +30,8 @@ QUESTIONS = [
     ("eu", "ttc"),  # moderate dependency, malposition: the slice's rows give declines (V-10)
     ("south-korea", "aiib-opposition"),  # no domain: the trade at stake (SC-06)
     ("eu", "dfi"),  # a simple coalition: the slice's rows give none
+    ("albania", "huawei-5g-exclusion"),  # leverage compels only where the narrative landed (OC-02)
+    ("argentina", "clean-network"),  # the cut-off a concept of its own (ST-23, read by SC-08)
 ]
 
 
