@@ -90,16 +90,13 @@ class _TypedBus(experta.matchers.rete.nodes.BusNode):
         return route
 
     def add(self, fact):
-        token = _new_token(LeanToken, (_VALID, {fact}, {}))
-        try:
-            route = self._routes[type(fact)]
-        except KeyError:
-            route = self._route(type(fact))
-        for child in route:
-            child.callback(token)
+        self._send(fact, _VALID)
 
     def remove(self, fact):
-        token = _new_token(LeanToken, (_INVALID, {fact}, {}))
+        self._send(fact, _INVALID)
+
+    def _send(self, fact, tag):
+        token = _new_token(LeanToken, (tag, {fact}, {}))
         try:
             route = self._routes[type(fact)]
         except KeyError:
