@@ -55,6 +55,15 @@ DEPENDENCY = {
 }  # a majority of arms imports from the leader is asymmetric dependence
 
 
+def receptiveness(values: str, threat: str) -> str:
+    """S7's two ideational foundations read together: both at least moderate and one high is
+    receptive, both low unreceptive, anything else mixed."""
+    pair = {values, threat}
+    if pair <= {"moderate", "high"} and "high" in pair:
+        return "receptive"
+    return "unreceptive" if pair == {"low"} else "mixed"
+
+
 class SecurityRules:
     # ---- alliance commitment (S2, S6) -----------------------------------------------------
     @rule("SD-01", "Alliance commitment", Tie(field="alliance", value=MATCH.alliance & ALLIED),
@@ -228,14 +237,8 @@ class SecurityRules:
         Threat perception and shared values are the ideational foundations of a digital
         coalition (S7): both at least moderate and one high is receptive; both low is not.
         """
-        pair = {values, threat}
-        if pair <= {"moderate", "high"} and "high" in pair:
-            level = "receptive"
-        elif pair == {"low"}:
-            level = "unreceptive"
-        else:
-            level = "mixed"
-        self.declare(NarrativeReceptiveness(level=level, shared_values=values, threat=threat))
+        self.declare(NarrativeReceptiveness(level=receptiveness(values, threat),
+                                            shared_values=values, threat=threat))
 
     @rule("SD-34", "Receptive to a declaration aimed at no state",
           Question(target=None), CoalitionTrait(field="demand", value="simple"),
@@ -254,8 +257,8 @@ class SecurityRules:
         coalitions have a target state (D2), so this stretches S7 to coalitions outside its
         definition: the project's reading.
         """
-        level = {"high": "receptive", "low": "unreceptive"}.get(values, "mixed")
-        self.declare(NarrativeReceptiveness(level=level, shared_values=values, threat=None))
+        self.declare(NarrativeReceptiveness(level=receptiveness(values, values),
+                                            shared_values=values, threat=None))
 
     @rule("SD-31", "Outside the core clubs",
           Tie(field="alliance", value=one_of("major-non-treaty-ally", "bilateral-treaty",
