@@ -17,10 +17,10 @@ COALITION = str(Path(sys.executable).with_name("coalition"))
 
 # The figures the README reports for the final rules (a ratchet, not a target: agreement may
 # rise, never fall below these without the README and this line changing together).
-FLOOR = {"all": {"join": 0.85, "exact": 0.83}, "tuning": {"join": 0.90, "exact": 0.88},
-         "holdout": {"join": 0.88, "exact": 0.79}, "second": {"join": 0.81, "exact": 0.81},
-         "third": {"join": 0.88, "exact": 0.86}, "fourth": {"join": 0.82, "exact": 0.81},
-         "fifth": {"join": 0.78, "exact": 0.78}}
+FLOOR = {"all": {"join": 0.86, "exact": 0.84}, "tuning": {"join": 0.90, "exact": 0.88},
+         "holdout": {"join": 0.88, "exact": 0.79}, "second": {"join": 0.88, "exact": 0.88},
+         "third": {"join": 0.94, "exact": 0.94}, "fourth": {"join": 0.83, "exact": 0.82},
+         "fifth": {"join": 0.85, "exact": 0.85}, "sixth": {"join": 0.70, "exact": 0.70}}
 
 
 def run(*args):
@@ -86,7 +86,8 @@ def test_backtest_prints_every_figure():
         assert heading in text
     assert "coalition why " in text  # each miss with the line that explains it
     data = json.loads(run("backtest", "--format", "json").stdout)
-    assert set(data["parts"]) == {"all", "tuning", "holdout", "second", "third", "fourth", "fifth"}
+    assert set(data["parts"]) == {"all", "tuning", "holdout", "second", "third", "fourth", "fifth",
+                                  "sixth"}
     assert len(data["confusion"]) == 6 and all(len(row) == 6 for row in data["confusion"].values())
     assert sum(sum(row.values()) for row in data["confusion"].values()) == data["decisions"]
     assert 0 <= data["brier"] <= 1 and 0 <= data["brier_band_midpoint"] <= 1
@@ -148,7 +149,7 @@ def test_the_sample_is_optional_and_checked(tmp_path, base):
     with pytest.raises(CaseError) as caught:
         load_decisions(path, base)
     assert caught.value.problems == [f"{path}:8: [0].sample: 'later' is not allowed; expected "
-                                     "one of first, second, third, fourth, fifth"]
+                                     "one of first, second, third, fourth, fifth, sixth"]
 
 
 def test_every_problem_is_one_line_with_file_line_and_field(tmp_path, base):

@@ -260,7 +260,7 @@ _SCALE_LIST = (
     Scale("commitment", COMMITMENTS, ordered=False,
           doc="what a coalition's members commit to; what a state objects to (C3)"),
     Scale("article", ("the",), ordered=False, doc="the article a name takes in a sentence"),
-    Scale("sample", ("first", "second", "third", "fourth", "fifth"), ordered=False,
+    Scale("sample", ("first", "second", "third", "fourth", "fifth", "sixth"), ordered=False,
           doc="the blind samples of the decisions corpus, in the order they were written"),
     Scale("direction", ("down", "up"),
           doc="which way along a field's scale an indicator moves it (up: higher, or true)"),
