@@ -56,6 +56,23 @@ def test_every_listed_member_has_a_documented_decision(base, shipped):
                 assert (member, cid) in documented, (member, cid)
 
 
+def test_listed_members_are_judged_by_their_latest_joining_decision(shipped):
+    """Issue 10's members check: every state a coalition file lists, in any year, with a
+    decision; one answered as staying out is a miss, a documented exception or accepted."""
+    members = shipped.members(shipped.part("all"))
+    documented = {(s.decision.state, s.decision.coalition) for s in shipped.scored}
+    assert members["listed"] == len(documented & shipped.listed)
+    assert ("kenya", "dfi") in shipped.listed and "kenya → dfi (2022)" in members["exceptions"]
+    assert "singapore → clean-network (2020)" in members["accepted"]
+    missed = {f"{s.decision.state} → {s.decision.coalition} ({s.decision.as_of})"
+              for s in shipped.part("all").misses() if s.decision.joins}
+    assert members["misses"] and set(members["misses"]) <= missed
+    assert members["staying_out"] == sum(len(members[k])
+                                         for k in ("misses", "exceptions", "accepted"))
+    # a member whose joining decision is answered as joining is not among them
+    assert not any(p.startswith("japan → chip4") for p in members["misses"])
+
+
 def test_the_holdout_is_the_stated_rule_and_about_a_quarter(shipped):
     first = [s.decision for s in shipped.scored if s.decision.sample == "first"]
     held = [d for d in first if d.holdout]
@@ -91,6 +108,7 @@ def test_backtest_prints_every_figure():
     assert len(data["confusion"]) == 6 and all(len(row) == 6 for row in data["confusion"].values())
     assert sum(sum(row.values()) for row in data["confusion"].values()) == data["decisions"]
     assert 0 <= data["brier"] <= 1 and 0 <= data["brier_band_midpoint"] <= 1
+    assert data["members"]["listed"] > 0 and "Listed members" in text
     assert sum(r["cases"] for r in data["calibration"]) == data["decisions"]
     assert [r["condition"] for r in data["conditions"]] == [
         "security dependency ≥ high", "stranglehold ≥ significant", "both"]

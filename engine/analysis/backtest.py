@@ -308,12 +308,42 @@ def _at_least(scale, name, level):
     return lambda answer: scale.index(answer.mechanisms[name] or scale[0]) >= scale.index(level)
 
 
+def listed_members(base) -> frozenset:
+    """(state, coalition) for every state a coalition file lists in `members` in any of its
+    years, the leader aside."""
+    pairs = set()
+    for cid, coalition in base.coalitions.items():
+        for data in (coalition.data, *(coalition.at(year).data for year in coalition.years)):
+            pairs.update((m, cid) for m in data.get("members") or () if m != data["leader"])
+    return frozenset(pairs)
+
+
 @dataclass
 class Backtest:
     scored: list[Scored]
     decisions_path: Path
     cases: Path
     parts: dict = field(default_factory=dict)
+    listed: frozenset = frozenset()  # listed_members of the case base
+
+    def members(self, score: Score) -> dict:
+        """Issue 10's check of the coalition files' own `members` lists, over the listed members
+        that have a decision in ``score``: each judged by its latest joining decision (else its
+        latest). One answered as staying out is a miss, a documented exception (its decision
+        records that it did not join) or an answer its record accepts."""
+        chosen: dict[tuple[str, str], Scored] = {}
+        for s in score.scored:
+            pair = (s.decision.state, s.decision.coalition)
+            rank = (s.decision.joins, s.decision.as_of)
+            if pair in self.listed and (pair not in chosen or rank > (
+                    chosen[pair].decision.joins, chosen[pair].decision.as_of)):
+                chosen[pair] = s
+        found = {"misses": [], "exceptions": [], "accepted": []}
+        for pair, s in sorted(chosen.items()):
+            if not s.predicts_joining:
+                kind = "exceptions" if not s.decision.joins else "accepted" if s.exact else "misses"
+                found[kind].append(f"{pair[0]} → {pair[1]} ({s.decision.as_of})")
+        return {"listed": len(chosen), "staying_out": sum(map(len, found.values())), **found}
 
     def part(self, name: str) -> Score:
         if name == "all":
@@ -352,4 +382,4 @@ def backtest(decisions: list[Decision], base, decisions_path: Path,
                           progress=Groups(list(range(1, len(decisions) + 1)), progress,
                                           "decisions"))
     return Backtest([Scored(d, a) for d, a in zip(decisions, answers)], Path(decisions_path),
-                    Path(base.directory))
+                    Path(base.directory), listed=listed_members(base))

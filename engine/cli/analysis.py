@@ -419,7 +419,7 @@ def backtest(cases, decisions, part, fmt, quiet, cache):
                 **result.counts(), **score.to_dict(),
                 "parts": {name: result.part(name).summary()
                           for name in result.shown(part)},
-                "later_evidence": result.later(score)}
+                "later_evidence": result.later(score), "members": result.members(score)}
         click.echo(json.dumps(data, indent=2, ensure_ascii=False))
         return
     name = "backtest.md.j2" if fmt == "markdown" else "backtest.txt.j2"
