@@ -310,7 +310,7 @@ CONCEPTS = (
             chain_label="Security dependency on the leader", heading=_SECURITY,
             memo_label="Security dependency on {leader}: {value}"),
     Concept(NarrativeReceptiveness, "narrative_receptiveness", "level", 60, heading=_SECURITY,
-            memo_label="Receptiveness to {leader}'s threat narrative: {value}"),
+            memo_label="Receptiveness to {leader}'s narrative: {value}"),
     Concept(StatusAnxiety, "status_anxiety", None, 70, heading=_SECURITY,
             memo_label="Outside {leader}'s core clubs, joining gains it a voice"),
     Concept(SecurityLeverage, "security_leverage", None, 50,
