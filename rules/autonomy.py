@@ -68,9 +68,7 @@ class AutonomyRules:
         """Concludes whether the sitting government accelerates or slows accession.
 
         "Yoon Suk Yeol's pro-US policy accelerated South Korea's accession … although this was
-        not a decisive factor"; both Moon and Yoon resisted first (C4). So for an ally whose
-        dependency and stranglehold decide, it moves the pace (readily or reluctantly) and the
-        likelihood, not whether the state joins; only for a weak partner asked little, where
-        nothing structural decides, does the verdict table let it decide (V-27, V-29).
+        not a decisive factor"; both Moon and Yoon resisted first (C4). So it moves the pace
+        (readily or reluctantly) and the likelihood, never whether the state joins.
         """
         self.declare(GovernmentPace(pace=PACE[stance], stance=stance))

@@ -73,8 +73,6 @@ RECEPTIVE = NarrativeReceptiveness(level="receptive")
 ANSWERED = NarrativeReceptiveness(level=not_one_of("unreceptive"))  # the narrative has landed
 # a coalition with a text to sign: not an initiative still proposed, nor one its members downgraded
 IN_FORCE = CoalitionTrait(field="status", value=not_one_of("proposed", "downgraded"))
-# a sitting government that leans to the leader (AU-03): the political trust Tang's tiers read
-LEANING = GovernmentPace(pace="accelerates")
 UNCOMPELLED = NOT(Compulsion())
 # the ask to keep the target's firms out of the state's own networks (the Huawei campaign, the
 # Clean Network): the class the 5G passages of the paper are about
@@ -238,34 +236,20 @@ DECISION_TABLE: tuple[Branch, ...] = (
         ties simple coalitions to dependency (S5).""",
            reading="project"),
     Branch("V-28", "A declaration aimed at no state asks no one to take sides", "joins",
-           (SIMPLE, Question(target=None), SOME_DEPENDENCY, ANSWERED, IN_FORCE),
-           ("S7", "D2", "C1"), """
+           (SIMPLE, Question(target=None), SOME_DEPENDENCY, ANSWERED, IN_FORCE), ("S7",), """
         Concludes a weakly dependent state that holds the leader's values at least in part joins a declaration aimed at no state.
 
-        A digital coalition has "a clear target state or threat" (D2), and what makes a weak
-        partner hold back is the price of taking a side against that state: its market and its
-        retaliation (C1). A declaration that names no state (on ransomware, on military AI, on
-        the export of surveillance tools) sets no one against anyone, so the ideational
-        foundation that is left, shared values (S7; SD-34 reads the narrative from them alone),
-        carries a partner that holds them even moderately; one that rejects them (low values)
-        is not carried (V-06); and, as for V-26, only a coalition in force. Our reading: the
-        paper's coalitions all have a target state, and it ties simple coalitions to dependency
-        (S5).""",
-           reading="project"),
-    Branch("V-27", "A government leaning to the leader answers a declaration", "joins",
-           (SIMPLE, SOME_DEPENDENCY, ANSWERED, LEANING, IN_FORCE), ("A3", "S7", "C4"), """
-        Concludes a weakly dependent partner whose government leans to the leader joins a simple coalition whose narrative it has not rejected.
-
-        Tang has partners tiered by "political trust", the US seeking to "rope in nontraditional
-        allies, and draw in emerging market countries" (A3); a sitting government that leans to
-        the leader is that trust, and a declaration asks it only for assent to an outlook it
-        shares at least in part (S7). C4 has a pro-leader government accelerating an ally's
-        accession "although this was not a decisive factor": for an ally whose dependency and
-        stranglehold decide, the government sets the pace. A weak partner asked only to sign
-        has nothing structural deciding for it either way, and there the government's lean is
-        what is left. A partner that rejects the narrative is not carried (V-06), and, as for
-        V-26, an initiative still proposed or downgraded has no text yet to sign. Our reading,
-        beyond C4's letter for the states the paper does not treat.""",
+        The paper's coalitions have "a clear target (i.e., a specific state or threat)", and
+        "the leaders and targets should be states" (D2): a declaration on ransomware, on military
+        AI or on the export of surveillance tools names a threat but no state, so it lies outside
+        the paper's definition, and the paper says nothing of who joins it. Of the two ideational
+        foundations (S7) only shared values can be read there (SD-34), and this row lets them
+        carry a weak partner that holds them even moderately, where a declaration aimed at the
+        target needs them high (V-26): our extension of the cost of taking a side against the
+        target, which the paper states for demanding coalitions (C1), to declarations. A partner
+        that rejects the values (low) is not carried (V-06); as for V-26, only a coalition in
+        force. Our reading: within its definition the paper ties simple coalitions to dependency
+        (S5, S1).""",
            reading="project"),
     Branch("V-06", "Too little dependency for a declaratory coalition", "declines",
            (SIMPLE,), ("S1",), """
@@ -341,20 +325,6 @@ DECISION_TABLE: tuple[Branch, ...] = (
         on it through its own processes (Sweden in 2020, a non-aligned partner whose own security
         service named China a threat). Our reading: the paper has Sweden banning Huawei "in line
         with US demands" (S1, S4).""",
-           reading="project"),
-    Branch("V-29", "A government leaning to the leader follows at little cost", "joins",
-           (COMPLEX, VENDOR_EXCLUSION, LittleToSacrifice(), SOME_DEPENDENCY, ANSWERED, LEANING),
-           ("A3", "S1", "C4"), """
-        Concludes a partner whose government leans to the leader joins a demanding coalition that costs it little, though its dependency is weak.
-
-        With no market sacrifice at stake, T1's reason for a stranglehold falls away (V-15), and
-        what is left is the will to answer the leader's mobilisation (S1). For a weak partner
-        that will is political trust (A3: "rope in nontraditional allies"), which a government
-        leaning to the leader supplies: the small states that banned the target's vendors or
-        signed the Clean Network under pro-US governments (the case files' sources). C4 has the
-        government setting the pace, not the outcome, of an ally its structure decides; here
-        nothing structural decides. A partner that rejects the narrative is not carried (V-10).
-        Our reading, beyond C4's letter for the states the paper does not treat.""",
            reading="project"),
     # ---- 6. demanding coalitions that cost it: what compels ---------------------------------
     Branch("V-08", "Accession at a sacrifice", "joins-reluctantly",

@@ -17,10 +17,10 @@ COALITION = str(Path(sys.executable).with_name("coalition"))
 
 # The figures the README reports for the final rules (a ratchet, not a target: agreement may
 # rise, never fall below these without the README and this line changing together).
-FLOOR = {"all": {"join": 0.86, "exact": 0.84}, "tuning": {"join": 0.90, "exact": 0.88},
-         "holdout": {"join": 0.88, "exact": 0.79}, "second": {"join": 0.88, "exact": 0.88},
-         "third": {"join": 0.94, "exact": 0.94}, "fourth": {"join": 0.83, "exact": 0.82},
-         "fifth": {"join": 0.85, "exact": 0.85}, "sixth": {"join": 0.70, "exact": 0.70}}
+FLOOR = {"all": {"join": 0.84, "exact": 0.83}, "tuning": {"join": 0.90, "exact": 0.88},
+         "holdout": {"join": 0.88, "exact": 0.79}, "second": {"join": 0.81, "exact": 0.81},
+         "third": {"join": 0.88, "exact": 0.86}, "fourth": {"join": 0.83, "exact": 0.82},
+         "fifth": {"join": 0.85, "exact": 0.85}, "sixth": {"join": 0.70, "exact": 0.72}}
 
 
 def run(*args):

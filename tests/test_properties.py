@@ -263,8 +263,21 @@ LOOSER_AT_MODERATE_ONLY = (
     "existential_threat")
 
 
+# A reviewer's counterexample to a row once added and then removed (V-29: a government leaning to
+# the leader carried a partner into a costless vendor exclusion): from a major non-NATO ally to a
+# treaty ally in malposition with an offer, the answer fell from joins to the looser form (V-09).
+LEANING_PARTNER_OUTRANKED = (
+    cm.apply(cm.base_state(), {f"{TIE}.alliance": "major-non-treaty-ally",
+                               f"{TIE}.institutionalisation": "high",
+                               "autonomy.government_alignment": "pro-leader",
+                               f"{INDUSTRY}.position": "lagging"}),
+    cm.apply(cm.base_coalition(), {"offers.subsidies": True, "commitments": ["vendor-exclusion"]}),
+    "alliance")
+
+
 @example(walk=NO_TIE_WITH_OFFER)
 @example(walk=LOOSER_AT_MODERATE_ONLY)
+@example(walk=LEANING_PARTNER_OUTRANKED)
 @settings(max_examples=max(120, settings.default.max_examples))  # "over many generated cases"
 @given(walk=security_walk())
 def test_s1_walking_security_dependency_up_never_moves_the_answer_away_from_joining(asker, walk):
