@@ -203,6 +203,14 @@ class _Join(_nodes.OrdinaryMatchNode):
 
     same_context = False  # its check is experta's SameContextCheck (set by TypedReteMatcher)
 
+    # Its memories hold, for each token remembered, (its facts as a frozenset, its context as
+    # the dict it came with, that context's bindings without negations): what experta's
+    # TokenInfo holds, kept as dicts, so that a join neither freezes a token's context when it
+    # remembers it (hashing every bound fact) nor makes it a dict again for every token it
+    # meets on the other side. No node changes a token's context once it is made (each copies
+    # first), so the dict kept is the context the token had. (experta's reset of the node,
+    # two empty lists, suits them as it is.)
+
     def activate_left(self, token):
         self._join(token, self.left_memory, self.right_memory, left=True)
 
@@ -212,25 +220,29 @@ class _Join(_nodes.OrdinaryMatchNode):
     def _join(self, token, memory, others, left):
         context = token.context
         if token.tag is _VALID:
-            memory.append(_new_token(_TokenInfo, (frozenset(token.data),
-                                                  frozenset(context.items()))))
-        else:
-            with suppress(ValueError):
-                memory.remove(token.to_info())
+            memory.append((frozenset(token.data), context,
+                           {k: v for k, v in context.items() if not isinstance(k, tuple)}))
+        else:  # experta's memory.remove(token.to_info()): the first one equal to it, if any
+            data, items = frozenset(token.data), frozenset(context.items())
+            for index, (other_data, other_context, _) in enumerate(memory):
+                if other_data == data and frozenset(other_context.items()) == items:
+                    del memory[index]
+                    break
         if not others:
             return
         matcher, same_context = self.matcher, self.same_context
         own = {k: v for k, v in context.items() if isinstance(k, str)}
         data, tag = token.data, token.tag
-        for other_data, other_context in others:
-            other_context = dict(other_context)
-            if left:
+        for other_data, other_context, other_bindings in others:
+            if not same_context:  # another check is given its own dict, as experta does
+                other_context = dict(other_context)
+            if left:  # SameContextCheck only reads the two dicts
                 if (context or not same_context) and not matcher(context, other_context):
                     continue
             elif (other_context or not same_context) and not matcher(other_context, context):
                 continue
             joined = own.copy()
-            joined.update((k, v) for k, v in other_context.items() if not isinstance(k, tuple))
+            joined.update(other_bindings)
             joined = _new_token(LeanToken, (tag, data | other_data, joined))
             for child in self.children:
                 child.callback(joined)
@@ -282,9 +294,11 @@ class _Terminal(_nodes.ConflictSetNode):
         if not (self.added or self.removed):
             self.changed.append(self)
         info = token.to_info()
-        activation = _Activation(self.rule, info.data,
-                                 {k: v for k, v in info.context if isinstance(k, str)},
-                                 self.rule_hash)
+        items = info.context
+        context = {k: v for k, v in items if isinstance(k, str)}
+        activation = _Activation(self.rule, info.data, context, self.rule_hash,
+                                 # its context frozen: the token's own, if it binds no negation
+                                 items if len(context) == len(items) else None)
         if token.tag is _VALID:
             if info not in self.memory:
                 self.memory.add(info)
@@ -309,13 +323,15 @@ class _Activation(experta.activation.Activation):
     (a rule hashes every one of its conditions, at every activation added, removed or looked
     up; the rule never changes)."""
 
-    def __init__(self, rule, facts: frozenset, context: dict, rule_hash: int):
+    def __init__(self, rule, facts: frozenset, context: dict, rule_hash: int,
+                 items: frozenset | None = None):
         # experta's Activation.__init__'s attributes, set directly
         self.rule, self.facts, self.key, self.context = rule, set(facts), None, context
         self._rule_hash = rule_hash
         # the hash it is looked up by, at least twice (removed, added): worked out once, from the
-        # token's frozenset of facts (whose hash Python keeps); nothing changes either part
-        self._hash = hash((rule_hash, facts, frozenset(context.items())))
+        # token's frozensets of facts and (``items``, when given: equal to frozenset(context.
+        # items())) of its context, whose hashes Python keeps; nothing changes either part
+        self._hash = hash((rule_hash, facts, frozenset(context.items()) if items is None else items))
 
     def __hash__(self):
         return self._hash
@@ -359,6 +375,7 @@ class TypedReteMatcher(experta.matchers.rete.ReteMatcher):
         for node in self._memories:
             if type(node) is _Terminal:
                 node.rule_hash = hash(node.rule)
+        self._reset_plan = _reset_plan(self._memories)
 
     def _build(self) -> tuple[_TypedBus, list, list]:
         """experta's network, its nodes made the leaner ones: (root, the list of terminals with
@@ -383,8 +400,14 @@ class TypedReteMatcher(experta.matchers.rete.ReteMatcher):
         return self.root_node, changed, [node for node in nodes if _has_memory(node)]
 
     def reset(self):
-        """Empty every node that remembers tokens, once each (experta walks the whole network)."""
-        for node in self._memories:
+        """Empty every node that remembers tokens, once each (experta walks the whole network):
+        joins and terminals, most of them, as their ``_reset`` does, without a call for each."""
+        joins, terminals, others = self._reset_plan
+        for node in joins:  # experta's OrdinaryMatchNode._reset
+            node.left_memory, node.right_memory = [], []
+        for node in terminals:  # experta's ConflictSetNode._reset
+            node.memory = set()
+        for node in others:
             node._reset()
 
     def changes(self, adding=None, deleting=None):
@@ -473,6 +496,21 @@ def _network(root) -> list:
             found.append(node)
             stack.extend(reversed([child.node for child in node.children]))
     return found
+
+
+def _reset_plan(nodes) -> tuple[list, list, list]:
+    """The nodes that remember tokens, as (joins, terminals, others): those of the first two
+    whose ``_reset`` is _Join's or experta's ConflictSetNode's, the rest in their order."""
+    joins, terminals, others = [], [], []
+    for node in nodes:
+        reset = getattr(type(node)._reset, "__func__", type(node)._reset)
+        if reset is _nodes.OrdinaryMatchNode._reset:
+            joins.append(node)
+        elif reset is _nodes.ConflictSetNode._reset:
+            terminals.append(node)
+        else:
+            others.append(node)
+    return joins, terminals, others
 
 
 def _has_memory(node) -> bool:
