@@ -72,21 +72,23 @@ class _TypedBus(experta.matchers.rete.nodes.BusNode):
         self._routes = {}  # fact type -> the branches that can accept it; the network is fixed
 
     def _route(self, kind):
+        """The branches a fact of type ``kind`` is handed to, as ``_fanout`` entries."""
         route = self._routes.get(kind)
         if route is None:
             check = experta.matchers.rete.check.TypeCheck
-            route = self._routes[kind] = []
+            children = []
             for child in self.children:
                 matcher = getattr(child.node, "matcher", None)
                 if not isinstance(matcher, check):
-                    route.append(child)
+                    children.append(child)
                 elif matcher.fact_type is kind:
                     if type(child.node) is _Tester and child.callback == child.node.activate:
                         # its test passes every fact routed here, and hands the token on as it
                         # came: straight to its children, in their order
-                        route.extend(child.node.children)
+                        children.extend(child.node.children)
                     else:
-                        route.append(child)
+                        children.append(child)
+            route = self._routes[kind] = _fanout(children)
         return route
 
     def add(self, fact):
@@ -101,8 +103,32 @@ class _TypedBus(experta.matchers.rete.nodes.BusNode):
             route = self._routes[type(fact)]
         except KeyError:
             route = self._route(type(fact))
-        for child in route:
-            child.callback(token)
+        for key, literal, callbacks in route:
+            if key is not None:  # a _Literal's test, made here (see _fanout)
+                try:
+                    record = fact[key]
+                except (IndexError, KeyError, TypeError):
+                    continue
+                if not literal == record:
+                    continue
+            for callback in callbacks:
+                callback(token)
+
+
+def _fanout(children) -> tuple:
+    """A node's children as (key, literal, callbacks) entries, called in their order: a child
+    that is a ``_Literal`` (activated as one) becomes its test, made by the parent on the same
+    one-fact token, and its own children's callbacks, which it would hand that token to
+    unchanged when the test passes (``key`` None: no test, the child's callback). The same
+    calls in the same order, without a call of the literal's ``activate`` for each fact."""
+    entries = []
+    for child in children:
+        node = child.node
+        if type(node) is _Literal and child.callback == node.activate:
+            entries.append((node.key, node.literal, tuple(c.callback for c in node.children)))
+        else:
+            entries.append((None, None, (child.callback,)))
+    return tuple(entries)
 
 
 class _Tester(_nodes.FeatureTesterNode):
@@ -116,7 +142,8 @@ class _Tester(_nodes.FeatureTesterNode):
     capture = None  # the name a FactCapture binds the fact to, else None
 
     def __getstate__(self):  # kept by netcache: ``check`` is experta's closure, found again
-        return {k: v for k, v in self.__dict__.items() if k not in ("check", "literal")}
+        return {k: v for k, v in self.__dict__.items()
+                if k not in ("check", "literal", "fanout", "predicate")}
 
     def __setstate__(self, state):
         self.__dict__.update(state)
@@ -124,6 +151,8 @@ class _Tester(_nodes.FeatureTesterNode):
             self.check = _unlogged(self.matcher.check)
         if type(self) is _Literal:
             self.literal = self.matcher.expected.value
+        if type(self) is _Predicate:
+            self.predicate = self.matcher.expected.match
 
     def activate(self, token):
         (fact,) = token.data
@@ -151,8 +180,16 @@ class _Tester(_nodes.FeatureTesterNode):
                     return
             token = token.copy()
             token.context.update(match)
-        for child in self.children:
-            child.callback(token)
+        for key, literal, callbacks in self.fanout:  # see _fanout
+            if key is not None:
+                try:
+                    record = fact[key]
+                except (IndexError, KeyError, TypeError):
+                    continue
+                if not literal == record:
+                    continue
+            for callback in callbacks:
+                callback(token)
 
 
 class _Literal(_Tester):
@@ -169,8 +206,74 @@ class _Literal(_Tester):
         except (IndexError, KeyError, TypeError):
             return
         if self.literal == record:
-            for child in self.children:
-                child.callback(token)
+            for key, literal, callbacks in self.fanout:  # see _fanout
+                if key is not None:
+                    try:
+                        record = fact[key]
+                    except (IndexError, KeyError, TypeError):
+                        continue
+                    if not literal == record:
+                        continue
+                for callback in callbacks:
+                    callback(token)
+
+
+class _Predicate(_Tester):
+    """A test of one plain field by a predicate that binds nothing (``P(f)``: the rules'
+    ``at_least``, ``one_of``...): experta's ``match_predicate`` (``expected.match(actual)``,
+    true or false, no binding), called here directly. It never changes the token."""
+
+    predicate = None  # the P(...)'s function (set by _plain_field)
+
+    def activate(self, token):
+        (fact,) = token.data
+        try:
+            record = fact[self.key]
+        except (IndexError, KeyError, TypeError):
+            return
+        if self.predicate(record):
+            for key, literal, callbacks in self.fanout:  # see _fanout
+                if key is not None:
+                    try:
+                        record = fact[key]
+                    except (IndexError, KeyError, TypeError):
+                        continue
+                    if not literal == record:
+                        continue
+                for callback in callbacks:
+                    callback(token)
+
+
+class _Bind(_Tester):
+    """A plain field bound to a name (``Tie(value=MATCH.v)``): experta's ``wildcard_match``
+    (``{name: actual}``, always), under the binding rules of ``_Tester``, which for one
+    binding are the two made here, then the token copied with the binding added."""
+
+    bind = None  # the name (set by _plain_field)
+
+    def activate(self, token):
+        (fact,) = token.data
+        try:
+            record = fact[self.key]
+        except (IndexError, KeyError, TypeError):
+            return
+        context, name = token.context, self.bind
+        if context.get(name, record) != record or \
+                ((False, name) in context and context[(False, name)] == record):
+            return
+        context = context.copy()
+        context[name] = record
+        token = _new_token(LeanToken, (token.tag, token.data.copy(), context))
+        for key, literal, callbacks in self.fanout:  # see _fanout
+            if key is not None:
+                try:
+                    record = fact[key]
+                except (IndexError, KeyError, TypeError):
+                    continue
+                if not literal == record:
+                    continue
+            for callback in callbacks:
+                callback(token)
 
 
 class _Capture(_Tester):
@@ -188,8 +291,16 @@ class _Capture(_Tester):
         context = context.copy()
         context[name] = fact
         token = _new_token(LeanToken, (token.tag, token.data.copy(), context))
-        for child in self.children:
-            child.callback(token)
+        for key, literal, callbacks in self.fanout:  # see _fanout
+            if key is not None:
+                try:
+                    record = fact[key]
+                except (IndexError, KeyError, TypeError):
+                    continue
+                if not literal == record:
+                    continue
+            for callback in callbacks:
+                callback(token)
 
 
 class _Join(_nodes.OrdinaryMatchNode):
@@ -376,6 +487,9 @@ class TypedReteMatcher(experta.matchers.rete.ReteMatcher):
             if type(node) is _Terminal:
                 node.rule_hash = hash(node.rule)
         self._reset_plan = _reset_plan(self._memories)
+        for node in _network(self.root_node):  # kept out of netcache's copy: bound methods
+            if isinstance(node, _Tester):
+                node.fanout = _fanout(node.children)
 
     def _build(self) -> tuple[_TypedBus, list, list]:
         """experta's network, its nodes made the leaner ones: (root, the list of terminals with
@@ -425,6 +539,12 @@ class TypedReteMatcher(experta.matchers.rete.ReteMatcher):
         return added, removed
 
 
+def _experta_check(function, name: str) -> bool:
+    """Whether ``function`` is experta's FeatureCheck closure of that name."""
+    return getattr(function, "__module__", None) == experta.matchers.rete.check.__name__ and \
+        function.__name__ == name
+
+
 def _plain_field(node) -> None:
     """Give a test of one plain field (``Evidence(field="x")``: not ``__factid__``, no
     ``a__b`` path, no index) its field, check and expected value, which its activation then
@@ -438,6 +558,11 @@ def _plain_field(node) -> None:
         if getattr(check.check, "__module__", None) == experta.matchers.rete.check.__name__ and \
                 check.check.__name__ == "equal_literal" and check.expected.__bind__ is None:
             node.__class__, node.literal = _Literal, check.expected.value
+        elif _experta_check(check.check, "match_predicate") and check.expected.__bind__ is None:
+            node.__class__, node.predicate = _Predicate, check.expected.match
+        elif _experta_check(check.check, "wildcard_match") and \
+                isinstance(check.expected.__bind__, str):
+            node.__class__, node.bind = _Bind, check.expected.__bind__
     elif type(check) is experta.matchers.rete.check.FactCapture:
         node.__class__, node.capture = _Capture, check.bind
 
