@@ -146,6 +146,8 @@ _KEY = attrgetter("key")
 
 
 _FactList, _CE = experta.factlist.FactList, experta.conditionalelement.ConditionalElement
+# exact types no ConditionalElement (a tuple subclass, with no metaclass of its own) can be
+_NOT_CE = frozenset({str, int, float, bool, type(None), tuple})
 _PLAIN: dict[type, bool] = {}  # fact class -> whether it declares as experta's Fact does
 
 
@@ -238,9 +240,9 @@ class RecordingEngine(experta.KnowledgeEngine):
         # with "__factid__" as their only one
         for fact in facts:
             for key, value in dict.items(fact):
-                if isinstance(value, _CE):
+                if type(value) not in _NOT_CE and isinstance(value, _CE):
                     suspect = True
-                elif not (type(key) is str and "__" not in key):
+                elif type(key) is not str or "__" in key:
                     if key == "__factid__":
                         if stale is None:
                             stale = set()
