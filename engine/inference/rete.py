@@ -263,7 +263,7 @@ class _Bind(_Tester):
             return
         context = context.copy()
         context[name] = record
-        token = _new_token(LeanToken, (token.tag, token.data.copy(), context))
+        token = _new_token(LeanToken, (token.tag, token.data, context))  # facts shared
         for key, literal, callbacks in self.fanout:  # see _fanout
             if key is not None:
                 try:
@@ -290,7 +290,8 @@ class _Capture(_Tester):
             return
         context = context.copy()
         context[name] = fact
-        token = _new_token(LeanToken, (token.tag, token.data.copy(), context))
+        # its facts shared, not copied: no node changes a token's set of facts
+        token = _new_token(LeanToken, (token.tag, token.data, context))
         for key, literal, callbacks in self.fanout:  # see _fanout
             if key is not None:
                 try:
@@ -314,13 +315,13 @@ class _Join(_nodes.OrdinaryMatchNode):
 
     same_context = False  # its check is experta's SameContextCheck (set by TypedReteMatcher)
 
-    # Its memories hold, for each token remembered, (its facts as a frozenset, its context as
-    # the dict it came with, that context's bindings without negations): what experta's
-    # TokenInfo holds, kept as dicts, so that a join neither freezes a token's context when it
-    # remembers it (hashing every bound fact) nor makes it a dict again for every token it
-    # meets on the other side. No node changes a token's context once it is made (each copies
-    # first), so the dict kept is the context the token had. (experta's reset of the node,
-    # two empty lists, suits them as it is.)
+    # Its memories hold, for each token remembered, (its set of facts, its context as the dict
+    # it came with, that context's bindings without negations): what experta's TokenInfo holds,
+    # kept as they came, so that a join neither freezes a token when it remembers it (hashing
+    # every bound fact) nor makes its context a dict again for every token it meets on the
+    # other side. No node changes a token's facts or context once the token is made (a node
+    # that binds makes a new context), so what is kept is what the token had. (experta's reset
+    # of the node, two empty lists, suits them as it is.)
 
     def activate_left(self, token):
         self._join(token, self.left_memory, self.right_memory, left=True)
@@ -330,8 +331,10 @@ class _Join(_nodes.OrdinaryMatchNode):
 
     def _join(self, token, memory, others, left):
         context = token.context
+        own = {k: v for k, v in context.items() if isinstance(k, str)}
         if token.tag is _VALID:
-            memory.append((frozenset(token.data), context,
+            # its bindings without negations: ``own`` itself when every key is a name
+            memory.append((token.data, context, own if len(own) == len(context) else
                            {k: v for k, v in context.items() if not isinstance(k, tuple)}))
         else:  # experta's memory.remove(token.to_info()): the first one equal to it, if any
             data, items = frozenset(token.data), frozenset(context.items())
@@ -342,16 +345,29 @@ class _Join(_nodes.OrdinaryMatchNode):
         if not others:
             return
         matcher, same_context = self.matcher, self.same_context
-        own = {k: v for k, v in context.items() if isinstance(k, str)}
         data, tag = token.data, token.tag
         for other_data, other_context, other_bindings in others:
-            if not same_context:  # another check is given its own dict, as experta does
-                other_context = dict(other_context)
-            if left:  # SameContextCheck only reads the two dicts
-                if (context or not same_context) and not matcher(context, other_context):
+            if same_context:  # experta's SameContextCheck(left, right), made here
+                if left:
+                    lhs, rhs = context, other_context
+                else:
+                    lhs, rhs = other_context, context
+                agree = True
+                for key, value in lhs.items():
+                    if key[0] is False:
+                        raise RuntimeError('Negated value "%s" present before capture.' % key[1])
+                    if key in rhs and value != rhs[key]:
+                        agree = False
+                        break
+                    if (False, key) in rhs and value == rhs[(False, key)]:
+                        agree = False
+                        break
+                if not agree:
                     continue
-            elif (other_context or not same_context) and not matcher(other_context, context):
-                continue
+            else:  # another check, given its own dict of the remembered side, as experta does
+                theirs = dict(other_context)
+                if not (matcher(context, theirs) if left else matcher(theirs, context)):
+                    continue
             joined = own.copy()
             joined.update(other_bindings)
             joined = _new_token(LeanToken, (tag, data | other_data, joined))
