@@ -634,46 +634,53 @@ def measure(repeats: int, passes: int = 5) -> tuple[list[dict], int]:
     return rows, len(facts)
 
 
-def paired(rounds: int = 200, ours_runs: int = 5, clips_runs: int = 20) -> dict:
-    """ours ÷ CLIPS on the slice, warm, in many short alternating rounds in this process.
+def paired(rounds: int = 200, ours_runs: int = 5, clips_runs: int = 4) -> dict:
+    """ours ÷ CLIPS on the slice, warm, in many short interleaved rounds in this process.
 
-    Each round times ``ours_runs`` warm runs of our slice and ``clips_runs`` of CLIPS (facts
-    from Python), about 10 ms each, CPU time per run, gc off during the round; which engine
-    goes first alternates from round to round. Both engines are built once, before the rounds
-    (clipspy's environment is not an experta engine, so the two can be interleaved). A burst
-    of load from another process falls on both halves of a round alike, so the ratio of one
-    round's medians moves far less than either engine's time; the figure is the median of
-    the rounds' ratios, with their quartiles and minimum, and the ratio of the fastest runs.
-    What is timed is what ``measure`` times: reset + declare + run, reset + assert + run."""
+    A round is ``ours_runs`` times (one warm run of our slice, then ``clips_runs`` of CLIPS,
+    facts from Python), about 2 ms each side, which of the two goes first alternating from
+    round to round; CPU time per run, gc off during the round. Both engines are built once,
+    before the rounds (clipspy's environment is not an experta engine, so the two can be
+    interleaved). Load from other processes then falls on both sides of a round within a few
+    milliseconds, so the ratio of one round's medians moves far less than either engine's
+    time; the figure is the median of the rounds' ratios, with their quartiles and extremes,
+    and the ratio of each side's fastest run. What is timed is what ``measure`` times:
+    reset + declare + run, reset + assert + run."""
     state, coalition = question_pair()
     facts, _ = question_evidence(state, coalition)
     engine, env, prepared = SliceEngine(), clips_environment(), clips_prepare(facts)
-    sides = {"ours": (lambda: engine_infer(engine, facts), ours_runs),
-             "clips": (lambda: clips_infer(env, prepared), clips_runs)}
-    for run, runs in sides.values():  # untimed warm-up, as in ``timings``
-        for _ in range(runs):
-            run()
+    ours = lambda: engine_infer(engine, facts)  # noqa: E731
+    clips = lambda: clips_infer(env, prepared)  # noqa: E731
+    for _ in range(ours_runs):  # untimed warm-up, as in ``timings``
+        ours()
+        clips()
     ratios, times = [], {"ours": [], "clips": []}
     clock = time.process_time
     for index in range(rounds):
-        order = ("ours", "clips") if index % 2 == 0 else ("clips", "ours")
-        medians = {}
+        mine, theirs = [], []
         gc.collect()
         gc.disable()
         try:
-            for side in order:
-                run, runs = sides[side]
-                samples = []
-                for _ in range(runs):
-                    c0 = clock()
-                    run()
-                    samples.append(clock() - c0)
-                medians[side] = statistics.median(samples)
-                times[side].extend(samples)
+            for _ in range(ours_runs):
+                if index % 2:
+                    for _ in range(clips_runs):
+                        c0 = clock()
+                        clips()
+                        theirs.append(clock() - c0)
+                c0 = clock()
+                ours()
+                mine.append(clock() - c0)
+                if not index % 2:
+                    for _ in range(clips_runs):
+                        c0 = clock()
+                        clips()
+                        theirs.append(clock() - c0)
         finally:
             gc.enable()
-        ratios.append(medians["ours"] / medians["clips"])
-    q1, q2, q3 = statistics.quantiles(ratios, n=4)
+        ratios.append(statistics.median(mine) / statistics.median(theirs))
+        times["ours"].extend(mine)
+        times["clips"].extend(theirs)
+    q1, _, q3 = statistics.quantiles(ratios, n=4)
     return {"rounds": rounds, "median": statistics.median(ratios), "q1": q1, "q3": q3,
             "min": min(ratios), "max": max(ratios),
             "fastest": min(times["ours"]) / min(times["clips"]),
@@ -684,7 +691,7 @@ def paired(rounds: int = 200, ours_runs: int = 5, clips_runs: int = 20) -> dict:
 
 def paired_text(result: dict) -> str:
     r = result
-    return (f"ours ÷ CLIPS, slice, warm, {r['rounds']} alternating rounds: median "
+    return (f"ours ÷ CLIPS, slice, warm, {r['rounds']} interleaved rounds: median "
             f"{r['median']:.2f}× (quartiles {r['q1']:.2f}–{r['q3']:.2f}×, min {r['min']:.2f}×, "
             f"max {r['max']:.2f}×); fastest runs {r['fastest']:.2f}× "
             f"(ours {_seconds(r['ours'])} median, {_seconds(r['ours_min'])} fastest; CLIPS "
