@@ -379,11 +379,10 @@ def _noted(activation) -> tuple[str, list[int]]:
     """(rule ID, ``_ids``) of an activation, worked out once: the strategy's key, the note of
     what reached the agenda and the firing each read them (an activation's rule and facts
     never change). Kept on the activation; callers copy the list before handing it out."""
-    try:
-        return activation._noted
-    except AttributeError:
+    found = getattr(activation, "_noted", None)  # (no exception raised the first time)
+    if found is None:
         found = activation._noted = (rule_info(activation.rule).id, _ids(activation))
-        return found
+    return found
 
 
 def _ids(activation) -> list[int]:

@@ -594,7 +594,7 @@ def _and_match(actual, expected):
             return False
         if found is True:
             continue
-        if isinstance(found, Mapping):
+        if type(found) is dict or isinstance(found, Mapping):  # (a dict, without abc's check)
             value.update(found)
         else:
             raise TypeError("Bad check value.")
@@ -611,7 +611,7 @@ def _or_match(actual, expected):
 
 def _not_equal(actual, expected):
     found = expected.check(actual, expected.expected)
-    if isinstance(found, Mapping):
+    if type(found) is dict or isinstance(found, Mapping):
         return {(False, k): v for k, v in found.items()}
     return not found
 
