@@ -922,7 +922,7 @@ def main(argv=None) -> int:
     load_before = os.getloadavg()[0]
     rows, n_facts = measure(args.repeats)
     load_after = os.getloadavg()[0]
-    text = tables(rows)
+    text = tables(rows) + "\n\n" + paired_text(paired(args.rounds))
     profiled = max(50, args.repeats // 2)
     profile = profile_text(*profile_warm(profiled), profiled)
     print(f"\n{' / '.join(QUESTION)}: {n_facts} facts declared; load average "
@@ -951,7 +951,10 @@ repeated runs, taken in five rounds that each run every measurement (so that the
 processes falls on all of them alike), garbage collection off while timing. CPU time (this
 process only) is the figure the ratios use, because the machine is shared: the load average
 was {load[0]:.1f} before the runs and {load[1]:.1f} after, so wall times include other
-processes' turns, and even CPU times vary by a few tens of percent from run to run. Python
+processes' turns, and even CPU times vary by a few tens of percent from run to run; so the
+last line below times ours and CLIPS again interleaved (`paired`: in each round one warm run
+of ours, then four of CLIPS's, five times, the order alternating by round; the median of the
+rounds' ratios), which load moves far less. Python
 {platform.python_version()}, experta {_version('experta')}, clipspy {_version('clipspy')},
 {os.cpu_count()} CPUs ({platform.machine()}), {time.strftime('%Y-%m-%d')}.
 
