@@ -148,6 +148,7 @@ _KEY = attrgetter("key")
 _FactList, _CE = experta.factlist.FactList, experta.conditionalelement.ConditionalElement
 # exact types no ConditionalElement (a tuple subclass, with no metaclass of its own) can be
 _NOT_CE = frozenset({str, int, float, bool, type(None), tuple})
+_has_key = dict.__contains__
 _PLAIN: dict[type, bool] = {}  # fact class -> whether it declares as experta's Fact does
 
 
@@ -236,22 +237,16 @@ class RecordingEngine(experta.KnowledgeEngine):
         # declared before carries), and only then are they made in its order. The same pass
         # notes which facts have a special key (experta's is_special), the only keys its fact
         # id leaves out: the others' ids are their class and all their items.
-        suspect, special, stale = False, None, None  # ids of facts with other special keys;
-        # with "__factid__" as their only one
+        suspect, special = False, None  # ids of facts with special keys besides "__factid__"
         for fact in facts:
             for key, value in dict.items(fact):
                 if type(value) not in _NOT_CE and isinstance(value, _CE):
                     suspect = True
-                elif type(key) is not str or "__" in key:
-                    if key == "__factid__":
-                        if stale is None:
-                            stale = set()
-                        stale.add(id(fact))
-                    else:
-                        suspect = True
-                        if special is None:
-                            special = set()
-                        special.add(id(fact))
+                elif (type(key) is not str or "__" in key) and key != "__factid__":
+                    suspect = True
+                    if special is None:
+                        special = set()
+                    special.add(id(fact))
         if suspect:
             for fact in facts:
                 for value in dict.values(fact):
@@ -271,7 +266,7 @@ class RecordingEngine(experta.KnowledgeEngine):
                 fact_id = frozenset([fact.__class__] + [
                     (k, v) for k, v in dict.items(fact)
                     if not (isinstance(k, str) and k.startswith("__") and k.endswith("__"))])
-            elif stale is not None and id(fact) in stale:
+            elif _has_key(fact, "__factid__"):  # declared before (or earlier in this call)
                 fact_id = frozenset([fact.__class__] + [
                     item for item in dict.items(fact) if item[0] != "__factid__"])
             else:
