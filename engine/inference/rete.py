@@ -9,7 +9,12 @@ remove work that cannot change a match, each checked against experta's own match
   experta's ``Token`` is not touched), and copied only where a node changes it (experta copies
   it at every node it enters, before testing it);
 * the nodes skip their debug logging (experta's ``watch`` is not used by this engine), and a
-  test of one plain field calls its check directly (``_plain_field``);
+  test of one plain field calls its check directly (``_plain_field``): a literal, a predicate
+  that binds nothing, a wildcard binding and a fact's capture each have their own node
+  (``_Literal``, ``_Predicate``, ``_Bind``, ``_Capture``), and a parent makes its literal
+  children's test itself (``_fanout``);
+* joins remember a token's context as its dict, not frozen, and make experta's
+  ``SameContextCheck`` loop themselves (``_Join``);
 * a step of the run looks only at the rules whose conflict set changed;
 * building the network, each rule is put in normal form on its conditions and made a rule once
   (``prepare``): experta remakes the whole rule at every rewriting step, and remaking one reads
