@@ -634,6 +634,101 @@ def measure(repeats: int, passes: int = 5) -> tuple[list[dict], int]:
     return rows, len(facts)
 
 
+def paired(rounds: int = 200, ours_runs: int = 5, clips_runs: int = 4) -> dict:
+    """ours ÷ CLIPS on the slice, warm, in many short interleaved rounds in this process.
+
+    A round is ``ours_runs`` times (one warm run of our slice, then ``clips_runs`` of CLIPS,
+    facts from Python), about 2 ms each side, which of the two goes first alternating from
+    round to round; CPU time per run, gc off during the round. Both engines are built once,
+    before the rounds (clipspy's environment is not an experta engine, so the two can be
+    interleaved). Load from other processes then falls on both sides of a round within a few
+    milliseconds, so the ratio of one round's medians moves far less than either engine's
+    time; the figure is the median of the rounds' ratios, with their quartiles and extremes,
+    and the ratio of each side's fastest run. What is timed is what ``measure`` times:
+    reset + declare + run, reset + assert + run."""
+    state, coalition = question_pair()
+    facts, _ = question_evidence(state, coalition)
+    engine, env, prepared = SliceEngine(), clips_environment(), clips_prepare(facts)
+    ours = lambda: engine_infer(engine, facts)  # noqa: E731
+    clips = lambda: clips_infer(env, prepared)  # noqa: E731
+    for _ in range(ours_runs):  # untimed warm-up, as in ``timings``
+        ours()
+        clips()
+    ratios, times = [], {"ours": [], "clips": []}
+    clock = time.process_time
+    for index in range(rounds):
+        mine, theirs = [], []
+        gc.collect()
+        gc.disable()
+        try:
+            for _ in range(ours_runs):
+                if index % 2:
+                    for _ in range(clips_runs):
+                        c0 = clock()
+                        clips()
+                        theirs.append(clock() - c0)
+                c0 = clock()
+                ours()
+                mine.append(clock() - c0)
+                if not index % 2:
+                    for _ in range(clips_runs):
+                        c0 = clock()
+                        clips()
+                        theirs.append(clock() - c0)
+        finally:
+            gc.enable()
+        ratios.append(statistics.median(mine) / statistics.median(theirs))
+        times["ours"].extend(mine)
+        times["clips"].extend(theirs)
+    q1, _, q3 = statistics.quantiles(ratios, n=4)
+    return {"rounds": rounds, "median": statistics.median(ratios), "q1": q1, "q3": q3,
+            "min": min(ratios), "max": max(ratios),
+            "fastest": min(times["ours"]) / min(times["clips"]),
+            "ours": statistics.median(times["ours"]), "ours_min": min(times["ours"]),
+            "clips": statistics.median(times["clips"]), "clips_min": min(times["clips"]),
+            "load": os.getloadavg()[0]}
+
+
+def paired_text(result: dict) -> str:
+    r = result
+    return (f"ours ÷ CLIPS, slice, warm, {r['rounds']} interleaved rounds: median "
+            f"{r['median']:.2f}× (quartiles {r['q1']:.2f}–{r['q3']:.2f}×, min {r['min']:.2f}×, "
+            f"max {r['max']:.2f}×); fastest runs {r['fastest']:.2f}× "
+            f"(ours {_seconds(r['ours'])} median, {_seconds(r['ours_min'])} fastest; CLIPS "
+            f"{_seconds(r['clips'])}, {_seconds(r['clips_min'])}); load average {r['load']:.1f}")
+
+
+def paired_processes(pythons: list[str], processes: int, rounds: int) -> list[list[dict]]:
+    """``paired`` in ``processes`` fresh processes of each install, taken in turn (A, B, A, B,
+    ...): each install's code under the same minutes of load. The children run this file
+    with ``--paired-child``; each install imports its own ``digital_coalitions``."""
+    import json
+    import subprocess
+
+    found: list[list[dict]] = [[] for _ in pythons]
+    env = dict(os.environ, PYTHONHASHSEED="0", COALITION_NO_CACHE="1")
+    for _ in range(processes):
+        for index, python in enumerate(pythons):
+            out = subprocess.run([python, __file__, "--paired-child", str(rounds)], env=env,
+                                 check=True, capture_output=True, text=True).stdout
+            result = json.loads(out.strip().splitlines()[-1])
+            found[index].append(result)
+            print(f"{python}: {paired_text(result)}", flush=True)
+    return found
+
+
+def paired_summary(pythons: list[str], found: list[list[dict]]) -> str:
+    lines = ["| install | processes | rounds each | median of the processes' medians | their range "
+             "| median of their minima | fastest runs (median) |", "|---|---:|---:|---:|---:|---:|---:|"]
+    for python, results in zip(pythons, found):
+        medians = [r["median"] for r in results]
+        lines.append(f"| `{python}` | {len(results)} | {results[0]['rounds']} | "
+                     f"{statistics.median(medians):.2f}× | {min(medians):.2f}–{max(medians):.2f}× | "
+                     f"{statistics.median([r['min'] for r in results]):.2f}× | "
+                     f"{statistics.median([r['fastest'] for r in results]):.2f}× |")
+    return "\n".join(lines)
+
+
 RATIOS = (  # (numerator, denominator, what is compared)
     ("full-ask", "floor", "whole engine, warm `ask` ÷ experta floor"),
     ("full-run", "floor", "whole engine, warm reset + declare + run ÷ experta floor"),
@@ -781,6 +876,13 @@ def main(argv=None) -> int:
     parser.add_argument("--repeats", type=int, default=200, help="runs per warm measurement")
     parser.add_argument("--output", default=str(ROOT / "docs" / "benchmark-floor.md"),
                         help="where to write the markdown report ('-' for nowhere)")
+    parser.add_argument("--paired", nargs="*", metavar="PYTHON",
+                        help="only ours ÷ CLIPS in alternating rounds: in this process, or in "
+                        "fresh processes of each PYTHON given (an install's interpreter), in turn")
+    parser.add_argument("--processes", type=int, default=6, help="with --paired PYTHON...: "
+                        "processes of each install")
+    parser.add_argument("--rounds", type=int, default=200, help="with --paired: rounds per process")
+    parser.add_argument("--paired-child", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     # a fresh engine builds its network, as before the network cache (engine/inference/netcache.py):
     # the fresh rows compare building with CLIPS's build; a cold `ask` loads it (bench/cold.py)
@@ -792,6 +894,19 @@ def main(argv=None) -> int:
         print("error: clipspy is not installed; run: .venv/bin/pip install -e '.[bench]'",
               file=sys.stderr)
         return 2
+
+    if args.paired_child:
+        import json
+
+        print(json.dumps(paired(args.paired_child)))
+        return 0
+    if args.paired is not None:
+        if not args.paired:
+            print(paired_text(paired(args.rounds)))
+            return 0
+        found = paired_processes(args.paired, args.processes, args.rounds)
+        print("\n" + paired_summary(args.paired, found))
+        return 0
 
     pairs = shipped_pairs()
     problems = compare(pairs)
@@ -807,7 +922,7 @@ def main(argv=None) -> int:
     load_before = os.getloadavg()[0]
     rows, n_facts = measure(args.repeats)
     load_after = os.getloadavg()[0]
-    text = tables(rows)
+    text = tables(rows) + "\n\n" + paired_text(paired(args.rounds))
     profiled = max(50, args.repeats // 2)
     profile = profile_text(*profile_warm(profiled), profiled)
     print(f"\n{' / '.join(QUESTION)}: {n_facts} facts declared; load average "
@@ -836,7 +951,10 @@ repeated runs, taken in five rounds that each run every measurement (so that the
 processes falls on all of them alike), garbage collection off while timing. CPU time (this
 process only) is the figure the ratios use, because the machine is shared: the load average
 was {load[0]:.1f} before the runs and {load[1]:.1f} after, so wall times include other
-processes' turns, and even CPU times vary by a few tens of percent from run to run. Python
+processes' turns, and even CPU times vary by a few tens of percent from run to run; so the
+last line below times ours and CLIPS again interleaved (`paired`: in each round one warm run
+of ours, then four of CLIPS's, five times, the order alternating by round; the median of the
+rounds' ratios), which load moves far less. Python
 {platform.python_version()}, experta {_version('experta')}, clipspy {_version('clipspy')},
 {os.cpu_count()} CPUs ({platform.machine()}), {time.strftime('%Y-%m-%d')}.
 

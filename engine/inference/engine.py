@@ -10,10 +10,12 @@ reconstruction. The Rete network it matches with is experta's, made cheaper in `
 
 from __future__ import annotations
 
+import bisect
 import inspect
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from itertools import chain
+from operator import attrgetter
 from logging import INFO as _INFO
 
 from digital_coalitions.rules.autonomy import AutonomyRules
@@ -111,11 +113,42 @@ class RepeatableStrategy(experta.strategies.DepthStrategy):
     def get_key(self, activation):
         # DepthStrategy's key, computed directly: its lru_cache hashes and compares whole rules
         # (every pattern) on each lookup, which cost a sixth of an inference
-        facts = sorted((f["__factid__"] for f in activation.facts), reverse=True)
-        return (activation.rule.salience, facts, _Descending(rule_info(activation.rule).id))
+        rule_id, ids = _noted(activation)
+        if len(ids) == len(activation.facts):  # every fact has its id: these, highest first
+            facts = ids[::-1]
+        else:
+            facts = sorted((f["__factid__"] for f in activation.facts), reverse=True)
+        return (activation.rule.salience, facts, _Descending(rule_id))
+
+    def _update_agenda(self, agenda, added, removed):
+        """DepthStrategy's, its bisections comparing the keys directly (``key=``), not through
+        Activation.__lt__, which compares the same keys: the same places, the same order."""
+        activations = agenda.activations
+        for act in removed:
+            act.key = self.get_key(act)
+            idx = bisect.bisect_left(activations, act.key, key=_KEY)
+            for o in (0, 1, -1):
+                try:
+                    if activations[idx + o] == act:
+                        del activations[idx + o]
+                    else:
+                        continue
+                except IndexError:
+                    pass
+                else:
+                    break
+        for act in added:
+            act.key = self.get_key(act)
+            bisect.insort(activations, act, key=_KEY)
+
+
+_KEY = attrgetter("key")
 
 
 _FactList, _CE = experta.factlist.FactList, experta.conditionalelement.ConditionalElement
+# exact types no ConditionalElement (a tuple subclass, with no metaclass of its own) can be
+_NOT_CE = frozenset({str, int, float, bool, type(None), tuple})
+_has_key = dict.__contains__
 _PLAIN: dict[type, bool] = {}  # fact class -> whether it declares as experta's Fact does
 
 
@@ -200,12 +233,20 @@ class RecordingEngine(experta.KnowledgeEngine):
         if not plain:
             return self._KnowledgeEngine__declare(*facts)
         # experta's two checks, every value then every key: one pass finds whether either can
-        # fail (a key without "__" passes the second), and only then are they made in its order
-        suspect = False
+        # fail (a key without "__" passes the second, and so does "__factid__", which a fact
+        # declared before carries), and only then are they made in its order. The same pass
+        # notes which facts have a special key (experta's is_special), the only keys its fact
+        # id leaves out: the others' ids are their class and all their items.
+        suspect, special = False, None  # ids of facts with special keys besides "__factid__"
         for fact in facts:
             for key, value in dict.items(fact):
-                if isinstance(value, _CE) or not (type(key) is str and "__" not in key):
+                if type(value) not in _NOT_CE and isinstance(value, _CE):
                     suspect = True
+                elif (type(key) is not str or "__" in key) and key != "__factid__":
+                    suspect = True
+                    if special is None:
+                        special = set()
+                    special.add(id(fact))
         if suspect:
             for fact in facts:
                 for value in dict.values(fact):
@@ -219,17 +260,24 @@ class RecordingEngine(experta.KnowledgeEngine):
         counter, log = found.reference_counter, experta.watchers.FACTS
         logged = log.isEnabledFor(_INFO)
         for fact in facts:
-            fact.validate()
-            fact_id = frozenset([fact.__class__] + [
-                (k, v) for k, v in dict.items(fact)
-                if not (isinstance(k, str) and k.startswith("__") and k.endswith("__"))])
+            if type(fact).__fields__:  # experta's validate checks only the declared fields
+                fact.validate()
+            if special is not None and id(fact) in special:
+                fact_id = frozenset([fact.__class__] + [
+                    (k, v) for k, v in dict.items(fact)
+                    if not (isinstance(k, str) and k.startswith("__") and k.endswith("__"))])
+            elif _has_key(fact, "__factid__"):  # declared before (or earlier in this call)
+                fact_id = frozenset([fact.__class__] + [
+                    item for item in dict.items(fact) if item[0] != "__factid__"])
+            else:
+                fact_id = frozenset((fact.__class__, *dict.items(fact)))
             if found.duplication or fact_id not in counter:
                 index = found.last_index
                 dict.__setitem__(fact, "__factid__", index)  # experta's __factid__ setter
                 found[index] = fact
                 found.last_index = index + 1
                 found.added.append(fact)
-                counter[fact_id] += 1
+                counter[fact_id] = counter.get(fact_id, 0) + 1  # Counter's += 1, no __missing__
                 if logged:
                     log.info(" ==> %s: %r", fact, fact)
                 last = fact
@@ -269,8 +317,10 @@ class RecordingEngine(experta.KnowledgeEngine):
 
         def note(activations):
             for pending in activations:
-                rule_id, ids = rule_info(pending.rule).id, _ids(pending)
-                seen.setdefault((rule_id, tuple(ids)), (rule_id, ids))
+                rule_id, ids = _noted(pending)
+                key = (rule_id, tuple(ids))
+                if key not in seen:
+                    seen[key] = (rule_id, list(ids))
 
         # what was on the agenda before the run, then each step's additions: experta removes
         # before it inserts, so every added activation reaches the agenda (cheaper than
@@ -287,9 +337,9 @@ class RecordingEngine(experta.KnowledgeEngine):
             if activation is None:
                 break
             steps -= 1
-            rule_id, ids = rule_info(activation.rule).id, _ids(activation)
+            rule_id, ids = _noted(activation)
             fired.add((rule_id, tuple(ids)))
-            self._current = Firing(step=len(self.firings) + 1, rule=rule_id, matched=ids)
+            self._current = Firing(step=len(self.firings) + 1, rule=rule_id, matched=list(ids))
             try:
                 activation.rule(self, **{k: v for k, v in activation.context.items()
                                          if not k.startswith("__")})
@@ -318,6 +368,16 @@ class CoalitionEngine(*RULE_MIXINS, RecordingEngine):
 
     def weigh_shifts(self) -> int:
         return sum(f["steps"] for f in self.gather(LikelihoodShift))
+
+
+def _noted(activation) -> tuple[str, list[int]]:
+    """(rule ID, ``_ids``) of an activation, worked out once: the strategy's key, the note of
+    what reached the agenda and the firing each read them (an activation's rule and facts
+    never change). Kept on the activation; callers copy the list before handing it out."""
+    found = getattr(activation, "_noted", None)  # (no exception raised the first time)
+    if found is None:
+        found = activation._noted = (rule_info(activation.rule).id, _ids(activation))
+    return found
 
 
 def _ids(activation) -> list[int]:

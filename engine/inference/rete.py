@@ -9,7 +9,12 @@ remove work that cannot change a match, each checked against experta's own match
   experta's ``Token`` is not touched), and copied only where a node changes it (experta copies
   it at every node it enters, before testing it);
 * the nodes skip their debug logging (experta's ``watch`` is not used by this engine), and a
-  test of one plain field calls its check directly (``_plain_field``);
+  test of one plain field calls its check directly (``_plain_field``): a literal, a predicate
+  that binds nothing, a wildcard binding and a fact's capture each have their own node
+  (``_Literal``, ``_Predicate``, ``_Bind``, ``_Capture``), and a parent makes its literal
+  children's test itself (``_fanout``);
+* joins remember a token's context as its dict, not frozen, and make experta's
+  ``SameContextCheck`` loop themselves (``_Join``);
 * a step of the run looks only at the rules whose conflict set changed;
 * building the network, each rule is put in normal form on its conditions and made a rule once
   (``prepare``): experta remakes the whole rule at every rewriting step, and remaking one reads
@@ -72,21 +77,23 @@ class _TypedBus(experta.matchers.rete.nodes.BusNode):
         self._routes = {}  # fact type -> the branches that can accept it; the network is fixed
 
     def _route(self, kind):
+        """The branches a fact of type ``kind`` is handed to, as ``_fanout`` entries."""
         route = self._routes.get(kind)
         if route is None:
             check = experta.matchers.rete.check.TypeCheck
-            route = self._routes[kind] = []
+            children = []
             for child in self.children:
                 matcher = getattr(child.node, "matcher", None)
                 if not isinstance(matcher, check):
-                    route.append(child)
+                    children.append(child)
                 elif matcher.fact_type is kind:
                     if type(child.node) is _Tester and child.callback == child.node.activate:
                         # its test passes every fact routed here, and hands the token on as it
                         # came: straight to its children, in their order
-                        route.extend(child.node.children)
+                        children.extend(child.node.children)
                     else:
-                        route.append(child)
+                        children.append(child)
+            route = self._routes[kind] = _fanout(children)
         return route
 
     def add(self, fact):
@@ -101,8 +108,32 @@ class _TypedBus(experta.matchers.rete.nodes.BusNode):
             route = self._routes[type(fact)]
         except KeyError:
             route = self._route(type(fact))
-        for child in route:
-            child.callback(token)
+        for key, literal, callbacks in route:
+            if key is not None:  # a _Literal's test, made here (see _fanout)
+                try:
+                    record = fact[key]
+                except (IndexError, KeyError, TypeError):
+                    continue
+                if not literal == record:
+                    continue
+            for callback in callbacks:
+                callback(token)
+
+
+def _fanout(children) -> tuple:
+    """A node's children as (key, literal, callbacks) entries, called in their order: a child
+    that is a ``_Literal`` (activated as one) becomes its test, made by the parent on the same
+    one-fact token, and its own children's callbacks, which it would hand that token to
+    unchanged when the test passes (``key`` None: no test, the child's callback). The same
+    calls in the same order, without a call of the literal's ``activate`` for each fact."""
+    entries = []
+    for child in children:
+        node = child.node
+        if type(node) is _Literal and child.callback == node.activate:
+            entries.append((node.key, node.literal, tuple(c.callback for c in node.children)))
+        else:
+            entries.append((None, None, (child.callback,)))
+    return tuple(entries)
 
 
 class _Tester(_nodes.FeatureTesterNode):
@@ -116,7 +147,8 @@ class _Tester(_nodes.FeatureTesterNode):
     capture = None  # the name a FactCapture binds the fact to, else None
 
     def __getstate__(self):  # kept by netcache: ``check`` is experta's closure, found again
-        return {k: v for k, v in self.__dict__.items() if k not in ("check", "literal")}
+        return {k: v for k, v in self.__dict__.items()
+                if k not in ("check", "literal", "fanout", "predicate")}
 
     def __setstate__(self, state):
         self.__dict__.update(state)
@@ -124,6 +156,8 @@ class _Tester(_nodes.FeatureTesterNode):
             self.check = _unlogged(self.matcher.check)
         if type(self) is _Literal:
             self.literal = self.matcher.expected.value
+        if type(self) is _Predicate:
+            self.predicate = self.matcher.expected.match
 
     def activate(self, token):
         (fact,) = token.data
@@ -151,8 +185,16 @@ class _Tester(_nodes.FeatureTesterNode):
                     return
             token = token.copy()
             token.context.update(match)
-        for child in self.children:
-            child.callback(token)
+        for key, literal, callbacks in self.fanout:  # see _fanout
+            if key is not None:
+                try:
+                    record = fact[key]
+                except (IndexError, KeyError, TypeError):
+                    continue
+                if not literal == record:
+                    continue
+            for callback in callbacks:
+                callback(token)
 
 
 class _Literal(_Tester):
@@ -169,8 +211,74 @@ class _Literal(_Tester):
         except (IndexError, KeyError, TypeError):
             return
         if self.literal == record:
-            for child in self.children:
-                child.callback(token)
+            for key, literal, callbacks in self.fanout:  # see _fanout
+                if key is not None:
+                    try:
+                        record = fact[key]
+                    except (IndexError, KeyError, TypeError):
+                        continue
+                    if not literal == record:
+                        continue
+                for callback in callbacks:
+                    callback(token)
+
+
+class _Predicate(_Tester):
+    """A test of one plain field by a predicate that binds nothing (``P(f)``: the rules'
+    ``at_least``, ``one_of``...): experta's ``match_predicate`` (``expected.match(actual)``,
+    true or false, no binding), called here directly. It never changes the token."""
+
+    predicate = None  # the P(...)'s function (set by _plain_field)
+
+    def activate(self, token):
+        (fact,) = token.data
+        try:
+            record = fact[self.key]
+        except (IndexError, KeyError, TypeError):
+            return
+        if self.predicate(record):
+            for key, literal, callbacks in self.fanout:  # see _fanout
+                if key is not None:
+                    try:
+                        record = fact[key]
+                    except (IndexError, KeyError, TypeError):
+                        continue
+                    if not literal == record:
+                        continue
+                for callback in callbacks:
+                    callback(token)
+
+
+class _Bind(_Tester):
+    """A plain field bound to a name (``Tie(value=MATCH.v)``): experta's ``wildcard_match``
+    (``{name: actual}``, always), under the binding rules of ``_Tester``, which for one
+    binding are the two made here, then the token copied with the binding added."""
+
+    bind = None  # the name (set by _plain_field)
+
+    def activate(self, token):
+        (fact,) = token.data
+        try:
+            record = fact[self.key]
+        except (IndexError, KeyError, TypeError):
+            return
+        context, name = token.context, self.bind
+        if context.get(name, record) != record or \
+                ((False, name) in context and context[(False, name)] == record):
+            return
+        context = context.copy()
+        context[name] = record
+        token = _new_token(LeanToken, (token.tag, token.data, context))  # facts shared
+        for key, literal, callbacks in self.fanout:  # see _fanout
+            if key is not None:
+                try:
+                    record = fact[key]
+                except (IndexError, KeyError, TypeError):
+                    continue
+                if not literal == record:
+                    continue
+            for callback in callbacks:
+                callback(token)
 
 
 class _Capture(_Tester):
@@ -187,9 +295,18 @@ class _Capture(_Tester):
             return
         context = context.copy()
         context[name] = fact
-        token = _new_token(LeanToken, (token.tag, token.data.copy(), context))
-        for child in self.children:
-            child.callback(token)
+        # its facts shared, not copied: no node changes a token's set of facts
+        token = _new_token(LeanToken, (token.tag, token.data, context))
+        for key, literal, callbacks in self.fanout:  # see _fanout
+            if key is not None:
+                try:
+                    record = fact[key]
+                except (IndexError, KeyError, TypeError):
+                    continue
+                if not literal == record:
+                    continue
+            for callback in callbacks:
+                callback(token)
 
 
 class _Join(_nodes.OrdinaryMatchNode):
@@ -203,6 +320,14 @@ class _Join(_nodes.OrdinaryMatchNode):
 
     same_context = False  # its check is experta's SameContextCheck (set by TypedReteMatcher)
 
+    # Its memories hold, for each token remembered, (its set of facts, its context as the dict
+    # it came with, that context's bindings without negations): what experta's TokenInfo holds,
+    # kept as they came, so that a join neither freezes a token when it remembers it (hashing
+    # every bound fact) nor makes its context a dict again for every token it meets on the
+    # other side. No node changes a token's facts or context once the token is made (a node
+    # that binds makes a new context), so what is kept is what the token had. (experta's reset
+    # of the node, two empty lists, suits them as it is.)
+
     def activate_left(self, token):
         self._join(token, self.left_memory, self.right_memory, left=True)
 
@@ -211,26 +336,45 @@ class _Join(_nodes.OrdinaryMatchNode):
 
     def _join(self, token, memory, others, left):
         context = token.context
+        own = {k: v for k, v in context.items() if isinstance(k, str)}
         if token.tag is _VALID:
-            memory.append(_new_token(_TokenInfo, (frozenset(token.data),
-                                                  frozenset(context.items()))))
-        else:
-            with suppress(ValueError):
-                memory.remove(token.to_info())
+            # its bindings without negations: ``own`` itself when every key is a name
+            memory.append((token.data, context, own if len(own) == len(context) else
+                           {k: v for k, v in context.items() if not isinstance(k, tuple)}))
+        else:  # experta's memory.remove(token.to_info()): the first one equal to it, if any
+            data, items = frozenset(token.data), frozenset(context.items())
+            for index, (other_data, other_context, _) in enumerate(memory):
+                if other_data == data and frozenset(other_context.items()) == items:
+                    del memory[index]
+                    break
         if not others:
             return
         matcher, same_context = self.matcher, self.same_context
-        own = {k: v for k, v in context.items() if isinstance(k, str)}
         data, tag = token.data, token.tag
-        for other_data, other_context in others:
-            other_context = dict(other_context)
-            if left:
-                if (context or not same_context) and not matcher(context, other_context):
+        for other_data, other_context, other_bindings in others:
+            if same_context:  # experta's SameContextCheck(left, right), made here
+                if left:
+                    lhs, rhs = context, other_context
+                else:
+                    lhs, rhs = other_context, context
+                agree = True
+                for key, value in lhs.items():
+                    if key[0] is False:
+                        raise RuntimeError('Negated value "%s" present before capture.' % key[1])
+                    if key in rhs and value != rhs[key]:
+                        agree = False
+                        break
+                    if (False, key) in rhs and value == rhs[(False, key)]:
+                        agree = False
+                        break
+                if not agree:
                     continue
-            elif (other_context or not same_context) and not matcher(other_context, context):
-                continue
+            else:  # another check, given its own dict of the remembered side, as experta does
+                theirs = dict(other_context)
+                if not (matcher(context, theirs) if left else matcher(theirs, context)):
+                    continue
             joined = own.copy()
-            joined.update((k, v) for k, v in other_context.items() if not isinstance(k, tuple))
+            joined.update(other_bindings)
             joined = _new_token(LeanToken, (tag, data | other_data, joined))
             for child in self.children:
                 child.callback(joined)
@@ -282,9 +426,11 @@ class _Terminal(_nodes.ConflictSetNode):
         if not (self.added or self.removed):
             self.changed.append(self)
         info = token.to_info()
-        activation = _Activation(self.rule, info.data,
-                                 {k: v for k, v in info.context if isinstance(k, str)},
-                                 self.rule_hash)
+        items = info.context
+        context = {k: v for k, v in items if isinstance(k, str)}
+        activation = _Activation(self.rule, info.data, context, self.rule_hash,
+                                 # its context frozen: the token's own, if it binds no negation
+                                 items if len(context) == len(items) else None)
         if token.tag is _VALID:
             if info not in self.memory:
                 self.memory.add(info)
@@ -309,13 +455,15 @@ class _Activation(experta.activation.Activation):
     (a rule hashes every one of its conditions, at every activation added, removed or looked
     up; the rule never changes)."""
 
-    def __init__(self, rule, facts: frozenset, context: dict, rule_hash: int):
+    def __init__(self, rule, facts: frozenset, context: dict, rule_hash: int,
+                 items: frozenset | None = None):
         # experta's Activation.__init__'s attributes, set directly
         self.rule, self.facts, self.key, self.context = rule, set(facts), None, context
         self._rule_hash = rule_hash
         # the hash it is looked up by, at least twice (removed, added): worked out once, from the
-        # token's frozenset of facts (whose hash Python keeps); nothing changes either part
-        self._hash = hash((rule_hash, facts, frozenset(context.items())))
+        # token's frozensets of facts and (``items``, when given: equal to frozenset(context.
+        # items())) of its context, whose hashes Python keeps; nothing changes either part
+        self._hash = hash((rule_hash, facts, frozenset(context.items()) if items is None else items))
 
     def __hash__(self):
         return self._hash
@@ -359,6 +507,10 @@ class TypedReteMatcher(experta.matchers.rete.ReteMatcher):
         for node in self._memories:
             if type(node) is _Terminal:
                 node.rule_hash = hash(node.rule)
+        self._reset_plan = _reset_plan(self._memories)
+        for node in _network(self.root_node):  # kept out of netcache's copy: bound methods
+            if isinstance(node, _Tester):
+                node.fanout = _fanout(node.children)
 
     def _build(self) -> tuple[_TypedBus, list, list]:
         """experta's network, its nodes made the leaner ones: (root, the list of terminals with
@@ -383,8 +535,14 @@ class TypedReteMatcher(experta.matchers.rete.ReteMatcher):
         return self.root_node, changed, [node for node in nodes if _has_memory(node)]
 
     def reset(self):
-        """Empty every node that remembers tokens, once each (experta walks the whole network)."""
-        for node in self._memories:
+        """Empty every node that remembers tokens, once each (experta walks the whole network):
+        joins and terminals, most of them, as their ``_reset`` does, without a call for each."""
+        joins, terminals, others = self._reset_plan
+        for node in joins:  # experta's OrdinaryMatchNode._reset
+            node.left_memory, node.right_memory = [], []
+        for node in terminals:  # experta's ConflictSetNode._reset
+            node.memory = set()
+        for node in others:
             node._reset()
 
     def changes(self, adding=None, deleting=None):
@@ -402,6 +560,12 @@ class TypedReteMatcher(experta.matchers.rete.ReteMatcher):
         return added, removed
 
 
+def _experta_check(function, name: str) -> bool:
+    """Whether ``function`` is experta's FeatureCheck closure of that name."""
+    return getattr(function, "__module__", None) == experta.matchers.rete.check.__name__ and \
+        function.__name__ == name
+
+
 def _plain_field(node) -> None:
     """Give a test of one plain field (``Evidence(field="x")``: not ``__factid__``, no
     ``a__b`` path, no index) its field, check and expected value, which its activation then
@@ -415,6 +579,11 @@ def _plain_field(node) -> None:
         if getattr(check.check, "__module__", None) == experta.matchers.rete.check.__name__ and \
                 check.check.__name__ == "equal_literal" and check.expected.__bind__ is None:
             node.__class__, node.literal = _Literal, check.expected.value
+        elif _experta_check(check.check, "match_predicate") and check.expected.__bind__ is None:
+            node.__class__, node.predicate = _Predicate, check.expected.match
+        elif _experta_check(check.check, "wildcard_match") and \
+                isinstance(check.expected.__bind__, str):
+            node.__class__, node.bind = _Bind, check.expected.__bind__
     elif type(check) is experta.matchers.rete.check.FactCapture:
         node.__class__, node.capture = _Capture, check.bind
 
@@ -430,7 +599,7 @@ def _and_match(actual, expected):
             return False
         if found is True:
             continue
-        if isinstance(found, Mapping):
+        if type(found) is dict or isinstance(found, Mapping):  # (a dict, without abc's check)
             value.update(found)
         else:
             raise TypeError("Bad check value.")
@@ -447,7 +616,7 @@ def _or_match(actual, expected):
 
 def _not_equal(actual, expected):
     found = expected.check(actual, expected.expected)
-    if isinstance(found, Mapping):
+    if type(found) is dict or isinstance(found, Mapping):
         return {(False, k): v for k, v in found.items()}
     return not found
 
@@ -473,6 +642,21 @@ def _network(root) -> list:
             found.append(node)
             stack.extend(reversed([child.node for child in node.children]))
     return found
+
+
+def _reset_plan(nodes) -> tuple[list, list, list]:
+    """The nodes that remember tokens, as (joins, terminals, others): those of the first two
+    whose ``_reset`` is _Join's or experta's ConflictSetNode's, the rest in their order."""
+    joins, terminals, others = [], [], []
+    for node in nodes:
+        reset = getattr(type(node)._reset, "__func__", type(node)._reset)
+        if reset is _nodes.OrdinaryMatchNode._reset:
+            joins.append(node)
+        elif reset is _nodes.ConflictSetNode._reset:
+            terminals.append(node)
+        else:
+            others.append(node)
+    return joins, terminals, others
 
 
 def _has_memory(node) -> bool:
