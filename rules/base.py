@@ -21,10 +21,10 @@ from __future__ import annotations
 
 import inspect
 import re
-from dataclasses import dataclass
 from enum import IntEnum
 from typing import NamedTuple
 
+from digital_coalitions.casefiles.record import FrozenRecord
 from digital_coalitions.compat import experta
 
 Rule = experta.Rule
@@ -74,8 +74,13 @@ class Conclusion(NamedTuple):
         return _words(self.kind) + (f" with {told}" if told else "")
 
 
-@dataclass(frozen=True)
-class RuleInfo:
+class RuleInfo(FrozenRecord):
+    """What ``@rule`` declares about a rule. A record (casefiles/record.py), not a dataclass:
+    a dataclass compiles its methods when ``rules/`` is imported, about 7 M instructions of
+    every cold ``coalition ask`` (issue 12); ``tests/test_record.py`` checks it is the same."""
+
+    FIELDS = ("id", "title", "claims", "stage", "salience", "mechanism", "function", "doc",
+              "conditions", "reading", "concludes")
     id: str
     title: str
     claims: tuple[str, ...]
@@ -84,9 +89,16 @@ class RuleInfo:
     mechanism: str  # the rules module: security, stranglehold, sacrifice, autonomy, outcome, ...
     function: str
     doc: str
-    conditions: tuple[str, ...] = ()
-    reading: str = "paper"  # "paper", or "project": this project's reading, not the paper's claim
-    concludes: tuple[Conclusion, ...] = ()  # what it declares: (kind, ((field, literal), ...))
+    conditions: tuple[str, ...]
+    reading: str  # "paper", or "project": this project's reading, not the paper's claim
+    concludes: tuple[Conclusion, ...]  # what it declares: (kind, ((field, literal), ...))
+
+    def __init__(self, id: str, title: str, claims: tuple[str, ...], stage: Stage, salience: int,
+                 mechanism: str, function: str, doc: str, conditions: tuple[str, ...] = (),
+                 reading: str = "paper", concludes: tuple[Conclusion, ...] = ()):
+        self._set(id, title, claims, stage, salience, mechanism, function, doc, conditions,
+                  reading, concludes)
+
     @property
     def summary(self) -> str:
         return self.doc.strip().splitlines()[0] if self.doc.strip() else ""
@@ -110,27 +122,40 @@ def rule(rule_id: str, title: str, *patterns, claims, stage: Stage, concludes, r
                          f"with concludes=")
 
     def decorate(function):
-        info = RuleInfo(
-            id=rule_id,
-            title=title,
-            claims=tuple(claims),
-            stage=stage,
-            salience=int(stage) + rank,
-            mechanism=function.__module__.rsplit(".", 1)[-1],
-            function=function.__name__,
-            doc=inspect.cleandoc(function.__doc__ or ""),
-            conditions=tuple(describe(p) for p in patterns),
-            reading=reading,
-            concludes=conclusions,
-        )
-        function.rule_info = info
-        return Rule(*patterns, salience=info.salience)(function)
+        # the RuleInfo is made when first asked for (rule_info): its doc and conditions in
+        # words (inspect.cleandoc, describe) cost a cold ``coalition ask`` about 11 M
+        # instructions for a hundred rules, and an answer reads neither. What it is made from
+        # is taken now, as the function and patterns are at declaration.
+        salience = int(stage) + rank
+        function.rule_id = rule_id
+        function.rule_declaration = (rule_id, title, tuple(claims), stage, salience,
+                                     function.__module__.rsplit(".", 1)[-1], function.__name__,
+                                     function.__doc__, patterns, reading, conclusions)
+        return Rule(*patterns, salience=salience)(function)
 
     return decorate
 
 
+def _declared(rule_id, title, claims, stage, salience, mechanism, function, doc, patterns,
+              reading, conclusions) -> RuleInfo:
+    return RuleInfo(id=rule_id, title=title, claims=claims, stage=stage, salience=salience,
+                    mechanism=mechanism, function=function, doc=inspect.cleandoc(doc or ""),
+                    conditions=tuple(describe(p) for p in patterns), reading=reading,
+                    concludes=conclusions)
+
+
 def rule_info(rule_object) -> RuleInfo:
-    return rule_object._wrapped.rule_info
+    """What ``@rule`` declared about a rule, made once, when first asked for."""
+    function = rule_object._wrapped
+    info = function.__dict__.get("rule_info")
+    if info is None:
+        info = function.rule_info = _declared(*function.rule_declaration)
+    return info
+
+
+def rule_id(rule_object) -> str:
+    """A rule's ID, without making its RuleInfo (the engine reads it at every activation)."""
+    return rule_object._wrapped.rule_id
 
 
 # ---- readable field tests ----------------------------------------------------------------------

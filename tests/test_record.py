@@ -16,8 +16,9 @@ from digital_coalitions.casefiles.question import CaseChoice
 from digital_coalitions.casefiles.record import FrozenRecord
 from digital_coalitions.casefiles.schema import Field, Scale
 from digital_coalitions.inference.answer import Answer, Step
+from digital_coalitions.rules.base import RuleInfo
 
-RECORDS = [Scale, Field, Dating, CaseSet, CaseBase, CaseChoice, Step, Answer, MemoText]
+RECORDS = [Scale, Field, Dating, CaseSet, CaseBase, CaseChoice, Step, Answer, MemoText, RuleInfo]
 
 
 def as_dataclass(record):

@@ -17,7 +17,7 @@ from itertools import chain
 from logging import INFO as _INFO
 
 from digital_coalitions.rules.autonomy import AutonomyRules
-from digital_coalitions.rules.base import rule_info
+from digital_coalitions.rules.base import rule_id as _rule_id, rule_info
 from digital_coalitions.rules.concepts import Factor, LikelihoodShift
 from digital_coalitions.rules.judgment import JudgmentRules
 from digital_coalitions.rules.outcome import OutcomeRules
@@ -41,25 +41,32 @@ def rule_catalogue() -> dict:
     return _catalogue(RULE_MIXINS + OUTLOOK_RULE_MIXINS)
 
 
-def _catalogue(mixins) -> dict:
+def _rules(mixins) -> dict:
+    """Every rule of the mixins by ID, as experta rules (their RuleInfo not yet made)."""
     found = {}
     for mixin in mixins:
         for value in vars(mixin).values():
             if isinstance(value, experta.Rule):
-                info = rule_info(value)
-                if info.id in found:
-                    raise ValueError(f"rule ID {info.id} is used twice")
-                found[info.id] = info
+                rule_id = _rule_id(value)
+                if rule_id in found:
+                    raise ValueError(f"rule ID {rule_id} is used twice")
+                found[rule_id] = value
     return found
+
+
+def _catalogue(mixins) -> dict:
+    return {rule_id: rule_info(value) for rule_id, value in _rules(mixins).items()}
 
 
 class _Catalogue(Mapping):
     """``rule_catalogue()``, its outlook rules read only when asked for: a question's answer
     reads only the question's rules, and importing the outlook's module cost a cold ``ask``
-    as much as reading a case file. The same entries in the same order, once complete."""
+    as much as reading a case file. Each question rule's RuleInfo is made when it is first
+    looked up (rules/base.py's ``rule_info``). The same entries in the same order, once
+    complete."""
 
     def __init__(self):
-        self._question = _catalogue(RULE_MIXINS)
+        self._question = _rules(RULE_MIXINS)
         self._every: dict | None = None
 
     def _all(self) -> dict:
@@ -69,7 +76,7 @@ class _Catalogue(Mapping):
 
     def __getitem__(self, rule_id):
         found = self._question.get(rule_id)
-        return found if found is not None else self._all()[rule_id]
+        return rule_info(found) if found is not None else self._all()[rule_id]
 
     def __contains__(self, rule_id):
         return rule_id in self._question or rule_id in self._all()
@@ -112,7 +119,7 @@ class RepeatableStrategy(experta.strategies.DepthStrategy):
         # DepthStrategy's key, computed directly: its lru_cache hashes and compares whole rules
         # (every pattern) on each lookup, which cost a sixth of an inference
         facts = sorted((f["__factid__"] for f in activation.facts), reverse=True)
-        return (activation.rule.salience, facts, _Descending(rule_info(activation.rule).id))
+        return (activation.rule.salience, facts, _Descending(_rule_id(activation.rule)))
 
 
 _FactList, _CE = experta.factlist.FactList, experta.conditionalelement.ConditionalElement
@@ -269,7 +276,7 @@ class RecordingEngine(experta.KnowledgeEngine):
 
         def note(activations):
             for pending in activations:
-                rule_id, ids = rule_info(pending.rule).id, _ids(pending)
+                rule_id, ids = _rule_id(pending.rule), _ids(pending)
                 seen.setdefault((rule_id, tuple(ids)), (rule_id, ids))
 
         # what was on the agenda before the run, then each step's additions: experta removes
@@ -287,7 +294,7 @@ class RecordingEngine(experta.KnowledgeEngine):
             if activation is None:
                 break
             steps -= 1
-            rule_id, ids = rule_info(activation.rule).id, _ids(activation)
+            rule_id, ids = _rule_id(activation.rule), _ids(activation)
             fired.add((rule_id, tuple(ids)))
             self._current = Firing(step=len(self.firings) + 1, rule=rule_id, matched=ids)
             try:
