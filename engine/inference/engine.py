@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from itertools import chain
 from logging import INFO as _INFO
 
@@ -26,6 +25,7 @@ from digital_coalitions.rules.security import SecurityRules
 from digital_coalitions.rules.stranglehold import StrangleholdRules
 from digital_coalitions.rules.verdict import VerdictRules
 
+from digital_coalitions.casefiles.record import Record
 from digital_coalitions.compat import experta
 from digital_coalitions.inference.rete import TypedReteMatcher
 
@@ -91,13 +91,22 @@ class _Catalogue(Mapping):
 RULES = _Catalogue()
 
 
-@dataclass
-class Firing:
+class Firing(Record):
+    """One firing of a rule. A record (casefiles/record.py), not a dataclass: one dataclass
+    compiled at import cost every cold ``coalition ask`` about 5 M instructions."""
+
+    FIELDS = ("step", "rule", "matched", "consulted", "asserted")
     step: int
     rule: str
     matched: list[int]  # fact ids the rule's conditions matched, in declaration order
-    consulted: list[int] = field(default_factory=list)  # fact ids read by accumulation
-    asserted: list[int] = field(default_factory=list)
+    consulted: list[int]  # fact ids read by accumulation
+    asserted: list[int]
+
+    def __init__(self, step: int, rule: str, matched: list[int],
+                 consulted: list[int] | None = None, asserted: list[int] | None = None):
+        # a dataclass's field(default_factory=list): each firing its own lists
+        self._set(step, rule, matched, [] if consulted is None else consulted,
+                  [] if asserted is None else asserted)
 
 
 class _Descending(str):
