@@ -12,7 +12,8 @@ import pytest
 
 from digital_coalitions.api import MemoText
 from digital_coalitions.casefiles.evidence import Assumed
-from digital_coalitions.casefiles.loader import CaseBase, CaseSet, Dating
+from digital_coalitions.casefiles.loader import CaseBase, CaseFile, CaseSet, Dating
+from digital_coalitions.casefiles.overrides import OverriddenCase
 from digital_coalitions.casefiles.question import CaseChoice
 from digital_coalitions.casefiles.record import FrozenRecord
 from digital_coalitions.casefiles.schema import Field, Scale
@@ -20,7 +21,8 @@ from digital_coalitions.inference.answer import Answer, Step
 from digital_coalitions.inference.engine import Firing
 from digital_coalitions.rules.base import RuleInfo
 
-RECORDS = [Scale, Field, Dating, CaseSet, CaseBase, CaseChoice, Step, Answer, MemoText, Assumed]
+RECORDS = [Scale, Field, Dating, CaseSet, CaseBase, CaseChoice, Step, Answer, MemoText, Assumed,
+           CaseFile, OverriddenCase]
 
 
 def as_dataclass(record):
@@ -130,3 +132,16 @@ def test_a_rule_info_is_the_frozen_dataclass_it_replaced():
     required = [v for v in values(RuleInfo)][:8]
     assert repr(RuleInfo(*required)) == repr(twin(*required))
     assert RuleInfo(**{**vars(a), "id": "other"}) != a  # vars() gives every field, as before
+
+
+def test_replaced_is_dataclasses_replace():
+    """CaseFile.at and --set made copies with dataclasses.replace; a record's ``replaced``."""
+    case = CaseFile(*values(CaseFile))
+    copy_ = case.replaced(dating="then")
+    assert type(copy_) is CaseFile and copy_.dating == "then" and copy_.years is case.years
+    assert [getattr(copy_, n) for n in CaseFile.FIELDS if n != "dating"] == [
+        getattr(case, n) for n in CaseFile.FIELDS if n != "dating"]
+    overridden = OverriddenCase(*values(OverriddenCase)).replaced(dating="then")
+    assert type(overridden) is OverriddenCase and overridden.overrides == ("overrides", 10)
+    with pytest.raises(TypeError):
+        case.replaced(no_such_field=1)
