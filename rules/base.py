@@ -19,8 +19,10 @@ precedence of verdict rules explicitly.
 
 from __future__ import annotations
 
+import functools
 import inspect
 import re
+import types
 from dataclasses import FrozenInstanceError
 from enum import IntEnum
 from typing import NamedTuple
@@ -155,9 +157,29 @@ def rule(rule_id: str, title: str, *patterns, claims, stage: Stage, concludes, r
         function.rule_declaration = (rule_id, title, tuple(claims), stage, salience,
                                      function.__module__.rsplit(".", 1)[-1], function.__name__,
                                      function.__doc__, patterns, reading, conclusions)
-        return Rule(*patterns, salience=salience)(function)
+        return _wrapping(Rule(*patterns, salience=salience), function)
 
     return decorate
+
+
+def _wrapping(rule_object, function):
+    """``rule_object(function)``: what experta's ``Rule.__call__`` does when it decorates (the
+    function wrapped, the names of its parameters kept, ``functools.update_wrapper``), with the
+    names read from the function's code instead of ``inspect.signature``, which cost a cold
+    ``coalition ask`` about 10 M instructions for a hundred rules. A function whose signature
+    is not its code's (a wrapper, a ``__signature__``, not a plain function) is left to
+    experta; ``tests/test_rulebook.py`` checks every rule against experta's own reading. (The
+    network cache makes rules again the same way: inference/netcache.py's ``_rule``.)"""
+    if type(function) is not types.FunctionType or hasattr(function, "__wrapped__") \
+            or hasattr(function, "__signature__") or rule_object._wrapped is not None:
+        return rule_object(function)
+    code = function.__code__
+    names = rule_object._wrapped_args
+    if not code.co_flags & inspect.CO_VARKEYWORDS:  # experta passes **kwargs functions all
+        count = code.co_argcount + code.co_kwonlyargcount + bool(code.co_flags & inspect.CO_VARARGS)
+        names = set(code.co_varnames[:count])
+    rule_object._wrapped, rule_object._wrapped_args = function, names
+    return functools.update_wrapper(rule_object, function)
 
 
 def _declared(rule_id, title, claims, stage, salience, mechanism, function, doc, patterns,
