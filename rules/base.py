@@ -19,9 +19,11 @@ precedence of verdict rules explicitly.
 
 from __future__ import annotations
 
+import functools
 import inspect
 import re
-from dataclasses import dataclass
+import types
+from dataclasses import FrozenInstanceError
 from enum import IntEnum
 from typing import NamedTuple
 
@@ -74,8 +76,15 @@ class Conclusion(NamedTuple):
         return _words(self.kind) + (f" with {told}" if told else "")
 
 
-@dataclass(frozen=True)
 class RuleInfo:
+    """What ``@rule`` declares about a rule: a frozen record of plain fields, as
+    ``casefiles/record.py``'s FrozenRecord makes them (the rules are the layer below the case
+    files, so the few lines are written out here). Not a dataclass: a dataclass compiles its
+    methods when ``rules/`` is imported, about 5 M instructions of every cold ``coalition ask``
+    (issue 12); ``tests/test_record.py`` checks it behaves as the dataclass it was."""
+
+    FIELDS = ("id", "title", "claims", "stage", "salience", "mechanism", "function", "doc",
+              "conditions", "reading", "concludes")
     id: str
     title: str
     claims: tuple[str, ...]
@@ -84,9 +93,38 @@ class RuleInfo:
     mechanism: str  # the rules module: security, stranglehold, sacrifice, autonomy, outcome, ...
     function: str
     doc: str
-    conditions: tuple[str, ...] = ()
-    reading: str = "paper"  # "paper", or "project": this project's reading, not the paper's claim
-    concludes: tuple[Conclusion, ...] = ()  # what it declares: (kind, ((field, literal), ...))
+    conditions: tuple[str, ...]
+    reading: str  # "paper", or "project": this project's reading, not the paper's claim
+    concludes: tuple[Conclusion, ...]  # what it declares: (kind, ((field, literal), ...))
+
+    def __init__(self, id: str, title: str, claims: tuple[str, ...], stage: Stage, salience: int,
+                 mechanism: str, function: str, doc: str, conditions: tuple[str, ...] = (),
+                 reading: str = "paper", concludes: tuple[Conclusion, ...] = ()):
+        for name, value in zip(self.FIELDS, (id, title, claims, stage, salience, mechanism,
+                                              function, doc, conditions, reading, concludes)):
+            object.__setattr__(self, name, value)
+
+    def _compared(self) -> tuple:
+        return tuple(getattr(self, name) for name in self.FIELDS)
+
+    def __repr__(self) -> str:
+        shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in self.FIELDS)
+        return f"{type(self).__qualname__}({shown})"
+
+    def __eq__(self, other):
+        if other.__class__ is self.__class__:
+            return self._compared() == other._compared()
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self._compared())
+
+    def __setattr__(self, name, value):
+        raise FrozenInstanceError(f"cannot assign to field {name!r}")
+
+    def __delattr__(self, name):
+        raise FrozenInstanceError(f"cannot delete field {name!r}")
+
     @property
     def summary(self) -> str:
         return self.doc.strip().splitlines()[0] if self.doc.strip() else ""
@@ -110,27 +148,60 @@ def rule(rule_id: str, title: str, *patterns, claims, stage: Stage, concludes, r
                          f"with concludes=")
 
     def decorate(function):
-        info = RuleInfo(
-            id=rule_id,
-            title=title,
-            claims=tuple(claims),
-            stage=stage,
-            salience=int(stage) + rank,
-            mechanism=function.__module__.rsplit(".", 1)[-1],
-            function=function.__name__,
-            doc=inspect.cleandoc(function.__doc__ or ""),
-            conditions=tuple(describe(p) for p in patterns),
-            reading=reading,
-            concludes=conclusions,
-        )
-        function.rule_info = info
-        return Rule(*patterns, salience=info.salience)(function)
+        # the RuleInfo is made when first asked for (rule_info): its doc and conditions in
+        # words (inspect.cleandoc, describe) cost a cold ``coalition ask`` about 11 M
+        # instructions for a hundred rules, and an answer reads neither. What it is made from
+        # is taken now, as the function and patterns are at declaration.
+        salience = int(stage) + rank
+        function.rule_id = rule_id
+        function.rule_declaration = (rule_id, title, tuple(claims), stage, salience,
+                                     function.__module__.rsplit(".", 1)[-1], function.__name__,
+                                     function.__doc__, patterns, reading, conclusions)
+        return _wrapping(Rule(*patterns, salience=salience), function)
 
     return decorate
 
 
+def _wrapping(rule_object, function):
+    """``rule_object(function)``: what experta's ``Rule.__call__`` does when it decorates (the
+    function wrapped, the names of its parameters kept, ``functools.update_wrapper``), with the
+    names read from the function's code instead of ``inspect.signature``, which cost a cold
+    ``coalition ask`` about 10 M instructions for a hundred rules. A function whose signature
+    is not its code's (a wrapper, a ``__signature__``, not a plain function) is left to
+    experta; ``tests/test_rulebook.py`` checks every rule against experta's own reading. (The
+    network cache makes rules again the same way: inference/netcache.py's ``_rule``.)"""
+    if type(function) is not types.FunctionType or hasattr(function, "__wrapped__") \
+            or hasattr(function, "__signature__") or rule_object._wrapped is not None:
+        return rule_object(function)
+    code = function.__code__
+    names = rule_object._wrapped_args
+    if not code.co_flags & inspect.CO_VARKEYWORDS:  # experta passes **kwargs functions all
+        count = code.co_argcount + code.co_kwonlyargcount + bool(code.co_flags & inspect.CO_VARARGS)
+        names = set(code.co_varnames[:count])
+    rule_object._wrapped, rule_object._wrapped_args = function, names
+    return functools.update_wrapper(rule_object, function)
+
+
+def _declared(rule_id, title, claims, stage, salience, mechanism, function, doc, patterns,
+              reading, conclusions) -> RuleInfo:
+    return RuleInfo(id=rule_id, title=title, claims=claims, stage=stage, salience=salience,
+                    mechanism=mechanism, function=function, doc=inspect.cleandoc(doc or ""),
+                    conditions=tuple(describe(p) for p in patterns), reading=reading,
+                    concludes=conclusions)
+
+
 def rule_info(rule_object) -> RuleInfo:
-    return rule_object._wrapped.rule_info
+    """What ``@rule`` declared about a rule, made once, when first asked for."""
+    function = rule_object._wrapped
+    info = function.__dict__.get("rule_info")
+    if info is None:
+        info = function.rule_info = _declared(*function.rule_declaration)
+    return info
+
+
+def rule_id(rule_object) -> str:
+    """A rule's ID, without making its RuleInfo (the engine reads it at every activation)."""
+    return rule_object._wrapped.rule_id
 
 
 # ---- readable field tests ----------------------------------------------------------------------

@@ -11,13 +11,18 @@ import pickle
 import pytest
 
 from digital_coalitions.api import MemoText
-from digital_coalitions.casefiles.loader import CaseBase, CaseSet, Dating
+from digital_coalitions.casefiles.evidence import Assumed
+from digital_coalitions.casefiles.loader import CaseBase, CaseFile, CaseSet, Dating
+from digital_coalitions.casefiles.overrides import OverriddenCase
 from digital_coalitions.casefiles.question import CaseChoice
 from digital_coalitions.casefiles.record import FrozenRecord
 from digital_coalitions.casefiles.schema import Field, Scale
 from digital_coalitions.inference.answer import Answer, Step
+from digital_coalitions.inference.engine import Firing
+from digital_coalitions.rules.base import RuleInfo
 
-RECORDS = [Scale, Field, Dating, CaseSet, CaseBase, CaseChoice, Step, Answer, MemoText]
+RECORDS = [Scale, Field, Dating, CaseSet, CaseBase, CaseChoice, Step, Answer, MemoText, Assumed,
+           CaseFile, OverriddenCase]
 
 
 def as_dataclass(record):
@@ -82,3 +87,61 @@ def test_the_real_values_compare_and_print_as_before():
     assert {Dating(None, 2023, (2023,))} == {Dating(None, 2023, (2023,), False)}
     with pytest.raises(ValueError):
         Field("x", "no-such-type")
+
+
+def test_a_firing_is_the_dataclass_it_replaced_with_lists_of_its_own():
+    """Firing's two lists were ``field(default_factory=list)``: each firing gets its own."""
+    twin = dataclasses.make_dataclass("Firing", [
+        ("step", int), ("rule", str), ("matched", list),
+        ("consulted", list, dataclasses.field(default_factory=list)),
+        ("asserted", list, dataclasses.field(default_factory=list))])
+    a, twin_a = Firing(1, "V-08", [3, 1]), twin(1, "V-08", [3, 1])
+    assert repr(a) == repr(twin_a) == "Firing(step=1, rule='V-08', matched=[3, 1], consulted=[], asserted=[])"
+    b = Firing(step=1, rule="V-08", matched=[3, 1])
+    assert a == b and a.consulted is not b.consulted and a.asserted is not b.asserted
+    a.asserted.append(7)
+    assert a != b and b.asserted == [] and repr(Firing(1, "V-08", [3, 1], [2], [7])) == repr(
+        twin(1, "V-08", [3, 1], [2], [7]))
+    with pytest.raises(TypeError):
+        hash(a)
+    for again in (pickle.loads(pickle.dumps(a)), copy.copy(a), copy.deepcopy(a)):
+        assert again == a and repr(again) == repr(a) and type(again) is Firing
+    assert [p.name for p in list(inspect.signature(Firing).parameters.values())] == list(
+        Firing.FIELDS) == [f.name for f in dataclasses.fields(twin)]
+
+
+def test_a_rule_info_is_the_frozen_dataclass_it_replaced():
+    """RuleInfo (rules/base.py) is written out as a FrozenRecord is, the rules being the layer
+    below the case files: the same checks as the records above."""
+    twin = dataclasses.make_dataclass("RuleInfo", [
+        (name, object, dataclasses.field(**({"default": default} if default is not None else {})))
+        for name, default in zip(RuleInfo.FIELDS, [None] * 8 + [(), "paper", ()])], frozen=True)
+    assert [p.name for p in inspect.signature(RuleInfo).parameters.values()] == list(RuleInfo.FIELDS)
+    a, b, other = (RuleInfo(*values(RuleInfo)), RuleInfo(*values(RuleInfo)),
+                   RuleInfo(*values(RuleInfo, 1)))
+    twin_a = twin(*values(RuleInfo))
+    assert repr(a) == repr(twin_a) and a == b and a != other and (a == twin_a) is False
+    assert hash(a) == hash(b) == hash(twin_a)
+    for target in (a, twin_a):
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            target.__setattr__("id", "changed")
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            target.__delattr__("id")
+    for again in (pickle.loads(pickle.dumps(a)), copy.copy(a), copy.deepcopy(a)):
+        assert again == a and repr(again) == repr(a) and type(again) is RuleInfo
+    required = [v for v in values(RuleInfo)][:8]
+    assert repr(RuleInfo(*required)) == repr(twin(*required))
+    assert RuleInfo(**{**vars(a), "id": "other"}) != a  # vars() gives every field, as before
+
+
+def test_replaced_is_dataclasses_replace():
+    """CaseFile.at and --set made copies with dataclasses.replace; a record's ``replaced``."""
+    case = CaseFile(*values(CaseFile))
+    copy_ = case.replaced(dating="then")
+    assert type(copy_) is CaseFile and copy_.dating == "then" and copy_.years is case.years
+    assert [getattr(copy_, n) for n in CaseFile.FIELDS if n != "dating"] == [
+        getattr(case, n) for n in CaseFile.FIELDS if n != "dating"]
+    overridden = OverriddenCase(*values(OverriddenCase)).replaced(dating="then")
+    assert type(overridden) is OverriddenCase and overridden.overrides == ("overrides", 10)
+    with pytest.raises(TypeError):
+        case.replaced(no_such_field=1)

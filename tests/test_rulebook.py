@@ -77,3 +77,50 @@ def test_catalogue_columns_fit_the_longest_title():
         assert line[after_title:after_title + 2] == "  ", line  # two spaces before the next column
         starts.add(line.index(rule.mechanism, after_title))
     assert len(starts) == 1  # one mechanism column, aligned
+
+
+def test_every_rule_wraps_its_function_as_experta_s_own_decorator_does():
+    """rules/base.py reads a rule function's parameters from its code, not with
+    inspect.signature (a cold start's cost): each rule is what ``Rule(...)(function)`` makes."""
+    import inspect
+
+    from digital_coalitions.compat import experta
+
+    from digital_coalitions.rules.base import _wrapping
+
+    rules = [r for m in RULE_MIXINS + OUTLOOK_RULE_MIXINS for r in vars(m).values()
+             if isinstance(r, experta.Rule)]
+    assert len(rules) == len(RULES)
+    for ours in rules:
+        function = ours._wrapped
+        theirs = experta.Rule(*tuple(ours), salience=ours.salience)(function)
+        signature = inspect.signature(function)
+        assert ours._wrapped_args == theirs._wrapped_args == set(signature.parameters)
+        assert tuple(ours) == tuple(theirs) and ours.salience == theirs.salience
+        # made afresh side by side (an engine that ran the rules has bound them since)
+        again = _wrapping(experta.Rule(*tuple(ours), salience=ours.salience), function)
+        assert vars(again) == vars(theirs) and again == theirs and hash(again) == hash(theirs)
+
+
+def test_the_parameters_read_from_code_are_inspect_s_for_every_kind_of_function():
+    from digital_coalitions.compat import experta
+    from digital_coalitions.rules.base import _wrapping
+
+    def plain(self, a, b=1): ...
+    def keyword_only(self, a, *, b, c=2): ...
+    def starred(self, *args, d): ...
+    def only_positional(self, a, /, b): ...
+    def everything(self, a, /, b, *args, c, **kwargs): ...
+    def taking_all(self, **kwargs): ...
+
+    import functools
+
+    @functools.wraps(plain)
+    def wrapper(*args, **kwargs): ...
+
+    for function in (plain, keyword_only, starred, only_positional, everything, taking_all,
+                     wrapper, lambda self, x: x):
+        ours = _wrapping(experta.Rule(salience=3), function)
+        theirs = experta.Rule(salience=3)(function)
+        assert ours._wrapped_args == theirs._wrapped_args, function
+        assert vars(ours) == vars(theirs)

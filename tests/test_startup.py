@@ -136,3 +136,32 @@ def test_a_cache_path_that_is_a_file_only_costs_time(tmp_path):
                             text=True, env=_cache_env(cache))
     assert result.returncode == 0 and result.stderr == ""
     assert result.stdout.startswith("Will South Korea join Chip 4?\n")
+
+
+def test_an_answer_makes_the_rule_info_of_only_the_rules_it_cites():
+    """The catalogue's RuleInfo (the doc and conditions in words) is made when a rule is first
+    looked up: a cold answer cites a handful of rules, and describing all of them cost it some
+    11 M instructions. Every one is still made, and the same, when asked for."""
+    code = """
+import io, json, sys, contextlib
+sys.argv = ["coalition", "ask", "south-korea", "chip4", "--format", "json"]
+from digital_coalitions import main
+with contextlib.redirect_stdout(io.StringIO()) as answer:
+    try:
+        main()
+    except SystemExit:
+        pass
+from digital_coalitions.inference.engine import RULE_MIXINS, RULES
+from digital_coalitions.compat import experta
+rules = [r for m in RULE_MIXINS for r in vars(m).values() if isinstance(r, experta.Rule)]
+made = sum("rule_info" in r._wrapped.__dict__ for r in rules)
+print(json.dumps({"made": made, "rules": len(rules), "verdict": json.loads(answer.getvalue())["verdict"],
+                  "all": len([RULES[r._wrapped.rule_id] for r in rules]),
+                  "described": all(RULES[r._wrapped.rule_id].conditions for r in rules)}))
+"""
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    seen = json.loads(result.stdout)
+    assert seen["verdict"] == "joins-reluctantly"
+    assert 0 < seen["made"] < seen["rules"] / 2  # the chain's and the verdict's rules, no more
+    assert seen["all"] == seen["rules"] and seen["described"]

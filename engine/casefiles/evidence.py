@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass
 
+from digital_coalitions.casefiles.record import FrozenRecord
 from digital_coalitions.rules.concepts import (
     Autonomy,
     CoalitionTrait,
@@ -43,12 +43,15 @@ EXPOSURE = ("installed_share", "import_share")
 YEAR = re.compile(r"\b(19[5-9]\d|20\d\d)\b")
 
 
-@dataclass(frozen=True)
-class Assumed:
+class Assumed(FrozenRecord):
     """A value the question needed and the case file did not give."""
 
+    FIELDS = ("case", "path")
     case: str  # "state" or "coalition"
     path: str
+
+    def __init__(self, case: str, path: str):
+        self._set(case, path)
 
     def __str__(self):
         return f"{self.case}:{self.path}"

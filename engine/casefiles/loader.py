@@ -30,8 +30,6 @@ import os
 import pathlib
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
-from dataclasses import field as dc_field
 from types import MappingProxyType
 
 try:  # CPython's own SHA-256, the same digest: importing hashlib loads OpenSSL, which cost a
@@ -73,13 +71,19 @@ class Dating(FrozenRecord):
                 "earliest_used": self.earliest}
 
 
-@dataclass(frozen=True)
-class CaseFile:
+class CaseFile(FrozenRecord):
     """One loaded case file. ``data`` has exactly facts.md's shape, defaults applied.
 
     ``data`` is the evidence of one year: the file's main evidence, or with :meth:`at` the
-    evidence of another year of its ``history`` (merged over the main evidence)."""
+    evidence of another year of its ``history`` (merged over the main evidence).
 
+    A record (record.py), not a dataclass: the dataclass compiled its methods at every cold
+    ``coalition ask`` (about 5 M instructions); ``years`` and ``case_set`` are left out of the
+    ``repr`` and ``==`` as its ``field(repr=False, compare=False)`` were."""
+
+    FIELDS = ("kind", "id", "data", "path", "defaults", "lines", "sha256", "years", "dating",
+              "case_set")
+    UNSHOWN = UNCOMPARED = frozenset({"years", "case_set"})
     kind: str
     id: str
     data: dict
@@ -87,9 +91,16 @@ class CaseFile:
     defaults: tuple[str, ...]
     lines: Mapping[str, int]
     sha256: str
-    years: Mapping[int, CaseFile] = dc_field(default_factory=dict, repr=False, compare=False)
-    dating: Dating | None = None
-    case_set: CaseSet | None = dc_field(default=None, repr=False, compare=False)
+    years: Mapping[int, CaseFile]  # the other years of its history (default: a dict of its own)
+    dating: Dating | None
+    case_set: CaseSet | None
+
+    def __init__(self, kind: str, id: str, data: dict, path: pathlib.Path,
+                 defaults: tuple[str, ...], lines: Mapping[str, int], sha256: str,
+                 years: Mapping[int, CaseFile] | None = None, dating: Dating | None = None,
+                 case_set: CaseSet | None = None):
+        self._set(kind, id, data, path, defaults, lines, sha256, {} if years is None else years,
+                  dating, case_set)
 
     @property
     def year(self) -> int | None:
@@ -105,7 +116,7 @@ class CaseFile:
         latest of all when ``asked`` is None); where none is that early, the earliest."""
         years = self.evidence_years
         if not years:  # an undated coalition file: one evidence for every year
-            return replace(self, dating=Dating(asked, None, ()))
+            return self.replaced(dating=Dating(asked, None, ()))
         if asked is None:
             chosen, earliest = years[-1], False
         else:
@@ -113,7 +124,7 @@ class CaseFile:
             chosen, earliest = (before[-1], False) if before else (years[0], True)
         # this file's own year is itself: a case changed with --set keeps its changes
         case = self if chosen == self.year else self.years.get(chosen, self)
-        return replace(case, dating=Dating(asked, chosen, years, earliest))
+        return case.replaced(dating=Dating(asked, chosen, years, earliest))
 
 
 class CaseSet(FrozenRecord):

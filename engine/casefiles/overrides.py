@@ -47,11 +47,16 @@ class Override:
         return f"{self.case}.{self.path}: {_show(self.previous)} -> {_show(self.value)}"
 
 
-@dataclasses.dataclass(frozen=True)
 class OverriddenCase(CaseFile):
     """A case file with values changed by ``--set``; ``path`` and ``sha256`` are still the file's."""
 
-    overrides: tuple[Override, ...] = ()
+    FIELDS = CaseFile.FIELDS + ("overrides",)
+    overrides: tuple[Override, ...]
+
+    def __init__(self, kind, id, data, path, defaults, lines, sha256, years=None, dating=None,
+                 case_set=None, overrides: tuple[Override, ...] = ()):
+        self._set(kind, id, data, path, defaults, lines, sha256, {} if years is None else years,
+                  dating, case_set, overrides)
 
 
 def overrides_of(case) -> tuple[Override, ...]:
@@ -119,7 +124,7 @@ def apply_overrides(state: CaseFile, coalition: CaseFile, assignments) -> tuple[
         if not changes[kind]:
             out.append(case)
             continue
-        base = {f.name: getattr(case, f.name) for f in dataclasses.fields(CaseFile)}
+        base = {name: getattr(case, name) for name in CaseFile.FIELDS}
         base.update(data=data[kind], defaults=tuple(defaults[kind]))
         out.append(OverriddenCase(**base, overrides=tuple(changes[kind])))
     return out[0], out[1]

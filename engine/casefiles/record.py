@@ -8,8 +8,8 @@ its fields in ``FIELDS`` (in the order of ``__init__``, the ``repr`` and ``==``)
 of the ``repr`` in ``UNSHOWN`` (a dataclass's ``field(repr=False)``) and those left out of ``==``
 and the hash in ``UNCOMPARED`` (``field(compare=False)``), and writes its own ``__init__``,
 which sets them with :meth:`_set`. ``tests/test_record.py`` checks each record class against the
-dataclass it replaces. ``CaseFile`` stays a dataclass: ``dataclasses.replace`` and ``fields``
-are used on it.
+dataclass it replaces. :meth:`Record.replaced` is ``dataclasses.replace``, ``FIELDS`` its
+``fields``.
 """
 
 from __future__ import annotations
@@ -41,6 +41,11 @@ class Record:
         if other.__class__ is self.__class__:
             return self._compared() == other._compared()
         return NotImplemented
+
+    def replaced(self, **changes):
+        """A copy with ``changes`` made, as ``dataclasses.replace`` makes one: every field is
+        handed to the class's ``__init__`` again."""
+        return type(self)(**{**{name: getattr(self, name) for name in self.FIELDS}, **changes})
 
     __hash__ = None
 

@@ -13,13 +13,12 @@ from __future__ import annotations
 import bisect
 import inspect
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from itertools import chain
 from operator import attrgetter
 from logging import INFO as _INFO
 
 from digital_coalitions.rules.autonomy import AutonomyRules
-from digital_coalitions.rules.base import rule_info
+from digital_coalitions.rules.base import rule_id as _rule_id, rule_info
 from digital_coalitions.rules.concepts import Factor, LikelihoodShift
 from digital_coalitions.rules.judgment import JudgmentRules
 from digital_coalitions.rules.outcome import OutcomeRules
@@ -28,6 +27,7 @@ from digital_coalitions.rules.security import SecurityRules
 from digital_coalitions.rules.stranglehold import StrangleholdRules
 from digital_coalitions.rules.verdict import VerdictRules
 
+from digital_coalitions.casefiles.record import Record
 from digital_coalitions.compat import experta
 from digital_coalitions.inference.rete import TypedReteMatcher
 
@@ -43,25 +43,32 @@ def rule_catalogue() -> dict:
     return _catalogue(RULE_MIXINS + OUTLOOK_RULE_MIXINS)
 
 
-def _catalogue(mixins) -> dict:
+def _rules(mixins) -> dict:
+    """Every rule of the mixins by ID, as experta rules (their RuleInfo not yet made)."""
     found = {}
     for mixin in mixins:
         for value in vars(mixin).values():
             if isinstance(value, experta.Rule):
-                info = rule_info(value)
-                if info.id in found:
-                    raise ValueError(f"rule ID {info.id} is used twice")
-                found[info.id] = info
+                rule_id = _rule_id(value)
+                if rule_id in found:
+                    raise ValueError(f"rule ID {rule_id} is used twice")
+                found[rule_id] = value
     return found
+
+
+def _catalogue(mixins) -> dict:
+    return {rule_id: rule_info(value) for rule_id, value in _rules(mixins).items()}
 
 
 class _Catalogue(Mapping):
     """``rule_catalogue()``, its outlook rules read only when asked for: a question's answer
     reads only the question's rules, and importing the outlook's module cost a cold ``ask``
-    as much as reading a case file. The same entries in the same order, once complete."""
+    as much as reading a case file. Each question rule's RuleInfo is made when it is first
+    looked up (rules/base.py's ``rule_info``). The same entries in the same order, once
+    complete."""
 
     def __init__(self):
-        self._question = _catalogue(RULE_MIXINS)
+        self._question = _rules(RULE_MIXINS)
         self._every: dict | None = None
 
     def _all(self) -> dict:
@@ -71,7 +78,7 @@ class _Catalogue(Mapping):
 
     def __getitem__(self, rule_id):
         found = self._question.get(rule_id)
-        return found if found is not None else self._all()[rule_id]
+        return rule_info(found) if found is not None else self._all()[rule_id]
 
     def __contains__(self, rule_id):
         return rule_id in self._question or rule_id in self._all()
@@ -86,13 +93,22 @@ class _Catalogue(Mapping):
 RULES = _Catalogue()
 
 
-@dataclass
-class Firing:
+class Firing(Record):
+    """One firing of a rule. A record (casefiles/record.py), not a dataclass: one dataclass
+    compiled at import cost every cold ``coalition ask`` about 5 M instructions."""
+
+    FIELDS = ("step", "rule", "matched", "consulted", "asserted")
     step: int
     rule: str
     matched: list[int]  # fact ids the rule's conditions matched, in declaration order
-    consulted: list[int] = field(default_factory=list)  # fact ids read by accumulation
-    asserted: list[int] = field(default_factory=list)
+    consulted: list[int]  # fact ids read by accumulation
+    asserted: list[int]
+
+    def __init__(self, step: int, rule: str, matched: list[int],
+                 consulted: list[int] | None = None, asserted: list[int] | None = None):
+        # a dataclass's field(default_factory=list): each firing its own lists
+        self._set(step, rule, matched, [] if consulted is None else consulted,
+                  [] if asserted is None else asserted)
 
 
 class _Descending(str):
@@ -376,7 +392,7 @@ def _noted(activation) -> tuple[str, list[int]]:
     never change). Kept on the activation; callers copy the list before handing it out."""
     found = getattr(activation, "_noted", None)  # (no exception raised the first time)
     if found is None:
-        found = activation._noted = (rule_info(activation.rule).id, _ids(activation))
+        found = activation._noted = (_rule_id(activation.rule), _ids(activation))
     return found
 
 
