@@ -108,16 +108,7 @@ class _TypedBus(experta.matchers.rete.nodes.BusNode):
             route = self._routes[type(fact)]
         except KeyError:
             route = self._route(type(fact))
-        for key, literal, callbacks in route:
-            if key is not None:  # a _Literal's test, made here (see _fanout)
-                try:
-                    record = fact[key]
-                except (IndexError, KeyError, TypeError):
-                    continue
-                if not literal == record:
-                    continue
-            for callback in callbacks:
-                callback(token)
+        _pass_on(route, fact, token)
 
 
 def _fanout(children) -> tuple:
@@ -134,6 +125,21 @@ def _fanout(children) -> tuple:
         else:
             entries.append((None, None, (child.callback,)))
     return tuple(entries)
+
+
+def _pass_on(entries, fact, token) -> None:
+    """Hand a one-fact token to the entries of a _fanout, in their order: a literal child's test
+    made here, on the same fact, its children called when it holds."""
+    for key, literal, callbacks in entries:
+        if key is not None:
+            try:
+                record = fact[key]
+            except (IndexError, KeyError, TypeError):
+                continue
+            if not literal == record:
+                continue
+        for callback in callbacks:
+            callback(token)
 
 
 class _Tester(_nodes.FeatureTesterNode):
@@ -185,16 +191,7 @@ class _Tester(_nodes.FeatureTesterNode):
                     return
             token = token.copy()
             token.context.update(match)
-        for key, literal, callbacks in self.fanout:  # see _fanout
-            if key is not None:
-                try:
-                    record = fact[key]
-                except (IndexError, KeyError, TypeError):
-                    continue
-                if not literal == record:
-                    continue
-            for callback in callbacks:
-                callback(token)
+        _pass_on(self.fanout, fact, token)
 
 
 class _Literal(_Tester):
@@ -211,16 +208,7 @@ class _Literal(_Tester):
         except (IndexError, KeyError, TypeError):
             return
         if self.literal == record:
-            for key, literal, callbacks in self.fanout:  # see _fanout
-                if key is not None:
-                    try:
-                        record = fact[key]
-                    except (IndexError, KeyError, TypeError):
-                        continue
-                    if not literal == record:
-                        continue
-                for callback in callbacks:
-                    callback(token)
+            _pass_on(self.fanout, fact, token)
 
 
 class _Predicate(_Tester):
@@ -237,16 +225,7 @@ class _Predicate(_Tester):
         except (IndexError, KeyError, TypeError):
             return
         if self.predicate(record):
-            for key, literal, callbacks in self.fanout:  # see _fanout
-                if key is not None:
-                    try:
-                        record = fact[key]
-                    except (IndexError, KeyError, TypeError):
-                        continue
-                    if not literal == record:
-                        continue
-                for callback in callbacks:
-                    callback(token)
+            _pass_on(self.fanout, fact, token)
 
 
 class _Bind(_Tester):
@@ -269,16 +248,7 @@ class _Bind(_Tester):
         context = context.copy()
         context[name] = record
         token = _new_token(LeanToken, (token.tag, token.data, context))  # facts shared
-        for key, literal, callbacks in self.fanout:  # see _fanout
-            if key is not None:
-                try:
-                    record = fact[key]
-                except (IndexError, KeyError, TypeError):
-                    continue
-                if not literal == record:
-                    continue
-            for callback in callbacks:
-                callback(token)
+        _pass_on(self.fanout, fact, token)
 
 
 class _Capture(_Tester):
@@ -297,16 +267,7 @@ class _Capture(_Tester):
         context[name] = fact
         # its facts shared, not copied: no node changes a token's set of facts
         token = _new_token(LeanToken, (token.tag, token.data, context))
-        for key, literal, callbacks in self.fanout:  # see _fanout
-            if key is not None:
-                try:
-                    record = fact[key]
-                except (IndexError, KeyError, TypeError):
-                    continue
-                if not literal == record:
-                    continue
-            for callback in callbacks:
-                callback(token)
+        _pass_on(self.fanout, fact, token)
 
 
 class _Join(_nodes.OrdinaryMatchNode):
