@@ -22,7 +22,7 @@ import os
 from digital_coalitions.casefiles.question import (CaseChoice, NotACandidate, Resolver, candidate,
                                                    case_directories, cases_flag, dated,
                                                    shipped_cases)
-from digital_coalitions.casefiles.record import Record
+from digital_coalitions.record import Record
 from digital_coalitions.errors import BadInput
 
 __all__ = ["BadInput", "Cases", "NotACandidate", "ask", "coalition_map", "explain", "flips",

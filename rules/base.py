@@ -23,11 +23,11 @@ import functools
 import inspect
 import re
 import types
-from dataclasses import FrozenInstanceError
 from enum import IntEnum
 from typing import NamedTuple
 
 from digital_coalitions.compat import experta
+from digital_coalitions.record import FrozenRecord
 
 Rule = experta.Rule
 P = experta.P
@@ -76,12 +76,11 @@ class Conclusion(NamedTuple):
         return _words(self.kind) + (f" with {told}" if told else "")
 
 
-class RuleInfo:
-    """What ``@rule`` declares about a rule: a frozen record of plain fields, as
-    ``casefiles/record.py``'s FrozenRecord makes them (the rules are the layer below the case
-    files, so the few lines are written out here). Not a dataclass: a dataclass compiles its
-    methods when ``rules/`` is imported, about 5 M instructions of every cold ``coalition ask``
-    (issue 12); ``tests/test_record.py`` checks it behaves as the dataclass it was."""
+class RuleInfo(FrozenRecord):
+    """What ``@rule`` declares about a rule, a frozen record (``record.py``), not a dataclass:
+    a dataclass compiles its methods when ``rules/`` is imported, about 5 M instructions of
+    every cold ``coalition ask`` (issue 12); ``tests/test_record.py`` checks it behaves as the
+    dataclass it was."""
 
     FIELDS = ("id", "title", "claims", "stage", "salience", "mechanism", "function", "doc",
               "conditions", "reading", "concludes")
@@ -100,30 +99,8 @@ class RuleInfo:
     def __init__(self, id: str, title: str, claims: tuple[str, ...], stage: Stage, salience: int,
                  mechanism: str, function: str, doc: str, conditions: tuple[str, ...] = (),
                  reading: str = "paper", concludes: tuple[Conclusion, ...] = ()):
-        for name, value in zip(self.FIELDS, (id, title, claims, stage, salience, mechanism,
-                                              function, doc, conditions, reading, concludes)):
-            object.__setattr__(self, name, value)
-
-    def _compared(self) -> tuple:
-        return tuple(getattr(self, name) for name in self.FIELDS)
-
-    def __repr__(self) -> str:
-        shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in self.FIELDS)
-        return f"{type(self).__qualname__}({shown})"
-
-    def __eq__(self, other):
-        if other.__class__ is self.__class__:
-            return self._compared() == other._compared()
-        return NotImplemented
-
-    def __hash__(self) -> int:
-        return hash(self._compared())
-
-    def __setattr__(self, name, value):
-        raise FrozenInstanceError(f"cannot assign to field {name!r}")
-
-    def __delattr__(self, name):
-        raise FrozenInstanceError(f"cannot delete field {name!r}")
+        self._set(id, title, claims, stage, salience, mechanism, function, doc, conditions,
+                  reading, concludes)
 
     @property
     def summary(self) -> str:

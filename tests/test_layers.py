@@ -6,7 +6,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 # bottom first; a module may import its own layer and any layer before it
-LAYERS = ("errors", "compat", "rules", "casefiles", "inference", "text", "audit", "analysis",
+LAYERS = ("errors", "record", "compat", "rules", "casefiles", "inference", "text", "audit", "analysis",
           "report", "api", "serve", "cli")
 
 

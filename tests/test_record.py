@@ -1,4 +1,4 @@
-"""Each record class (casefiles/record.py) behaves as the dataclass it replaced: the same
+"""Each record class (record.py) behaves as the dataclass it replaced: the same
 ``__init__`` parameters and defaults, ``repr``, ``==``, hash, refused assignment when frozen,
 pickling and copying. The dataclass is made here from the record's own declaration, so a field
 added to one and not the other fails."""
@@ -15,7 +15,7 @@ from digital_coalitions.casefiles.evidence import Assumed
 from digital_coalitions.casefiles.loader import CaseBase, CaseFile, CaseSet, Dating
 from digital_coalitions.casefiles.overrides import OverriddenCase
 from digital_coalitions.casefiles.question import CaseChoice
-from digital_coalitions.casefiles.record import FrozenRecord
+from digital_coalitions.record import FrozenRecord
 from digital_coalitions.casefiles.schema import Field, Scale
 from digital_coalitions.inference.answer import Answer, Step
 from digital_coalitions.inference.engine import Firing
@@ -111,8 +111,7 @@ def test_a_firing_is_the_dataclass_it_replaced_with_lists_of_its_own():
 
 
 def test_a_rule_info_is_the_frozen_dataclass_it_replaced():
-    """RuleInfo (rules/base.py) is written out as a FrozenRecord is, the rules being the layer
-    below the case files: the same checks as the records above."""
+    """RuleInfo (rules/base.py), a FrozenRecord: the same checks as the records above."""
     twin = dataclasses.make_dataclass("RuleInfo", [
         (name, object, dataclasses.field(**({"default": default} if default is not None else {})))
         for name, default in zip(RuleInfo.FIELDS, [None] * 8 + [(), "paper", ()])], frozen=True)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import functools
 import re
 
-from digital_coalitions.casefiles.record import FrozenRecord
+from digital_coalitions.record import FrozenRecord
 from digital_coalitions.rules.concepts import (
     Autonomy,
     CoalitionTrait,

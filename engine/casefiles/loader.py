@@ -43,7 +43,7 @@ from digital_coalitions.casefiles import schema as S
 from digital_coalitions.casefiles.problems import (INVALID, CaseError, Problems, described,
                                                    one_line, path_text, quote)
 from digital_coalitions.casefiles.reading import ReadProblem, read_bounded
-from digital_coalitions.casefiles.record import FrozenRecord
+from digital_coalitions.record import FrozenRecord
 from digital_coalitions.casefiles.validate import (check_case, check_fields, check_state_refs,
                                                    history_years, main_evidence_year,
                                                    suggest_state)

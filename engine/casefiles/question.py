@@ -14,7 +14,7 @@ import re
 from pathlib import Path
 
 from digital_coalitions.casefiles.loader import CaseBase, CaseError, load_dir, load_file, normalise
-from digital_coalitions.casefiles.record import FrozenRecord
+from digital_coalitions.record import FrozenRecord
 from digital_coalitions.casefiles.schema import display_name
 from digital_coalitions.errors import BadInput
 

@@ -153,7 +153,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from digital_coalitions.casefiles.record import FrozenRecord
+from digital_coalitions.record import FrozenRecord
 from digital_coalitions.rules.scales import LEVEL3, LEVEL4, LEVEL5
 
 __all__ = [

@@ -8,7 +8,7 @@ the rules put in working memory.
 
 from __future__ import annotations
 
-from digital_coalitions.casefiles.record import Record
+from digital_coalitions.record import Record
 from digital_coalitions.rules import concepts as c
 from digital_coalitions.rules.base import Stage
 

@@ -27,7 +27,7 @@ from digital_coalitions.rules.security import SecurityRules
 from digital_coalitions.rules.stranglehold import StrangleholdRules
 from digital_coalitions.rules.verdict import VerdictRules
 
-from digital_coalitions.casefiles.record import Record
+from digital_coalitions.record import Record
 from digital_coalitions.compat import experta
 from digital_coalitions.inference.rete import TypedReteMatcher
 
@@ -94,7 +94,7 @@ RULES = _Catalogue()
 
 
 class Firing(Record):
-    """One firing of a rule. A record (casefiles/record.py), not a dataclass: one dataclass
+    """One firing of a rule. A record (record.py), not a dataclass: one dataclass
     compiled at import cost every cold ``coalition ask`` about 5 M instructions."""
 
     FIELDS = ("step", "rule", "matched", "consulted", "asserted")
