@@ -331,19 +331,18 @@ class Backtest:
         that have a decision in ``score``: each judged by its latest joining decision (else its
         latest). One answered as staying out is a miss, a documented exception (its decision
         records that it did not join) or an answer its record accepts."""
-        chosen: dict[tuple[str, str], Scored] = {}
+        decided: dict[tuple[str, str], list[Scored]] = {}
         for s in score.scored:
             pair = (s.decision.state, s.decision.coalition)
-            rank = (s.decision.joins, s.decision.as_of)
-            if pair in self.listed and (pair not in chosen or rank > (
-                    chosen[pair].decision.joins, chosen[pair].decision.as_of)):
-                chosen[pair] = s
+            if pair in self.listed:
+                decided.setdefault(pair, []).append(s)
         found = {"misses": [], "exceptions": [], "accepted": []}
-        for pair, s in sorted(chosen.items()):
+        for pair, group in sorted(decided.items()):
+            s = max(group, key=lambda s: (s.decision.joins, s.decision.as_of))
             if not s.predicts_joining:
                 kind = "exceptions" if not s.decision.joins else "accepted" if s.exact else "misses"
                 found[kind].append(f"{pair[0]} → {pair[1]} ({s.decision.as_of})")
-        return {"listed": len(chosen), "staying_out": sum(map(len, found.values())), **found}
+        return {"listed": len(decided), "staying_out": sum(map(len, found.values())), **found}
 
     def part(self, name: str) -> Score:
         if name == "all":

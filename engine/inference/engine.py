@@ -14,8 +14,8 @@ import bisect
 import inspect
 from collections.abc import Mapping
 from itertools import chain
-from operator import attrgetter
 from logging import INFO as _INFO
+from operator import attrgetter
 
 from digital_coalitions.rules.autonomy import AutonomyRules
 from digital_coalitions.rules.base import rule_id as _rule_id, rule_info
@@ -27,9 +27,9 @@ from digital_coalitions.rules.security import SecurityRules
 from digital_coalitions.rules.stranglehold import StrangleholdRules
 from digital_coalitions.rules.verdict import VerdictRules
 
-from digital_coalitions.record import Record
 from digital_coalitions.compat import experta
 from digital_coalitions.inference.rete import TypedReteMatcher
+from digital_coalitions.record import Record
 
 RULE_MIXINS = (SecurityRules, StrangleholdRules, SacrificeRules, AutonomyRules, OutcomeRules,
               VerdictRules, JudgmentRules)
