@@ -15,12 +15,12 @@ from digital_coalitions.inference.answer import ask
 from digital_coalitions.compat import experta
 from digital_coalitions.analysis.coverage import ASKED, role_of
 from digital_coalitions.inference.engine import RULE_MIXINS, RULES, CoalitionEngine
-from digital_coalitions.analysis.outlook import outlook
+from digital_coalitions.analysis.outlook import conclude_on, outlook
 from digital_coalitions.casefiles.question import Resolver, shipped_cases
 from digital_coalitions.rules import base as rule_base
 from digital_coalitions.rules.base import Conclusion, Stage, rule
 from digital_coalitions.rules.concepts import Factor, Question, Verdict
-from digital_coalitions.rules.fixtures import catalogue
+from digital_coalitions.rules.fixtures import catalogue, outlook_facts
 
 QUESTION_RULES = {rule_base.rule_info(r).id for m in RULE_MIXINS for r in vars(m).values()
                   if isinstance(r, experta.Rule)}
@@ -79,6 +79,10 @@ def declared(tmp_path_factory):
     directory = tmp_path_factory.mktemp("case")
     for fixtures in catalogue().values():
         for fixture in fixtures.all:
+            if fixtures.outlook:  # the outlook's facts, asked of its own engine
+                findings, _ = conclude_on(*outlook_facts(fixture.changes))
+                found += [(f.rule, f.concept, f.values) for f in findings]
+                continue
             changes = {**fixture.changes, SET: list(fixture.overrides)}
             if fixture.as_of is not None:
                 changes[AS_OF] = fixture.as_of

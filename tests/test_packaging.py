@@ -33,8 +33,11 @@ def test_wheel_carries_templates_and_cases(installed_wheel):
     assert "digital_coalitions/cases/states/south-korea.yaml" in names
     assert "digital_coalitions/cases/coalitions/chip4.yaml" in names
     # every rule fixture, and the base case they change, for `rules show`
-    shipped = {n.rsplit("/", 1)[1] for n in names if n.startswith("digital_coalitions/rules/fixtures/")}
-    assert {p.name for p in (ROOT / "rules" / "fixtures").glob("*.yaml")} <= shipped
+    fixtures = ROOT / "rules" / "fixtures"
+    shipped = {n.removeprefix("digital_coalitions/rules/fixtures/") for n in names
+               if n.startswith("digital_coalitions/rules/fixtures/")}
+    assert {p.relative_to(fixtures).as_posix() for p in fixtures.rglob("*.yaml")} <= shipped
+    assert "outlook/OL-01.yaml" in shipped and "outlook/base.yaml" in shipped
     assert "base.yaml" in shipped and "V-08.yaml" in shipped
     assert not any(n.startswith(("rules/", "engine/", "tests/")) for n in names)
 
@@ -81,3 +84,8 @@ def test_installed_rules_show_prints_the_rules_fixtures(installed_wheel):
     assert "Fixtures (rules/fixtures/V-01.yaml)" in result.stdout
     assert "  Fires with no tie to the leader" in result.stdout and "  Stays quiet" in result.stdout
     assert "    coalition.pressure.technology_sanctions = true" in result.stdout
+    result = subprocess.run([str(work / "venv" / "bin" / "coalition"), "rules", "show", "OL-01",
+                             "--quiet"], capture_output=True, text=True, cwd=work)
+    assert result.returncode == 0, result.stderr
+    assert "Fixtures (rules/fixtures/outlook/OL-01.yaml)" in result.stdout
+    assert "    member.interest_sacrifice = heavy" in result.stdout

@@ -17,14 +17,25 @@ import pytest
 from casemaker import AS_OF, SET, ask_case, write_case
 from digital_coalitions.compat import experta
 from digital_coalitions.inference.engine import RULE_MIXINS, RULES, CoalitionEngine
+from digital_coalitions.analysis.outlook import TERMS, conclude_on, member_fact, profile_fact
+from digital_coalitions.casefiles import schema
+from digital_coalitions.rules import outlook as ol
+from digital_coalitions.rules import scales
 from digital_coalitions.rules.base import rule_info
-from digital_coalitions.rules.fixtures import FixtureError, base_case, catalogue, read_fixtures
+from digital_coalitions.rules.concepts import VERDICTS
+from digital_coalitions.rules.fixtures import (FixtureError, base_case, catalogue,
+                                               outlook_base, outlook_facts, read_fixtures)
 
-# the coalition-level outlook rules run in their own engine; tests/test_outlook.py has theirs
-QUESTION_RULES = sorted(rule_info(r).id for m in RULE_MIXINS for r in vars(m).values()
-                        if isinstance(r, experta.Rule))
+
+def rule_ids(mixins) -> list[str]:
+    return sorted(rule_info(r).id for m in mixins for r in vars(m).values()
+                  if isinstance(r, experta.Rule))
+
+
+QUESTION_RULES = rule_ids(RULE_MIXINS)
+OUTLOOK_RULES = rule_ids(ol.OUTLOOK_RULE_MIXINS)  # the coalition's outlook, its own engine
 FIXTURES = catalogue()
-# rules with no condition a case file can fail: they fire on every fixture, quiet on none
+# rules with no condition their inputs can fail: they fire on every fixture of their engine
 UNCONDITIONAL = sorted(rule_id for rule_id, f in FIXTURES.items() if f.always)
 
 
@@ -38,7 +49,7 @@ def changes_of(fixture) -> dict:
     return changes
 
 
-@pytest.mark.parametrize("rule_id", QUESTION_RULES)
+@pytest.mark.parametrize("rule_id", sorted(RULES))
 def test_rule_has_fixtures_that_fire_it_and_keep_it_quiet(rule_id):
     fixtures = FIXTURES.get(rule_id)
     assert fixtures is not None, f"{rule_id} has no fixtures: write rules/fixtures/{rule_id}.yaml"
@@ -48,21 +59,29 @@ def test_rule_has_fixtures_that_fire_it_and_keep_it_quiet(rule_id):
     assert not (fixtures.quiet and fixtures.always), f"{rule_id}: quiet fixtures, yet always"
 
 
-def test_fixtures_are_for_rules_of_the_question_engine():
-    assert set(FIXTURES) <= set(QUESTION_RULES), \
-        f"fixtures for no rule of the question: {sorted(set(FIXTURES) - set(QUESTION_RULES))}"
-    assert set(QUESTION_RULES) < set(RULES)  # the outlook's rules are in the catalogue too
+def test_fixtures_are_for_rules_of_the_catalogue_each_beside_its_engine():
+    assert set(QUESTION_RULES) | set(OUTLOOK_RULES) == set(RULES)
+    assert set(FIXTURES) <= set(RULES), f"fixtures for no rule: {sorted(set(FIXTURES) - set(RULES))}"
+    misplaced = sorted(r for r, f in FIXTURES.items() if f.outlook != (r in OUTLOOK_RULES))
+    assert not misplaced, f"fixtures in the other engine's folder: {misplaced}"
+
+
+def outlook_fired(changes) -> list[str]:
+    """The outlook rules fired on the outlook's base facts with a fixture's changes."""
+    return conclude_on(*outlook_facts(changes))[1]
 
 
 @pytest.fixture(scope="module")
 def fired(tmp_path_factory):
-    """rules_fired for a fixture's changes; one engine and one directory, answers memoised."""
+    """rules_fired for a fixture's changes, by the question's engine or the outlook's; one
+    engine and one directory, answers memoised."""
     engine, directory, seen = CoalitionEngine(), tmp_path_factory.mktemp("case"), {}
 
-    def rules_fired(changes):
-        key = repr(sorted(changes.items()))
+    def rules_fired(changes, outlook=False):
+        key = (outlook, repr(sorted(changes.items())))
         if key not in seen:
-            seen[key] = ask_case(directory, changes, engine).rules_fired
+            seen[key] = (outlook_fired(changes) if outlook
+                         else ask_case(directory, changes, engine).rules_fired)
         return seen[key]
 
     return rules_fired
@@ -73,21 +92,60 @@ def _cases():
         for group, verb in ((fixtures.fires, "fires"), (fixtures.quiet, "stays quiet")):
             for n, fixture in enumerate(group, start=1):
                 shown = f"{rule_id} {verb}" + (f" ({n})" if len(group) > 1 else "")
-                yield pytest.param(rule_id, changes_of(fixture), fixture.fires, id=shown)
+                yield pytest.param(rule_id, changes_of(fixture), fixture.fires, fixtures.outlook,
+                                   id=shown)
 
 
-@pytest.mark.parametrize("rule_id, changes, fires", list(_cases()))
-def test_rule_fires_on_its_fixture_and_only_there(fired, rule_id, changes, fires):
-    rules = fired(changes)
+@pytest.mark.parametrize("rule_id, changes, fires, outlook", list(_cases()))
+def test_rule_fires_on_its_fixture_and_only_there(fired, rule_id, changes, fires, outlook):
+    rules = fired(changes, outlook)
     assert (rule_id in rules) is fires, \
         f"{rule_id} {'did not fire' if fires else 'fired'} on {changes}; fired: {rules}"
 
 
 @pytest.mark.parametrize("rule_id", UNCONDITIONAL)
-def test_unconditional_rules_fire_on_every_fixture(fired, rule_id):
-    every = [changes_of(f) for fixtures in FIXTURES.values() for f in fixtures.all]
-    missed = [changes for changes in every if rule_id not in fired(changes)]
+def test_unconditional_rules_fire_on_every_fixture_of_their_engine(fired, rule_id):
+    outlook = FIXTURES[rule_id].outlook
+    every = [changes_of(f) for fixtures in FIXTURES.values() if fixtures.outlook == outlook
+             for f in fixtures.all]
+    missed = [changes for changes in every if rule_id not in fired(changes, outlook)]
     assert not missed, f"{rule_id} did not fire on {missed}"
+
+
+def test_the_outlook_base_has_the_fields_the_outlook_declares(tmp_path):
+    # the base is what engine/analysis/outlook.py makes of an answer, field for field, so a
+    # fixture cannot test a fact the outlook never sees; `step` follows from the likelihood
+    answer = ask_case(tmp_path)
+    base = outlook_base()
+    assert set(member_fact(answer, "member")) == set(base["member"]) | {"step"}
+    assert set(profile_fact(answer.coalition)) == set(base["coalition"])
+    # the base as it is fires the rules its header names
+    assert {"OL-10", "OL-21", "OL-30", "OL-31", "OL-45", "OL-65", "OL-74"} == set(outlook_fired({}))
+
+
+# the words each of the outlook's fields can take: the vocabularies the facts are made from
+OUTLOOK_WORDS = {
+    "member": {"role": ("member", "candidate"), "verdict": tuple(VERDICTS), "likelihood": TERMS,
+               "security_dependency": scales.SECURITY_DEPENDENCY, "stranglehold": scales.STRANGLEHOLD,
+               "interest_sacrifice": scales.SACRIFICE, "compensation": scales.COMPENSATION,
+               "autonomy_pressure": scales.AUTONOMY, "alliance": schema.scale("alliance"),
+               "coalition_form": ("none",) + tuple(
+                   dict(c.fields)["form"] for r in RULES.values() for c in r.concludes
+                   if c.kind == "CoalitionForm"),
+               "malposition": (True, False), "catch_up": (True, False)},
+    "coalition": {"demand": schema.scale("demand"), "framing": schema.scale("framing"),
+                  "status": schema.scale("status"), "pillar": (None,) + schema.scale("pillar"),
+                  "subsidies": (True, False)},
+}
+
+
+@pytest.mark.parametrize("rule_id", OUTLOOK_RULES)
+def test_outlook_fixtures_use_only_words_the_outlook_can_see(rule_id):
+    for fixture in FIXTURES[rule_id].all:
+        profile, members = outlook_facts(fixture.changes)
+        for fact, fields in [("coalition", profile)] + [("member", m) for m in members]:
+            for key, words in OUTLOOK_WORDS[fact].items():
+                assert fields[key] in words, f"{rule_id}: {fact}.{key} = {fields[key]!r}"
 
 
 def test_base_case_is_complete_so_nothing_is_assumed(tmp_path):
@@ -154,12 +212,32 @@ def test_rules_show_prints_the_rules_fixtures(one_pairing, rule_id):
     assert "Declares:  " + ", ".join(c.described() for c in RULES[rule_id].concludes) + "\n" in text
 
 
-def test_rules_show_says_an_outlook_rule_has_no_fixtures(one_pairing):
+def test_rules_show_prints_an_outlook_rules_fixtures(one_pairing):
     from click.testing import CliRunner
 
     from digital_coalitions.cli import main
 
-    outlook_rule = sorted(set(RULES) - set(QUESTION_RULES))[0]
-    result = CliRunner().invoke(main, ["rules", "show", outlook_rule, "--cases", str(one_pairing),
+    result = CliRunner().invoke(main, ["rules", "show", "OL-01", "--cases", str(one_pairing),
                                        "--only-cases", "--quiet"], prog_name="coalition")
-    assert result.exit_code == 0 and "\nFixtures: none (an outlook rule" in result.output
+    assert result.exit_code == 0, result.output
+    assert ("Fixtures (rules/fixtures/outlook/OL-01.yaml), as changes to the base case in "
+            "rules/fixtures/outlook/base.yaml,\n" + outlook_base()["summary"]) in result.output
+    assert "  Fires with a heavy sacrifice met by one kind of offer:\n" \
+           "    member.interest_sacrifice = heavy\n    member.compensation = partial\n" in result.output
+    assert "  Stays quiet with a candidate, not a member, with the same gap:\n" in result.output
+
+
+@pytest.mark.parametrize("text, problem", [
+    ("rule: OL-01\nfires: [{changes: {member.sacrifice: heavy}}]\n",
+     "fires[0].changes: member.sacrifice: expected coalition.KEY or member.KEY"),
+    ("rule: OL-01\nfires: [{changes: {state.alliance: none}}]\n", "state.alliance: expected"),
+    ("rule: OL-01\nfires: [{changes: {member: {}}}]\n", "member: expected"),
+    ("rule: OL-01\nfires: [{changes: {}, as_of: 2030}]\n",
+     "fires[0]: expected a mapping with changes (and optionally case)"),
+])
+def test_an_outlook_fixture_naming_no_field_of_the_base_is_refused(tmp_path, text, problem):
+    path = tmp_path / "OL-01.yaml"
+    path.write_text(text)
+    with pytest.raises(FixtureError) as error:
+        read_fixtures(path, outlook=True)  # checked against the shipped outlook base
+    assert str(error.value).startswith(f"{path}: ") and problem in str(error.value)

@@ -144,11 +144,18 @@ def outlook(coalition, states, engine: CoalitionEngine | None = None,
     if missing:
         engine = engine or CoalitionEngine()
         known.update({sid: ask(*dated(states[sid], coalition, as_of), engine) for sid in missing})
-    facts = [profile_fact(coalition)]
-    facts += [member_fact(known[sid], role_of[sid]) for sid in sorted(known)]
+    findings, fired = conclude(profile_fact(coalition),
+                               [member_fact(known[sid], role_of[sid]) for sid in sorted(known)])
+    return Outlook(coalition, role_of, known, findings, fired)
+
+
+def conclude(profile: ol.CoalitionProfile, members: list[ol.MemberAnswer]
+             ) -> tuple[list[Finding], list[str]]:
+    """The outlook rules over one profile and the members' answers: what they concluded, with
+    the rule that concluded each, and the rules fired in order (the rule fixtures ask this)."""
     rules = OutlookEngine()
     rules.reset()
-    rules.declare(*facts)
+    rules.declare(profile, *members)
     rules.run()
     asserted_by = rules.asserted_by()
     findings = []
@@ -157,4 +164,11 @@ def outlook(coalition, states, engine: CoalitionEngine | None = None,
             continue
         values = {k: v for k, v in fact.items() if not str(k).startswith("__")}
         findings.append(Finding(type(fact).__name__, values, asserted_by[fid].rule))
-    return Outlook(coalition, role_of, known, findings, [f.rule for f in rules.firings])
+    return findings, [f.rule for f in rules.firings]
+
+
+def conclude_on(profile: dict, members: list[dict]) -> tuple[list[Finding], list[str]]:
+    """:func:`conclude` over the facts' plain fields (a rule fixture's, rules/fixtures/outlook/),
+    each member's ICD 203 step following from its likelihood as in :func:`member_fact`."""
+    return conclude(ol.CoalitionProfile(**profile),
+                    [ol.MemberAnswer(**m, step=TERMS.index(m["likelihood"])) for m in members])
