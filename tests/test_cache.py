@@ -184,6 +184,56 @@ def test_where_the_cache_lives(monkeypatch, tmp_path):
     assert answer_cache.user_cache(enabled=False) is None
 
 
+def a_version(tmp_path, name: str) -> AnswerCache:
+    """The cache as another version of the code sees it (its digest is all that differs)."""
+    cache = AnswerCache(tmp_path)
+    cache._code = name * 64
+    return cache
+
+
+def used_at(cache: AnswerCache, seconds: float) -> None:
+    os.utime(cache.version_folder / answer_cache.USED, (seconds, seconds))
+
+
+SUMMARY = {"verdict": "joins"}
+
+
+def test_only_the_versions_used_last_keep_their_entries(tmp_path):
+    old = [a_version(tmp_path, name) for name in "abcd"]
+    for age, version in enumerate(old):  # a, b, c, d: used one after another, long ago
+        assert version.put("1" * 64, SUMMARY)
+        used_at(version, 1_000_000 + age)
+    before_versions = tmp_path / "answers" / "12"  # an entry of the layout before the folders
+    before_versions.mkdir()
+    (before_versions / ("12" * 32 + ".json")).write_text("{}")
+    now = AnswerCache(tmp_path)
+    assert now.put("2" * 64, SUMMARY)
+    kept = {f.name for f in (tmp_path / "answers").iterdir()}
+    assert kept == {now.code[:answer_cache.VERSION_CHARS], "c" * 16, "d" * 16}
+    assert now.get("2" * 64) == SUMMARY
+    assert a_version(tmp_path, "d").get("1" * 64) == SUMMARY  # the kept versions still hit
+    assert a_version(tmp_path, "a").get("1" * 64) is None
+
+
+def test_a_version_that_only_reads_keeps_its_entries_and_two_in_turn_keep_each_others(tmp_path):
+    reader = a_version(tmp_path, "a")
+    assert reader.put("1" * 64, SUMMARY)
+    used_at(reader, 1_000_000)
+    for age, name in enumerate("bc"):  # then b and c, after it
+        version = a_version(tmp_path, name)
+        assert version.put("1" * 64, SUMMARY)
+        used_at(version, 1_000_100 + age)
+    assert a_version(tmp_path, "a").get("1" * 64) == SUMMARY  # read now: used last
+    assert a_version(tmp_path, "d").put("1" * 64, SUMMARY)
+    kept = {f.name for f in (tmp_path / "answers").iterdir()}
+    assert kept == {"a" * 16, "c" * 16, "d" * 16}  # b, used before the others, is gone
+    for turn in range(4):  # two installs used in turn, each writing: neither loses its entries
+        for name in "ae":
+            assert a_version(tmp_path, name).put(f"{turn}{name}" * 32, SUMMARY)
+    assert {"a" * 16, "e" * 16} <= {f.name for f in (tmp_path / "answers").iterdir()}
+    assert a_version(tmp_path, "a").get("1" * 64) == SUMMARY
+
+
 # ---- the commands ----------------------------------------------------------------------------------
 def command(*args, cache_dir=None, **env):
     environment = {k: v for k, v in os.environ.items() if k != "COALITION_NO_CACHE"}

@@ -18,6 +18,13 @@ that does not read back as one (a torn or edited file) is ignored and written ag
 directory that cannot be written leaves the commands working, uncached (``problem`` says why,
 for one warning line). Nothing here answers a question: the engine does, and a cached entry is
 only ever what it answered for the same inputs.
+
+The entries of one version of the code sit in a folder of their own,
+``answers/<code digest>/``, since no other version can ever read them: when a version first
+writes, it deletes the folders of all but the :data:`KEPT_VERSIONS` versions used last (two
+installs used in turn keep each other's entries), and the entries of the layout before these
+folders. So the cache holds what recent versions answered, not every answer an upgrade or an
+edited rule left behind.
 """
 
 from __future__ import annotations
@@ -25,6 +32,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -33,6 +41,9 @@ from digital_coalitions.casefiles.overrides import overrides_of
 
 CACHE_ENV, NO_CACHE_ENV = "COALITION_CACHE_DIR", "COALITION_NO_CACHE"
 FORMAT = 1  # the entries' layout; a change of it is a change of every key
+KEPT_VERSIONS = 3  # the versions of the code whose entries are kept, the last used first
+USED = ".used"  # in a version's folder: touched when a process first reads or writes an entry
+VERSION_CHARS = 16  # of the code digest, naming a version's folder
 
 
 def default_directory() -> Path:
@@ -86,6 +97,7 @@ class AnswerCache:
         self.problem: str | None = None  # why entries could not be written, once
         self.hits = self.misses = self.written = 0
         self._code: str | None = None
+        self._marked = self._pruned = False
 
     @property
     def code(self) -> str:
@@ -101,8 +113,45 @@ class AnswerCache:
         text = json.dumps([self.code, *parts], sort_keys=True, default=str, ensure_ascii=False)
         return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
+    @property
+    def version_folder(self) -> Path:
+        """Where this version of the code keeps its entries."""
+        return self.directory / "answers" / self.code[:VERSION_CHARS]
+
     def path(self, key: str) -> Path:
-        return self.directory / "answers" / key[:2] / f"{key}.json"
+        return self.version_folder / key[:2] / f"{key}.json"
+
+    def _mark_used(self) -> None:
+        """Note that this version was used now (once a process), for the pruning of others."""
+        self._marked = True
+        try:
+            (self.version_folder / USED).touch()
+        except OSError:
+            pass
+
+    def _prune(self) -> None:
+        """Delete the entries no version kept can read: the folders of the versions used before
+        the last KEPT_VERSIONS, and entries of the layout before them (a two-character folder
+        straight under answers/). Best effort: what cannot be deleted stays, and costs only
+        room."""
+        self._pruned = True
+        try:
+            folders = [f for f in self.version_folder.parent.iterdir() if f.is_dir()]
+        except OSError:
+            return
+
+        def last_used(folder: Path) -> float:
+            try:
+                return (folder / USED).stat().st_mtime
+            except OSError:
+                return 0.0
+
+        versions = sorted((f for f in folders if len(f.name) == VERSION_CHARS),
+                          key=last_used, reverse=True)
+        stale = versions[KEPT_VERSIONS:] + [f for f in folders if len(f.name) == 2]
+        for folder in stale:
+            if folder != self.version_folder:
+                shutil.rmtree(folder, ignore_errors=True)
 
     def get(self, key: str) -> dict | None:
         """The entry stored under ``key``, or None (missing, unreadable, or not a whole entry)."""
@@ -117,6 +166,8 @@ class AnswerCache:
             self.misses += 1
             return None
         self.hits += 1
+        if not self._marked:
+            self._mark_used()
         return data["summary"]
 
     def put(self, key: str, summary: dict) -> bool:
@@ -129,6 +180,10 @@ class AnswerCache:
         temporary = None
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
+            if not self._marked:
+                self._mark_used()
+            if not self._pruned:
+                self._prune()
             handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".", suffix=".tmp")
             with os.fdopen(handle, "w", encoding="utf-8") as out:
                 out.write(text)
