@@ -255,6 +255,15 @@ def test_list_shows_states_and_coalitions():
     starts = {line.index(s["name"] + ",") for line in rows for s in listed["states"]
               if line.split()[0] == s["id"]}
     assert len(rows) == len(listed["states"]) and len(starts) == 1
+    # each state is listed as of the year a question without --as-of reads: Germany's file has
+    # a history after its main year, and the answer reads the latest
+    germany = next(s for s in listed["states"] if s["id"] == "germany")
+    *earlier, latest = germany["evidence_years"]
+    assert latest > germany["as_of"] and germany["as_of"] in earlier
+    answered = json.loads(run("ask", "germany", "dfi", "--format", "json").stdout)
+    assert answered["evidence_year"]["state"] == latest
+    assert f"  Germany, as of {latest} (earlier: {', '.join(map(str, earlier))})  (also: " \
+        in result.stdout
 
 
 # ---- the phrasings people type (issue 11, item 16) --------------------------------------------

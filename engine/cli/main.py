@@ -152,7 +152,9 @@ def ask(question, cases, fmt, assignments, as_of, with_trace):
 def list_cases(cases, fmt):
     """The states and coalitions in the case directory."""
     base = cases.base
+    # as_of is the file's main block; an answer without --as-of reads the latest of its years
     states = [{"id": s.id, "name": s.data["name"], "kind": s.data["kind"], "as_of": s.data["as_of"],
+               "evidence_years": list(s.evidence_years),
                "aliases": list(s.data.get("aliases", [])), "path": str(s.path)}
               for s in base.states.values()]
     coalitions = [{"id": c.id, "name": c.data["name"], "leader": c.data["leader"],
@@ -169,11 +171,15 @@ def list_cases(cases, fmt):
     def origin(entry):  # files of an added directory say so: an analyst's own are told apart
         return f"  [{entry['path']}]" if Path(entry["path"]).parents[1] != lowest else ""
 
-    click.echo(f"Cases in {lowest}{also}\n\nStates:")
+    click.echo(f"Cases in {lowest}{also}\n\nStates (as of: the evidence a question reads unless "
+               f"--as-of asks for an earlier year):")
     wide = max((len(s["id"]) for s in states), default=0)  # ids as wide as the longest
     for s in sorted(states, key=lambda s: s["id"]):
         aliases = f"  (also: {', '.join(s['aliases'])})" if s["aliases"] else ""
-        click.echo(f"  {s['id']:<{wide}}  {s['name']}, as of {s['as_of']}{aliases}{origin(s)}")
+        *earlier, latest = s["evidence_years"]
+        history = f" (earlier: {', '.join(map(str, earlier))})" if earlier else ""
+        click.echo(f"  {s['id']:<{wide}}  {s['name']}, as of {latest}{history}{aliases}"
+                   f"{origin(s)}")
     click.echo("\nCoalitions:")
     wide = max((len(c["id"]) for c in coalitions), default=0)
     for c in sorted(coalitions, key=lambda c: c["id"]):
