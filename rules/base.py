@@ -202,11 +202,15 @@ def at_most(scale: tuple[str, ...], level: str):
 
 
 def one_of(*values):
-    return _named(lambda v: v in values, "one of " + ", ".join(map(str, values)))
+    return _named(lambda v: v in values, "one of " + ", ".join(_value(v) for v in values))
 
 
 def not_one_of(*values):
-    return _named(lambda v: v not in values, "not " + ", ".join(map(str, values)))
+    words = [_value(v) for v in values]
+    told = ("not " + words[0] if len(words) == 1 else
+            f"neither {words[0]} nor {words[1]}" if len(words) == 2 else
+            "none of " + ", ".join(words))
+    return _named(lambda v: v not in values, told)
 
 
 def _is_share(v) -> bool:
@@ -259,7 +263,9 @@ def _value(v) -> str:
         return _value(v.value)
     if isinstance(v, bool):
         return "yes" if v else "no"
-    return str(v)
+    if v is None:
+        return "none"
+    return str(v).replace("_", " ")  # a case file's key (technology_sanctions) in words
 
 
 def describe(pattern) -> str:
@@ -276,7 +282,7 @@ def describe(pattern) -> str:
     name = _words(type(pattern).__name__)
     fields = {k: v for k, v in pattern.items() if not str(k).startswith("__")}
     if "field" in fields and "value" in fields:
-        return f"{name}: {fields['field']} is {_value(fields['value'])}"
+        return f"{name}: {_value(fields['field'])} is {_value(fields['value'])}"
     if not fields:
         article = "an" if name[:1] in "aeiou" else "a"
         return f"{article} {name}" if name != "question" else "the question"
