@@ -53,3 +53,65 @@ def test_the_audit_walkthrough_works_as_written_after_install(tmp_path):
         patterns = [re.compile(".*".join(map(re.escape, line.split("…")))) for line in shown]
         assert len(got) == len(shown) and all(p.fullmatch(g) for p, g in zip(patterns, got)), \
             f"$ {command}\n" + result.stdout
+
+
+AUDIT_EXAMPLES = ("$ coalition why ", "$ coalition trace south-korea chip4 -o ")
+
+
+def audit_examples() -> list[list[tuple[str, list[str]]]]:
+    """docs/audit.md's examples that run as written on the shipped cases (the `why` ones, and
+    recording and showing a trace), each a list of `$ command` steps with the output shown."""
+    text = (ROOT / "docs" / "audit.md").read_text()
+    examples = []
+    for block in re.findall(r"^```[a-z]*\n(.*?)^```", text, re.M | re.S):
+        if not block.startswith(AUDIT_EXAMPLES):
+            continue
+        steps: list[tuple[str, list[str]]] = []
+        for line in block.splitlines():
+            if line.startswith("$ "):
+                steps.append((line[2:], []))
+            else:
+                steps[-1][1].append(line)
+        examples.append(steps)
+    return examples
+
+
+def printed_as_shown(shown: list[str], got: list[str]) -> str | None:
+    """None if each run of shown lines (runs split by a line "…", which stands for lines left
+    out; "…" inside a line for any text) is printed in order, line for line; else the run not."""
+    runs: list[list[str]] = [[]]
+    for line in shown:
+        if line.strip() == "…":
+            runs.append([])
+        else:
+            runs[-1].append(line)
+    at = 0
+    for run in filter(None, runs):
+        patterns = [re.compile(".*".join(map(re.escape, line.split("…")))) for line in run]
+        found = next((i for i in range(at, len(got) - len(run) + 1)
+                      if all(p.fullmatch(g) for p, g in zip(patterns, got[i:]))), None)
+        if found is None:
+            return "\n".join(run)
+        at = found + len(run)
+    return None
+
+
+def test_the_audit_docs_examples_are_what_the_commands_print(tmp_path):
+    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
+    env.pop("COALITION_CASES", None)
+    examples = audit_examples()
+    assert [steps[0][0].split()[1] for steps in examples] == ["trace", "why", "why"]
+    for steps in examples:
+        for command, shown in steps:
+            result = subprocess.run(command, shell=True, cwd=tmp_path, env=env, text=True,
+                                    stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+            missing = printed_as_shown(shown, result.stdout.splitlines())
+            assert missing is None, f"docs/audit.md, `{command}` does not print:\n{missing}"
+
+
+def test_the_check_of_the_docs_examples_can_fail():
+    got = ["a", "b", "c", "d"]
+    assert printed_as_shown(["a", "…", "c", "d"], got) is None
+    assert printed_as_shown(["… b", "c"], [" b", "c"]) is None
+    assert printed_as_shown(["c", "…", "a"], got) == "a"  # out of order
+    assert printed_as_shown(["a", "c"], got) == "a\nc"  # not line for line

@@ -534,7 +534,7 @@ def where(fact: dict) -> str:
     if origin.get("set"):
         return f"--set, not {Path(origin['file']).name}:{origin['line']}"
     if origin.get("unwritten"):
-        return f"not in {Path(origin['file']).name}: the default that changes nothing"
+        return f"not in {Path(origin['file']).name}: not written, so read as its default"
     assumed = ", assumed" if origin.get("assumed") else ""
     return f"{Path(origin['file']).name}:{origin['line']}{assumed}"
 
