@@ -115,3 +115,10 @@ def test_the_check_of_the_docs_examples_can_fail():
     assert printed_as_shown(["… b", "c"], [" b", "c"]) is None
     assert printed_as_shown(["c", "…", "a"], got) == "a"  # out of order
     assert printed_as_shown(["a", "c"], got) == "a\nc"  # not line for line
+
+
+def test_the_readme_counts_the_shipped_cases():
+    text = (ROOT / "README.md").read_text()
+    for kind, folder in (("States", "states"), ("Coalitions", "coalitions")):
+        shipped = len(list((ROOT / "cases" / folder).glob("*.yaml")))
+        assert f"- **{kind} ({shipped}):**" in text, f"README: {kind} are {shipped} now"
