@@ -318,6 +318,10 @@ def test_malformed_and_truncated_traces_give_one_line_errors(tmp_path, korea):
     one_line_error(runner.invoke(main, ["trace", "show", str(tmp_path)]), "directory")
     # and as a user meets it, in a process of its own
     one_line_error(run("trace", "verify", str(tmp_path / "truncated.json")), "truncated.json")
+    # a file that is no trace at all is called that, not a trace cut short
+    said = runner.invoke(main, ["trace", "verify", str(tmp_path / "not-json.json")]).output
+    assert "is not a trace: not JSON at all" in said and "cut short" not in said
+    assert "cut short" in runner.invoke(main, ["trace", "show", str(tmp_path / "truncated.json")]).output
 
 
 def test_trace_output_is_atomic_and_never_overwrites_a_case_file(tmp_path, case_copies):

@@ -232,6 +232,8 @@ def load_trace(path, check_digest: bool = True) -> dict:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as error:
+        if not text.lstrip().startswith(("{", "[")):  # a case file, a text: not a trace at all
+            raise bad(f"is not a trace: not JSON at all ({error.msg})", line=error.lineno) from None
         truncated = not text.rstrip().endswith(("}", "]"))
         what = f"is not valid JSON ({error.msg}){'; it looks cut short' if truncated else ''}"
         raise bad(what, line=error.lineno) from None
