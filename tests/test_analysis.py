@@ -192,7 +192,7 @@ def test_flips_and_whatif_commands():
     assert "Evidence that changed" in what.stdout  # the trace diff
     # values as the case files write them (true, null, a list as words), never as Python prints them
     assert "compulsion: stranglehold → none" in what.stdout
-    assert "stranglehold_outweighs_market: true → false" in what.stdout
+    assert "stranglehold outweighs market: true → false" in what.stdout
     assert not re.search(r"\bNone\b|\bTrue\b|\bFalse\b|\['", what.stdout), what.stdout
     null = run("whatif", "south-korea", "chip4", "--set", "ties.united-states.arms_import_share=null",
                "--set", "ties.united-states.extended_deterrence=false").stdout

@@ -392,7 +392,7 @@ def test_diff_of_south_korea_2019_and_2023_shows_evidence_and_judgment(tmp_path)
     assert "appeared" in text and "changed" in text
     # values as the case files write them, never as Python prints them
     assert "per_member.south-korea.offers.exemptions: (absent) → true" in text
-    assert "softened_wording: false → true" in text
+    assert "softened wording: false → true" in text
     assert not re.search(r"\bNone\b|\bTrue\b|\bFalse\b|\['", text), text
 
 
