@@ -117,6 +117,20 @@ def test_backtest_prints_every_figure():
     markdown = run("backtest", "--format", "markdown", "--part", "tuning").stdout
     assert markdown.startswith("# Backtest") and "| tuning set |" in markdown
     assert "| holdout |" not in markdown
+    # a part's report counts that part, of the whole, in its first line
+    tuning = data["parts"]["tuning"]["decisions"]
+    assert f"\n{tuning} of {data['decisions']} documented decisions (`decisions.yaml`, the tuning " \
+           "set alone) over " in markdown
+    first = run("backtest", "--part", "third").stdout.splitlines()[0]
+    assert f": {data['parts']['third']['decisions']} of {data['decisions']} documented" in first
+    assert ", the third sample alone: " in first
+
+
+def test_a_missing_decisions_file_is_named_as_one(tmp_path):
+    result = run("backtest", "--decisions", str(tmp_path / "nope.yaml"))
+    assert result.returncode == 2 and result.stderr == (
+        f"error: {tmp_path / 'nope.yaml'}:1: (file): no such file; expected a readable YAML file "
+        "of decisions\n")
 
 
 @pytest.mark.parametrize("part", sorted(FLOOR))

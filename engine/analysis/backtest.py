@@ -361,9 +361,10 @@ class Backtest:
         later = Score([s for s in score.scored if s.later_evidence])
         return later.summary()
 
-    def counts(self) -> dict:
-        states = {s.decision.state for s in self.scored}
-        coalitions = {s.decision.coalition for s in self.scored}
+    def counts(self, part: str = "all") -> dict:
+        scored = self.part(part).scored
+        states = {s.decision.state for s in scored}
+        coalitions = {s.decision.coalition for s in scored}
         return {"states": len(states), "coalitions": len(coalitions)}
 
 

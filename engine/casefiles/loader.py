@@ -165,29 +165,29 @@ def _display(path: pathlib.Path | str) -> str:
     return one_line(str(path))
 
 
-# what a case file that cannot be read gets instead of its bytes: (what, expected)
-_READABLE, _YAML_FILE = "a readable YAML case file", "a YAML case file"
+# what a file that cannot be read gets instead of its bytes: (what, expected)
 _TOO_BIG = f"at most {S.MAX_FILE_BYTES} bytes (1 MiB)"
 
 
-def _unread(problem: ReadProblem) -> tuple[str, str]:
+def _unread(problem: ReadProblem, file_kind: str = "case file") -> tuple[str, str]:
     reason, error = problem.reason, problem.error
     if reason == "too-large":
         size = "over 1 MiB" if problem.size is None else f"{problem.size} bytes"
         return f"the file is too large ({size})", _TOO_BIG
     if reason in ("directory", "not-regular"):
-        return problem.what, _YAML_FILE
+        return problem.what, f"a YAML {file_kind}"
     return {"missing": "no such file", "broken-link": "is a broken symbolic link",
             "no-parent": "no such file (a parent is not a directory)",
             "denied": "cannot be read (permission denied)"}.get(
-        reason, f"cannot be read ({getattr(error, 'strerror', None) or error})"), _READABLE
+        reason, f"cannot be read ({getattr(error, 'strerror', None) or error})"), \
+        f"a readable YAML {file_kind}"
 
 
-def _read(path: pathlib.Path, ctx: Problems) -> bytes | None:
+def _read(path: pathlib.Path, ctx: Problems, file_kind: str = "case file") -> bytes | None:
     try:
         return read_bounded(path, S.MAX_FILE_BYTES)
     except ReadProblem as problem:
-        ctx.add("(file)", *_unread(problem))
+        ctx.add("(file)", *_unread(problem, file_kind))
         return None
 
 
@@ -336,7 +336,7 @@ def load_entries(path, fields, kind: str, expected: str):
     ctx = Problems(_display(path))
     entries: list = []
     try:
-        raw = _read(path, ctx)
+        raw = _read(path, ctx, f"file of {kind}s")
         text = _decode(raw, ctx) if raw is not None else None
         tree = read_tree(text, ctx, SequenceNode, expected, expected) if text is not None else None
         for i, item in enumerate(tree or []):
