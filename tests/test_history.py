@@ -124,6 +124,17 @@ def test_the_answer_names_the_evidence_year():
     assert "evidence as of 2015 (asked about 2015" in text
 
 
+def test_a_defunct_coalition_asked_of_the_latest_evidence_points_to_its_year():
+    # the United Kingdom's 2022 file asked about the AIIB opposition, defunct since 2016: the
+    # note says whose year answered, and how to ask about the year the coalition was founded
+    text = run("ask", "united-kingdom", "aiib-opposition").stdout
+    assert ("is defunct as of 2016: the answer says how the state stood towards it on its "
+            "evidence of 2022, not that there is still a coalition to join; `--as-of 2015` asks "
+            "about the year it was founded.") in text
+    then = run("ask", "united-kingdom", "aiib-opposition", "--as-of", "2015").stdout
+    assert "defunct" not in then and "--as-of 2015` asks" not in then
+
+
 def test_a_year_before_any_evidence_is_answered_from_the_earliest_and_says_so():
     answer = ask_json("south-korea", "chip4", "--as-of", "2010")
     assert answer["evidence_year"] == {**answer["evidence_year"], "asked": 2010, "state": 2015,
