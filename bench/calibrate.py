@@ -8,13 +8,19 @@ finds are copied by hand into rules/concepts.py (VERDICTS) and rules/judgment.py
 the rule base stays a plain reading of the paper plus these stated numbers.
 
     .venv/bin/python bench/calibrate.py
+    .venv/bin/python bench/calibrate.py --parts all   # a bound, not a fit to use: every part
+
+``--parts all`` fits on every decision, holdouts included: nothing is left to judge the fit on,
+so its figures are not to be copied into the rules. It answers another question: how low the
+Brier score could go with these verdicts if only the likelihood were placed better.
 """
 
 from __future__ import annotations
 
+import argparse
 import math
 
-from digital_coalitions.analysis.backtest import default_decisions, load_decisions
+from digital_coalitions.analysis.backtest import PARTS, default_decisions, load_decisions
 from digital_coalitions.casefiles.question import Resolver, dated, shipped_cases
 from digital_coalitions.inference.answer import ask
 from digital_coalitions.inference.engine import CoalitionEngine
@@ -36,12 +42,16 @@ def figure(verdict, steps, base, slope):
 
 
 def main():
+    options = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    options.add_argument("--parts", choices=("tuning", "all"), default="tuning",
+                         help="the tuning material (default), or every part: a bound, not a fit")
+    parts = PARTS[1:] if options.parse_args().parts == "all" else TUNING_PARTS
     base = Resolver(shipped_cases()).base
     path = default_decisions(base.directory)
     engine = CoalitionEngine()
     rows = []
     for decision in load_decisions(path, base):
-        if decision.part not in TUNING_PARTS:
+        if decision.part not in parts:
             continue
         # the full answer, not the backtest's summary: the fit reads the likelihood's shifts
         answer = ask(*dated(base.states[decision.state], base.coalitions[decision.coalition],
@@ -54,7 +64,7 @@ def main():
         return sum((figure(v, x, bases[v], slope) - y) ** 2 for v, x, y in rows) / len(rows)
 
     now = {v: VERDICTS[v]["base"] for v in VERDICTS}
-    print(f"tuning decisions: {len(rows)}; Brier now {brier(now, judgment.SLOPE):.4f} "
+    print(f"decisions fitted ({', '.join(parts)}): {len(rows)}; Brier now {brier(now, judgment.SLOPE):.4f} "
           f"(slope {judgment.SLOPE}, bases {now})")
     for v in VERDICTS:
         ys = [y for verdict, _, y in rows if verdict == v]
