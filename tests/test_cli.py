@@ -405,3 +405,9 @@ def test_a_bad_option_or_argument_is_one_line_like_every_other_bad_input(args, n
     assert result.returncode == 2 and result.stdout == ""
     (line,) = result.stderr.splitlines()
     assert line.startswith("error: coalition") and named in line and "--help` shows" in line
+
+
+def test_a_yes_no_step_of_the_answer_reads_yes_not_true():
+    text = run("ask", "vietnam", "ipef-trade", "--as-of", "2022").stdout
+    row = next(line for line in text.splitlines() if line.startswith("  Little to sacrifice"))
+    assert row.split()[3] == "yes" and "true" not in row
