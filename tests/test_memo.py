@@ -260,11 +260,32 @@ def test_confidence_names_the_sources_and_the_single_source_dependence(memos):
     b = built.basis
     assert b.dominant == "Liu 2024" and b.dominant_is_theory and len(b.alone) > 1
     paragraph = section(text, "Confidence and its basis")
-    assert f"It rests on {b.values} values; {b.linked} are linked to {b.sources} sources from " \
-           f"{b.origins} independent origins" in paragraph
-    only = sum(1 for _, _, origin, _ in b.alone if origin == "Liu 2024")
-    assert f"Liu 2024, whose theory the rules encode, is the only source for {only}" in paragraph
+    # whose files the sources are in: the state's and the coalition's
+    mine, theirs = b.by_case["state"], b.by_case["coalition"]
+    assert mine and theirs and mine + theirs == b.sources
+    assert f"It rests on {b.values} values; {b.linked} are linked to {b.sources} sources " \
+           f"({mine} in South Korea's file, {theirs} in Chip 4's) from {b.origins} independent " \
+           f"origins" in paragraph
+    only = sum(1 for _, _, origin, _ in b.one_origin if origin == "Liu 2024")
+    assert only > sum(1 for _, _, origin, _ in b.alone if origin == "Liu 2024")
+    assert f"Liu 2024, whose theory the rules encode, is the only origin behind {only} of them" \
+        in paragraph
     assert "Not high because a strong stranglehold pulls against a heavy sacrifice" in paragraph
+
+
+def test_one_source_alone_means_one_source_and_one_origin_is_said_apart(memos):
+    built, text = memos[("south-korea", "chip4", None)]
+    by_number = {s["n"]: s["text"] for s in built.sources}
+    alone = re.search(r"\*\*Values that rest on one source alone:\*\* (.*)", text).group(1)
+    cited = [c.split(", ") for c in re.findall(r"\[([\d, ]+)\]", alone)]
+    assert cited and all(len(c) == 1 for c in cited), alone  # one source each, not [3, 4]
+    shared = re.search(r"\*\*Values whose several sources share one origin\*\* (.*)", text).group(1)
+    assert "Liu 2024 for critical reliance on the US's technology [3, 4]" in shared
+    for numbers in re.findall(r"\[([\d, ]+)\]", shared):
+        texts = [by_number[int(n)] for n in numbers.split(", ")]
+        assert len(texts) > 1 and all(t.startswith("Liu 2024") for t in texts), numbers
+    assert (f"Of the {len(built.basis.one_origin)} values that rest on one origin, "
+            in text)
 
 
 def test_the_source_basis_counts_links_origins_and_single_sources():
@@ -283,8 +304,11 @@ def test_the_source_basis_counts_links_origins_and_single_sources():
     assert links[values[3]].named == [4] and values[2] in found.unlinked
     assert (found.values, found.linked, found.sources, found.origins) == (4, 3, 4, 2)
     assert found.dominant == "Liu 2024" and found.latest == 2024  # the years the texts name
-    assert [v[1] for v in found.alone] == [p for _, p in (values[0], values[1], values[3])]
-    assert [v[3] for v in found.alone] == [(1, 3), (2,), (4,)]
+    # one source line alone: arms imports [2], subsidies [4]; two lines of one origin: [1, 3]
+    assert [v[1] for v in found.alone] == [p for _, p in (values[1], values[3])]
+    assert [v[3] for v in found.alone] == [(2,), (4,)]
+    assert [(v[1], v[2], v[3]) for v in found.shared] == [(values[0][1], "Liu 2024", (1, 3))]
+    assert len(found.one_origin) == 3 and found.by_case == {"state": 3, "coalition": 1}
 
 
 # ---- indicators: observable, about the state and plausible, with their direction --------------
