@@ -16,7 +16,7 @@ from digital_coalitions.analysis.backtest import Decision, decisions_about, defa
 from digital_coalitions.report.memo import (_visible_text, build_memo, icd203_problems, render_memo,
                                      sentences)
 from digital_coalitions.casefiles.overrides import apply_overrides
-from digital_coalitions.casefiles.question import dated, shipped_cases
+from digital_coalitions.casefiles.question import Resolver, dated, shipped_cases
 from digital_coalitions.rules.concepts import ICD203
 from digital_coalitions.report.sourcing import basis
 from digital_coalitions.report.timeframe import JOINED, STAYED_OUT, read_record
@@ -310,6 +310,38 @@ def test_the_source_basis_counts_links_origins_and_single_sources():
     assert [(v[1], v[2], v[3]) for v in found.shared] == [(values[0][1], "Liu 2024", (1, 3))]
     assert len(found.one_origin) == 3 and found.by_case == {"state": 3, "coalition": 1}
 
+
+
+@pytest.fixture(scope="module")
+def bare_state(tmp_path_factory):
+    """The shipped cases and Bhutan, whose file gives its id, name and year only."""
+    root = tmp_path_factory.mktemp("bare") / "cases"
+    shutil.copytree(shipped_cases() / "states", root / "states")
+    shutil.copytree(shipped_cases() / "coalitions", root / "coalitions")
+    (root / "states" / "bhutan.yaml").write_text("id: bhutan\nname: Bhutan\nkind: state\n"
+                                                 "as_of: 2023\n")
+    return Resolver(root).base
+
+
+def test_a_bare_state_file_is_said_to_rest_on_the_coalitions_sources_and_on_defaults(bare_state):
+    built = build_memo(bare_state.states["bhutan"], bare_state.coalitions["dfi"],
+                       dict(bare_state.states), date=DATE, workers=1)
+    b = built.basis
+    assert b.linked == 1 and b.by_case == {"state": 0, "coalition": b.sources} and b.sources > 1
+    brief = render_memo(built, "markdown", layers="brief")
+    paragraph = section(brief, "Confidence and its basis")
+    assert f"1 is linked to {b.sources} sources (all in the DFI's file) from {b.origins} " \
+           "independent origins" in paragraph
+    assert " 1 are " not in paragraph
+    # strategic autonomy is a documented default here: the judgment says it is assumed
+    assert built.assumed_at("state", "autonomy.strategic_autonomy")
+    (autonomy,) = [line for line in section(brief, "Key judgments").splitlines()
+                   if "autonomy" in line]
+    assert autonomy.startswith("4. Its autonomy is assumed low, the default where the file "
+                               "gives none"), autonomy
+    south_korea = render_memo(memo_of(bare_state, "south-korea", "chip4"), "markdown",
+                              layers="brief")
+    assert "is assumed" not in section(south_korea, "Key judgments")
 
 # ---- indicators: observable, about the state and plausible, with their direction --------------
 @pytest.mark.parametrize("question", QUESTIONS)

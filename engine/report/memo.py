@@ -171,6 +171,11 @@ class Memo:
         """The value the question read at ``path`` of the ``case`` file (None if not read)."""
         return self.evidence.get((case, path))
 
+    def assumed_at(self, case: str, path: str) -> bool:
+        """Whether the value at ``path`` of the ``case`` file was taken at its documented
+        default (the file does not give it), so that a sentence says it is assumed."""
+        return any(x["case"] == case and x["path"] == path for x in self.assumed)
+
     # the question's own paths, so that templates need not spell ids
     def tie(self, name):
         return self.value("state", f"ties.{self.answer.coalition.data['leader']}.{name}")

@@ -14,8 +14,8 @@ MEMO = {
          "notes, signposts and brief_signposts, alternatives, sensitive, assumed, mechanisms, "
          "sources, outlook, "
          "decisions, annex, overrides, map_svg) and methods name(id), short(id), note(key), "
-         "concept(name), value(case, path), tie/industry/reliance/exposure/relation/autonomy"
-         "(field), weak_links",
+         "concept(name), value(case, path), assumed_at(case, path), "
+         "tie/industry/reliance/exposure/relation/autonomy(field), weak_links",
     "a": "the Answer (engine/inference/answer.py): verdict, likelihood {term, range, figure}, confidence "
          "{level, basis}, mechanisms, chain, rules_fired, defaults, dating, state, coalition",
     "state": "the state file's data (its fields as loaded, defaults filled in)",
