@@ -14,7 +14,7 @@ from digital_coalitions.analysis.explore import towards
 from digital_coalitions.inference.answer import ask
 from digital_coalitions.analysis.backtest import Decision, decisions_about, default_decisions
 from digital_coalitions.report.memo import (_visible_text, build_memo, icd203_problems, render_memo,
-                                     sentences)
+                                     sentences, without_pointers)
 from digital_coalitions.casefiles.overrides import apply_overrides
 from digital_coalitions.casefiles.question import Resolver, dated, shipped_cases
 from digital_coalitions.rules.concepts import ICD203
@@ -36,6 +36,7 @@ ROOTS = sorted({p.split(".")[0] for kind in ("state", "coalition") for p, _ in
                 S.iter_fields(kind) if "." in p} | {"per_member"})
 FIELD_PATH = re.compile(rf"\b(?:{'|'.join(ROOTS)})\.(?:[a-z]|\*\.)")
 LITERAL = re.compile(r"\b(None|True|False|null)\b")
+POINTER = re.compile(r"README|docs/")  # the project's own documents
 
 
 def memo_of(base, state, coalition, as_of=None, date=DATE, assignments=(), **kwargs):
@@ -136,6 +137,23 @@ def test_no_python_literal_and_no_field_path_where_a_person_reads(memos, questio
         assert not LITERAL.findall(prose), LITERAL.findall(prose)
         found = [m.group(0) for m in FIELD_PATH.finditer(prose)]
         assert not found, found
+        assert not POINTER.findall(prose), POINTER.findall(prose)
+
+
+def test_pointers_to_the_projects_documents_stay_in_the_case_files(base):
+    # South Korea's summary ends "… the sitting government's stance differed (see README)."
+    assert "(see README)" in base.states["south-korea"].data["summary"]
+    assert without_pointers("the stance differed (see README).") == "the stance differed."
+    assert without_pointers("for modelling purposes only; see README") == \
+        "for modelling purposes only"
+    assert without_pointers("A. See docs/case-files.md on indicators. B.") == "A. B."
+    assert without_pointers("x (see README on North Korea), y") == "x, y"
+    assert without_pointers("an open-source README file") == "an open-source README file"
+    # Taiwan's file cites "…; see README" among its sources: the memo's list drops the pointer,
+    # the annex keeps the source as written
+    text = render_memo(memo_of(base, "taiwan", "chip4"), "markdown")
+    assert not POINTER.findall(brief_and_body(text))
+    assert "for modelling purposes only; see README" in text.split("## Sources as written")[1]
 
 
 def test_the_checks_for_literals_and_paths_can_fail():

@@ -262,11 +262,29 @@ def _field_note() -> re.Pattern:
                       r"|\b(?:null|true|false)\b")
 
 
+# a pointer to the project's own documents ("(see README)", "; see docs/case-files.md on …"):
+# it helps whoever edits the case file, and means nothing to a memo's reader
+_POINTER = r"(?:see|cf\.?)\s+(?:the\s+)?(?:README|docs/[\w./-]+)\b[^;:()]*?"
+_POINTERS = (re.compile(rf"\s*\(\s*{_POINTER}\s*\)", re.I),  # the whole parenthesis
+             re.compile(rf"\s*[;,]\s*{_POINTER}(?=\s*(?:[).]|$))", re.I),  # a clause at its end
+             re.compile(rf"(?:(?<=[.!?])\s+|^){_POINTER}\s*[.]", re.I))  # a sentence of its own
+
+
+def without_pointers(text) -> str:
+    """Case-file text without its pointers to the project's documents (the South Korea file's
+    "… stance differed (see README)."): a memo quotes the evidence, not the repository."""
+    text = str(text)
+    for pattern in _POINTERS:
+        text = pattern.sub("", text)
+    return text.strip()
+
+
 def without_field_notes(text: str) -> str:
     """A source's text without the notes its writer added for the case file's fields
     ("(offers.subsidies)", "(threat_from: north-korea)", "arms_import_share is null: …"): the
     body of the memo speaks in words; the annex keeps the text as written."""
     note = _field_note()
+    text = without_pointers(text)
     text = re.sub(r"\s*\(([^()]*)\)", lambda m: "" if note.search(m.group(1)) else m.group(0),
                   text)
     parts = re.split(r"((?<=[;:])\s+)", text)
@@ -567,7 +585,8 @@ def state_name(context, state_id) -> str:
 def _environment(templates: str | None) -> jinja2.Environment:
     env = svg_environment(Path(templates) if templates else None)
     env.filters.update(md=markdown_text, emphasised=emphasised, escaped=plain_escaped,
-                       name=state_name, commitment=commitment_words)
+                       name=state_name, commitment=commitment_words,
+                       quoted=without_pointers)
     env.add_extension("jinja2.ext.do")  # the sentences gather their clauses in lists
     return env
 
