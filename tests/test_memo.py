@@ -446,8 +446,30 @@ def test_names_take_their_articles(memos):
 def test_the_brief_is_at_most_400_words(memos, question):
     built, _ = memos[question]
     brief = render_memo(built, "markdown", layers="brief")
-    assert words(brief) <= 400, words(brief)
+    # its prose: the sources cited and the notes under it are apparatus (the page bounds them)
+    prose, apparatus = brief.split("\n**Sources cited:** ")
+    assert words(prose) <= 400, words(prose)
     assert "# Full assessment" not in brief and "The rule trace" not in brief
+
+
+@pytest.mark.parametrize("question", QUESTIONS)
+def test_the_brief_lists_every_source_it_cites(memos, question):
+    built, _ = memos[question]
+    for fmt in ("markdown", "html"):
+        brief = render_memo(built, fmt, layers="brief")
+        if fmt == "html":
+            brief = _visible_text(brief)
+        prose, listed = re.split(r"\n\**Sources cited:\** ", brief)
+        listed = listed.split("\n", 1)[0]
+        cited = {int(n) for group in re.findall(r"\[([\d, ]+)\]", prose)
+                 for n in group.split(", ")}
+        shown = {int(n) for group in re.findall(r"\[([\d, ]+)\]", listed)
+                 for n in re.split(r",\s*", group.strip())}
+        assert cited and shown == cited, (fmt, cited, shown)
+    # each number under who its line cites: Liu 2024 for the paper's lines
+    by_number = {s["n"]: s["body"] for s in built.sources}
+    for who, numbers in built.brief_sources:
+        assert all(by_number[n].startswith(who.rstrip("…")) for n in numbers), (who, numbers)
 
 
 def test_the_word_count_can_fail():

@@ -42,7 +42,7 @@ from digital_coalitions.analysis.outlook import Outlook, outlook as coalition_ou
 from digital_coalitions.casefiles.overrides import overrides_of, show_value
 from digital_coalitions.casefiles.question import ASKED
 from digital_coalitions.report.signposts import Alternative, Sensitive, Signpost, alternatives, indicators, sensitive
-from digital_coalitions.report.sourcing import Basis, basis as source_basis, shown_for
+from digital_coalitions.report.sourcing import Basis, basis as source_basis, references, shown_for
 from digital_coalitions.report.svgmap import (VERDICT_COLOURS, VERDICT_WORDS, map_names, map_template, render_map,
                      svg_environment)
 from digital_coalitions.report.timeframe import TimeFrame, time_frame
@@ -159,6 +159,12 @@ class Memo:
         where none does, the first two (the full memo lists them all)."""
         strong = [s for s in self.signposts if s.moves in ("verdict", "step")]
         return strong[:3] if strong else self.signposts[:2]
+
+    @property
+    def brief_sources(self) -> list[tuple[str, list[int]]]:
+        """The sources the brief cites (beside its key judgments), as short references with
+        their numbers, so that a brief printed alone says what [3] is."""
+        return references([n for j in self.judgments for n in j.sources], self.sources)
 
     def note(self, key: str) -> int | None:
         return next((n.n for n in self.notes if n.key == key), None)

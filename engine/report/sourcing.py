@@ -153,6 +153,16 @@ def origin_name(text: str) -> str:
     return head if len(head) <= 60 else head[:57].rstrip() + "…"
 
 
+def references(numbers, sources: list[dict]) -> list[tuple[str, list[int]]]:
+    """The sources ``numbers`` as short references, by who each cites (:func:`origin_name`), with
+    the numbers of its lines, in the order of their first number."""
+    by_number = {s["n"]: s for s in sources}
+    grouped: dict[str, list[int]] = {}
+    for n in sorted(set(numbers)):
+        grouped.setdefault(origin_name(by_number[n]["body"]), []).append(n)
+    return list(grouped.items())
+
+
 @dataclass
 class Basis:
     """What the verdict's values rest on, for the memo's statement of confidence (ICD 203)."""
