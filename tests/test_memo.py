@@ -214,6 +214,21 @@ def test_the_age_of_the_evidence_and_the_horizon_are_stated(base):
     assert asked.time.asked == 2019 and asked.time.age == 0  # a question about 2019: not stale
 
 
+def test_a_memo_dated_before_its_evidence_says_so(base):
+    early = memo_of(base, "japan", "chip4", date="2020-01-01")
+    assert early.time.ahead and early.time.age == -3 and not early.time.stale
+    caveat = "the evidence is of 2023, three years after this memo's date; it holds what was " \
+             "not yet known in 2020. The file also has evidence of 2020: --as-of 2020 asks with it."
+    assert f"**Caveat:** {caveat}" in render_memo(early, "markdown", layers="brief")
+    assert caveat in _visible_text(render_memo(early, "html", layers="brief"))
+    # asked about 2020 (--as-of), the memo uses the evidence of 2020: nothing to warn of
+    asked = memo_of(base, "japan", "chip4", as_of=2020, date="2020-01-01")
+    assert not asked.time.ahead and "Caveat:" not in render_memo(asked, "markdown")
+    # asked about a year before all of the file's evidence, dating's note says so, once
+    before = render_memo(memo_of(base, "japan", "chip4", as_of=2010), "markdown")
+    assert "has no evidence dated 2010 or earlier" in before and "after this memo" not in before
+
+
 def test_the_record_is_read_from_decisions_and_members(base):
     korea, chip4 = dated(base.states["south-korea"], base.coalitions["chip4"], None)
     entry = dict(state="south-korea", coalition="chip4", why="w", source="s")

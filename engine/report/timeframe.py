@@ -63,6 +63,12 @@ class TimeFrame:
         return self.age > self.stale_after
 
     @property
+    def ahead(self) -> bool:
+        """The evidence is of a year after the one the memo speaks of (a memo dated 2020 on
+        2023 evidence): it holds what was not yet known then."""
+        return self.age < 0
+
+    @property
     def mode(self) -> str:
         """retrospective: it joined, and the evidence is of that year or before (the verdict is
         a forecast the record can check); staying: it is a member and the evidence is later
