@@ -204,6 +204,40 @@ def test_a_recorded_refusal_is_compared_with_the_rules_at_its_own_year(memos):
     assert "In 2022 it stayed out, as the rules would have forecast from its 2022 evidence" in bluf
 
 
+RELIANCE = "industries.semiconductors.reliance.united-states.level"
+
+
+def test_a_supposed_case_is_what_the_memo_speaks_of_and_the_record_is_only_reported(base):
+    # South Korea joined Chip 4 in 2023; supposing only moderate reliance on US technology, the
+    # rules have it staying out: the bottom line follows them, not the record
+    built = memo_of(base, "south-korea", "chip4", assignments=(f"{RELIANCE}=moderate",))
+    assert built.answer.verdict == "declines" and built.time.record.status == JOINED
+    assert built.time.supposed and built.time.mode == "supposed"
+    brief = render_memo(built, "markdown", layers="brief")
+    assert "**Question:** Supposing moderate reliance on the US's technology, would South " \
+           "Korea have joined Chip 4 in 2023?" in brief
+    bluf = section(brief, "Bottom line up front")
+    assert "Supposing moderate reliance on the US's technology, on the rest of the 2023 " \
+           "evidence, South Korea was unlikely (20–45%) to join Chip 4 in 2023: it would have " \
+           "chosen to stay out. In fact, on the record, it joined in 2023." in bluf
+    for said in ("its 2023 evidence", "Staying in", "as the rules would have forecast",
+                 "against the rules' reading"):
+        assert said not in bluf, said
+    first = section(brief, "Key judgments").strip().splitlines()[0]
+    assert first.startswith("1. South Korea stays out of Chip 4")
+    html = _visible_text(render_memo(built, "html", layers="brief"))
+    assert "it would have chosen to stay out. In fact, on the record, it joined in 2023." in html
+    # the same question unsupposed is the record's retrospective
+    assert memo_of(base, "south-korea", "chip4").time.mode == "retrospective"
+    # a forecast on supposed evidence reports the record without scoring the rules by it
+    india = memo_of(base, "india", "dfi", assignments=("autonomy.strategic_autonomy=low",))
+    assert india.time.mode == "forecast" and india.time.then is None
+    bluf = section(render_memo(india, "markdown"), "Bottom line up front")
+    assert bluf.strip().startswith("**Supposing little doctrine of strategic autonomy, on the "
+                                   "rest of the 2023 evidence, India is")
+    assert "In fact, on the record, it stayed out in 2022." in bluf
+    assert "rules would have forecast" not in bluf
+
 def test_the_age_of_the_evidence_and_the_horizon_are_stated(base):
     recent = memo_of(base, "south-korea", "chip4", date="2024-06-01")
     text = render_memo(recent, "markdown")

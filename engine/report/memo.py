@@ -507,7 +507,7 @@ def build_memo(state, coalition, states: dict, engine: CoalitionEngine | None = 
         return earlier.verdict, earlier.dating["state"]
 
     frame = time_frame(answer, found["decisions"], _memo_date(date), horizon, stale_after,
-                       ask_at)
+                       ask_at, supposed=bool(overrides_of(state) + overrides_of(coalition)))
     display = {sid: display_name(s.data) for sid, s in states.items()}
     short = {sid: display_name(s.data, short=True) for sid, s in states.items()}
     words = Words(coalition.data, short)

@@ -22,8 +22,9 @@ MEMO = {
     "coalition": "the coalition file's data",
     "layers": "\"full\" (brief, assessment, annex; the default) or \"brief\" (--brief)",
     "t": "the TimeFrame (engine/report/timeframe.py): asked, evidence, horizon, until, age, stale, "
-         "stale_after, mode (forecast, retrospective, staying), record {status, year, accept, "
-         "why, source}, then, agrees(verdict)",
+         "stale_after, ahead (the evidence is later than the year asked), supposed (--set), mode "
+         "(forecast, retrospective, staying, supposed), record {status, year, accept, why, "
+         "source}, then, agrees(verdict)",
     "words": "wording.Words: value(case, path, value) says a value in words, change(change) a "
              "change; domain, goods, leader, target",
     "leader": "the leader's name as a sentence writes it (\"the United States\")",
