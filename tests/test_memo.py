@@ -14,9 +14,9 @@ from digital_coalitions.analysis.explore import towards
 from digital_coalitions.inference.answer import ask
 from digital_coalitions.analysis.backtest import Decision, decisions_about, default_decisions
 from digital_coalitions.report.memo import (_visible_text, build_memo, icd203_problems, render_memo,
-                                     sentences)
+                                     sentences, without_pointers)
 from digital_coalitions.casefiles.overrides import apply_overrides
-from digital_coalitions.casefiles.question import dated, shipped_cases
+from digital_coalitions.casefiles.question import Resolver, dated, shipped_cases
 from digital_coalitions.rules.concepts import ICD203
 from digital_coalitions.report.sourcing import basis
 from digital_coalitions.report.timeframe import JOINED, STAYED_OUT, read_record
@@ -36,6 +36,7 @@ ROOTS = sorted({p.split(".")[0] for kind in ("state", "coalition") for p, _ in
                 S.iter_fields(kind) if "." in p} | {"per_member"})
 FIELD_PATH = re.compile(rf"\b(?:{'|'.join(ROOTS)})\.(?:[a-z]|\*\.)")
 LITERAL = re.compile(r"\b(None|True|False|null)\b")
+POINTER = re.compile(r"README|docs/")  # the project's own documents
 
 
 def memo_of(base, state, coalition, as_of=None, date=DATE, assignments=(), **kwargs):
@@ -136,6 +137,23 @@ def test_no_python_literal_and_no_field_path_where_a_person_reads(memos, questio
         assert not LITERAL.findall(prose), LITERAL.findall(prose)
         found = [m.group(0) for m in FIELD_PATH.finditer(prose)]
         assert not found, found
+        assert not POINTER.findall(prose), POINTER.findall(prose)
+
+
+def test_pointers_to_the_projects_documents_stay_in_the_case_files(base):
+    # South Korea's summary ends "… the sitting government's stance differed (see README)."
+    assert "(see README)" in base.states["south-korea"].data["summary"]
+    assert without_pointers("the stance differed (see README).") == "the stance differed."
+    assert without_pointers("for modelling purposes only; see README") == \
+        "for modelling purposes only"
+    assert without_pointers("A. See docs/case-files.md on indicators. B.") == "A. B."
+    assert without_pointers("x (see README on North Korea), y") == "x, y"
+    assert without_pointers("an open-source README file") == "an open-source README file"
+    # Taiwan's file cites "…; see README" among its sources: the memo's list drops the pointer,
+    # the annex keeps the source as written
+    text = render_memo(memo_of(base, "taiwan", "chip4"), "markdown")
+    assert not POINTER.findall(brief_and_body(text))
+    assert "for modelling purposes only; see README" in text.split("## Sources as written")[1]
 
 
 def test_the_checks_for_literals_and_paths_can_fail():
@@ -186,6 +204,40 @@ def test_a_recorded_refusal_is_compared_with_the_rules_at_its_own_year(memos):
     assert "In 2022 it stayed out, as the rules would have forecast from its 2022 evidence" in bluf
 
 
+RELIANCE = "industries.semiconductors.reliance.united-states.level"
+
+
+def test_a_supposed_case_is_what_the_memo_speaks_of_and_the_record_is_only_reported(base):
+    # South Korea joined Chip 4 in 2023; supposing only moderate reliance on US technology, the
+    # rules have it staying out: the bottom line follows them, not the record
+    built = memo_of(base, "south-korea", "chip4", assignments=(f"{RELIANCE}=moderate",))
+    assert built.answer.verdict == "declines" and built.time.record.status == JOINED
+    assert built.time.supposed and built.time.mode == "supposed"
+    brief = render_memo(built, "markdown", layers="brief")
+    assert "**Question:** Supposing moderate reliance on the US's technology, would South " \
+           "Korea have joined Chip 4 in 2023?" in brief
+    bluf = section(brief, "Bottom line up front")
+    assert "Supposing moderate reliance on the US's technology, on the rest of the 2023 " \
+           "evidence, South Korea was unlikely (20–45%) to join Chip 4 in 2023: it would have " \
+           "chosen to stay out. In fact, on the record, it joined in 2023." in bluf
+    for said in ("its 2023 evidence", "Staying in", "as the rules would have forecast",
+                 "against the rules' reading"):
+        assert said not in bluf, said
+    first = section(brief, "Key judgments").strip().splitlines()[0]
+    assert first.startswith("1. South Korea stays out of Chip 4")
+    html = _visible_text(render_memo(built, "html", layers="brief"))
+    assert "it would have chosen to stay out. In fact, on the record, it joined in 2023." in html
+    # the same question unsupposed is the record's retrospective
+    assert memo_of(base, "south-korea", "chip4").time.mode == "retrospective"
+    # a forecast on supposed evidence reports the record without scoring the rules by it
+    india = memo_of(base, "india", "dfi", assignments=("autonomy.strategic_autonomy=low",))
+    assert india.time.mode == "forecast" and india.time.then is None
+    bluf = section(render_memo(india, "markdown"), "Bottom line up front")
+    assert bluf.strip().startswith("**Supposing little doctrine of strategic autonomy, on the "
+                                   "rest of the 2023 evidence, India is")
+    assert "In fact, on the record, it stayed out in 2022." in bluf
+    assert "rules would have forecast" not in bluf
+
 def test_the_age_of_the_evidence_and_the_horizon_are_stated(base):
     recent = memo_of(base, "south-korea", "chip4", date="2024-06-01")
     text = render_memo(recent, "markdown")
@@ -194,6 +246,21 @@ def test_the_age_of_the_evidence_and_the_horizon_are_stated(base):
     assert "over the next four years, to 2028?" in render_memo(longer, "markdown")
     asked = memo_of(base, "south-korea", "chip4", as_of=2019)
     assert asked.time.asked == 2019 and asked.time.age == 0  # a question about 2019: not stale
+
+
+def test_a_memo_dated_before_its_evidence_says_so(base):
+    early = memo_of(base, "japan", "chip4", date="2020-01-01")
+    assert early.time.ahead and early.time.age == -3 and not early.time.stale
+    caveat = "the evidence is of 2023, three years after this memo's date; it holds what was " \
+             "not yet known in 2020. The file also has evidence of 2020: --as-of 2020 asks with it."
+    assert f"**Caveat:** {caveat}" in render_memo(early, "markdown", layers="brief")
+    assert caveat in _visible_text(render_memo(early, "html", layers="brief"))
+    # asked about 2020 (--as-of), the memo uses the evidence of 2020: nothing to warn of
+    asked = memo_of(base, "japan", "chip4", as_of=2020, date="2020-01-01")
+    assert not asked.time.ahead and "Caveat:" not in render_memo(asked, "markdown")
+    # asked about a year before all of the file's evidence, dating's note says so, once
+    before = render_memo(memo_of(base, "japan", "chip4", as_of=2010), "markdown")
+    assert "has no evidence dated 2010 or earlier" in before and "after this memo" not in before
 
 
 def test_the_record_is_read_from_decisions_and_members(base):
@@ -260,11 +327,32 @@ def test_confidence_names_the_sources_and_the_single_source_dependence(memos):
     b = built.basis
     assert b.dominant == "Liu 2024" and b.dominant_is_theory and len(b.alone) > 1
     paragraph = section(text, "Confidence and its basis")
-    assert f"It rests on {b.values} values; {b.linked} are linked to {b.sources} sources from " \
-           f"{b.origins} independent origins" in paragraph
-    only = sum(1 for _, _, origin, _ in b.alone if origin == "Liu 2024")
-    assert f"Liu 2024, whose theory the rules encode, is the only source for {only}" in paragraph
+    # whose files the sources are in: the state's and the coalition's
+    mine, theirs = b.by_case["state"], b.by_case["coalition"]
+    assert mine and theirs and mine + theirs == b.sources
+    assert f"It rests on {b.values} values; {b.linked} are linked to {b.sources} sources " \
+           f"({mine} in South Korea's file, {theirs} in Chip 4's) from {b.origins} independent " \
+           f"origins" in paragraph
+    only = sum(1 for _, _, origin, _ in b.one_origin if origin == "Liu 2024")
+    assert only > sum(1 for _, _, origin, _ in b.alone if origin == "Liu 2024")
+    assert f"Liu 2024, whose theory the rules encode, is the only origin behind {only} of them" \
+        in paragraph
     assert "Not high because a strong stranglehold pulls against a heavy sacrifice" in paragraph
+
+
+def test_one_source_alone_means_one_source_and_one_origin_is_said_apart(memos):
+    built, text = memos[("south-korea", "chip4", None)]
+    by_number = {s["n"]: s["text"] for s in built.sources}
+    alone = re.search(r"\*\*Values that rest on one source alone:\*\* (.*)", text).group(1)
+    cited = [c.split(", ") for c in re.findall(r"\[([\d, ]+)\]", alone)]
+    assert cited and all(len(c) == 1 for c in cited), alone  # one source each, not [3, 4]
+    shared = re.search(r"\*\*Values whose several sources share one origin\*\* (.*)", text).group(1)
+    assert "Liu 2024 for critical reliance on the US's technology [3, 4]" in shared
+    for numbers in re.findall(r"\[([\d, ]+)\]", shared):
+        texts = [by_number[int(n)] for n in numbers.split(", ")]
+        assert len(texts) > 1 and all(t.startswith("Liu 2024") for t in texts), numbers
+    assert (f"Of the {len(built.basis.one_origin)} values that rest on one origin, "
+            in text)
 
 
 def test_the_source_basis_counts_links_origins_and_single_sources():
@@ -283,9 +371,44 @@ def test_the_source_basis_counts_links_origins_and_single_sources():
     assert links[values[3]].named == [4] and values[2] in found.unlinked
     assert (found.values, found.linked, found.sources, found.origins) == (4, 3, 4, 2)
     assert found.dominant == "Liu 2024" and found.latest == 2024  # the years the texts name
-    assert [v[1] for v in found.alone] == [p for _, p in (values[0], values[1], values[3])]
-    assert [v[3] for v in found.alone] == [(1, 3), (2,), (4,)]
+    # one source line alone: arms imports [2], subsidies [4]; two lines of one origin: [1, 3]
+    assert [v[1] for v in found.alone] == [p for _, p in (values[1], values[3])]
+    assert [v[3] for v in found.alone] == [(2,), (4,)]
+    assert [(v[1], v[2], v[3]) for v in found.shared] == [(values[0][1], "Liu 2024", (1, 3))]
+    assert len(found.one_origin) == 3 and found.by_case == {"state": 3, "coalition": 1}
 
+
+
+@pytest.fixture(scope="module")
+def bare_state(tmp_path_factory):
+    """The shipped cases and Bhutan, whose file gives its id, name and year only."""
+    root = tmp_path_factory.mktemp("bare") / "cases"
+    shutil.copytree(shipped_cases() / "states", root / "states")
+    shutil.copytree(shipped_cases() / "coalitions", root / "coalitions")
+    (root / "states" / "bhutan.yaml").write_text("id: bhutan\nname: Bhutan\nkind: state\n"
+                                                 "as_of: 2023\n")
+    return Resolver(root).base
+
+
+def test_a_bare_state_file_is_said_to_rest_on_the_coalitions_sources_and_on_defaults(bare_state):
+    built = build_memo(bare_state.states["bhutan"], bare_state.coalitions["dfi"],
+                       dict(bare_state.states), date=DATE, workers=1)
+    b = built.basis
+    assert b.linked == 1 and b.by_case == {"state": 0, "coalition": b.sources} and b.sources > 1
+    brief = render_memo(built, "markdown", layers="brief")
+    paragraph = section(brief, "Confidence and its basis")
+    assert f"1 is linked to {b.sources} sources (all in the DFI's file) from {b.origins} " \
+           "independent origins" in paragraph
+    assert " 1 are " not in paragraph
+    # strategic autonomy is a documented default here: the judgment says it is assumed
+    assert built.assumed_at("state", "autonomy.strategic_autonomy")
+    (autonomy,) = [line for line in section(brief, "Key judgments").splitlines()
+                   if "autonomy" in line]
+    assert autonomy.startswith("4. Its autonomy is assumed low, the default where the file "
+                               "gives none"), autonomy
+    south_korea = render_memo(memo_of(bare_state, "south-korea", "chip4"), "markdown",
+                              layers="brief")
+    assert "is assumed" not in section(south_korea, "Key judgments")
 
 # ---- indicators: observable, about the state and plausible, with their direction --------------
 @pytest.mark.parametrize("question", QUESTIONS)
@@ -372,8 +495,30 @@ def test_names_take_their_articles(memos):
 def test_the_brief_is_at_most_400_words(memos, question):
     built, _ = memos[question]
     brief = render_memo(built, "markdown", layers="brief")
-    assert words(brief) <= 400, words(brief)
+    # its prose: the sources cited and the notes under it are apparatus (the page bounds them)
+    prose, apparatus = brief.split("\n**Sources cited:** ")
+    assert words(prose) <= 400, words(prose)
     assert "# Full assessment" not in brief and "The rule trace" not in brief
+
+
+@pytest.mark.parametrize("question", QUESTIONS)
+def test_the_brief_lists_every_source_it_cites(memos, question):
+    built, _ = memos[question]
+    for fmt in ("markdown", "html"):
+        brief = render_memo(built, fmt, layers="brief")
+        if fmt == "html":
+            brief = _visible_text(brief)
+        prose, listed = re.split(r"\n\**Sources cited:\** ", brief)
+        listed = listed.split("\n", 1)[0]
+        cited = {int(n) for group in re.findall(r"\[([\d, ]+)\]", prose)
+                 for n in group.split(", ")}
+        shown = {int(n) for group in re.findall(r"\[([\d, ]+)\]", listed)
+                 for n in re.split(r",\s*", group.strip())}
+        assert cited and shown == cited, (fmt, cited, shown)
+    # each number under who its line cites: Liu 2024 for the paper's lines
+    by_number = {s["n"]: s["body"] for s in built.sources}
+    for who, numbers in built.brief_sources:
+        assert all(by_number[n].startswith(who.rstrip("…")) for n in numbers), (who, numbers)
 
 
 def test_the_word_count_can_fail():

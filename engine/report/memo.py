@@ -42,7 +42,7 @@ from digital_coalitions.analysis.outlook import Outlook, outlook as coalition_ou
 from digital_coalitions.casefiles.overrides import overrides_of, show_value
 from digital_coalitions.casefiles.question import ASKED
 from digital_coalitions.report.signposts import Alternative, Sensitive, Signpost, alternatives, indicators, sensitive
-from digital_coalitions.report.sourcing import Basis, basis as source_basis, shown_for
+from digital_coalitions.report.sourcing import Basis, basis as source_basis, references, shown_for
 from digital_coalitions.report.svgmap import (VERDICT_COLOURS, VERDICT_WORDS, map_names, map_template, render_map,
                      svg_environment)
 from digital_coalitions.report.timeframe import TimeFrame, time_frame
@@ -160,6 +160,12 @@ class Memo:
         strong = [s for s in self.signposts if s.moves in ("verdict", "step")]
         return strong[:3] if strong else self.signposts[:2]
 
+    @property
+    def brief_sources(self) -> list[tuple[str, list[int]]]:
+        """The sources the brief cites (beside its key judgments), as short references with
+        their numbers, so that a brief printed alone says what [3] is."""
+        return references([n for j in self.judgments for n in j.sources], self.sources)
+
     def note(self, key: str) -> int | None:
         return next((n.n for n in self.notes if n.key == key), None)
 
@@ -170,6 +176,11 @@ class Memo:
     def value(self, case: str, path: str):
         """The value the question read at ``path`` of the ``case`` file (None if not read)."""
         return self.evidence.get((case, path))
+
+    def assumed_at(self, case: str, path: str) -> bool:
+        """Whether the value at ``path`` of the ``case`` file was taken at its documented
+        default (the file does not give it), so that a sentence says it is assumed."""
+        return any(x["case"] == case and x["path"] == path for x in self.assumed)
 
     # the question's own paths, so that templates need not spell ids
     def tie(self, name):
@@ -257,11 +268,29 @@ def _field_note() -> re.Pattern:
                       r"|\b(?:null|true|false)\b")
 
 
+# a pointer to the project's own documents ("(see README)", "; see docs/case-files.md on …"):
+# it helps whoever edits the case file, and means nothing to a memo's reader
+_POINTER = r"(?:see|cf\.?)\s+(?:the\s+)?(?:README|docs/[\w./-]+)\b[^;:()]*?"
+_POINTERS = (re.compile(rf"\s*\(\s*{_POINTER}\s*\)", re.I),  # the whole parenthesis
+             re.compile(rf"\s*[;,]\s*{_POINTER}(?=\s*(?:[).]|$))", re.I),  # a clause at its end
+             re.compile(rf"(?:(?<=[.!?])\s+|^){_POINTER}\s*[.]", re.I))  # a sentence of its own
+
+
+def without_pointers(text) -> str:
+    """Case-file text without its pointers to the project's documents (the South Korea file's
+    "… stance differed (see README)."): a memo quotes the evidence, not the repository."""
+    text = str(text)
+    for pattern in _POINTERS:
+        text = pattern.sub("", text)
+    return text.strip()
+
+
 def without_field_notes(text: str) -> str:
     """A source's text without the notes its writer added for the case file's fields
     ("(offers.subsidies)", "(threat_from: north-korea)", "arms_import_share is null: …"): the
     body of the memo speaks in words; the annex keeps the text as written."""
     note = _field_note()
+    text = without_pointers(text)
     text = re.sub(r"\s*\(([^()]*)\)", lambda m: "" if note.search(m.group(1)) else m.group(0),
                   text)
     parts = re.split(r"((?<=[;:])\s+)", text)
@@ -478,7 +507,7 @@ def build_memo(state, coalition, states: dict, engine: CoalitionEngine | None = 
         return earlier.verdict, earlier.dating["state"]
 
     frame = time_frame(answer, found["decisions"], _memo_date(date), horizon, stale_after,
-                       ask_at)
+                       ask_at, supposed=bool(overrides_of(state) + overrides_of(coalition)))
     display = {sid: display_name(s.data) for sid, s in states.items()}
     short = {sid: display_name(s.data, short=True) for sid, s in states.items()}
     words = Words(coalition.data, short)
@@ -562,7 +591,8 @@ def state_name(context, state_id) -> str:
 def _environment(templates: str | None) -> jinja2.Environment:
     env = svg_environment(Path(templates) if templates else None)
     env.filters.update(md=markdown_text, emphasised=emphasised, escaped=plain_escaped,
-                       name=state_name, commitment=commitment_words)
+                       name=state_name, commitment=commitment_words,
+                       quoted=without_pointers)
     env.add_extension("jinja2.ext.do")  # the sentences gather their clauses in lists
     return env
 

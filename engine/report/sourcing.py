@@ -153,6 +153,16 @@ def origin_name(text: str) -> str:
     return head if len(head) <= 60 else head[:57].rstrip() + "…"
 
 
+def references(numbers, sources: list[dict]) -> list[tuple[str, list[int]]]:
+    """The sources ``numbers`` as short references, by who each cites (:func:`origin_name`), with
+    the numbers of its lines, in the order of their first number."""
+    by_number = {s["n"]: s for s in sources}
+    grouped: dict[str, list[int]] = {}
+    for n in sorted(set(numbers)):
+        grouped.setdefault(origin_name(by_number[n]["body"]), []).append(n)
+    return list(grouped.items())
+
+
 @dataclass
 class Basis:
     """What the verdict's values rest on, for the memo's statement of confidence (ICD 203)."""
@@ -169,12 +179,20 @@ class Basis:
     dominant: str = ""  # the origin that supports the most values, as written
     dominant_values: int = 0  # how many values it supports
     dominant_is_theory: bool = False  # it is the paper whose theory the rules encode
-    alone: list = field(default_factory=list)  # (case, path, origin, sources): one origin each
+    alone: list = field(default_factory=list)  # (case, path, origin, (n,)): one source line each
+    # (case, path, origin, sources): several source lines, all from one origin (not independent)
+    shared: list = field(default_factory=list)
     unlinked: list = field(default_factory=list)  # (case, path) of values with no linked source
+    by_case: dict = field(default_factory=dict)  # state / coalition -> linked sources from its file
 
     @property
     def single_source(self) -> bool:
         return bool(self.alone)
+
+    @property
+    def one_origin(self) -> list:
+        """The values that rest on one origin, by one source line or several."""
+        return self.alone + self.shared
 
 
 def basis(values: list[tuple[str, str]], sources: list[dict], evidence_year: int,
@@ -189,12 +207,13 @@ def basis(values: list[tuple[str, str]], sources: list[dict], evidence_year: int
     shown = {}
     for n in used:
         shown.setdefault(origin_of[n], origin_name(by_number[n]["text"]))
-    support, alone = Counter(), []
+    support, alone, shared = Counter(), [], []
     for value, lk in links.items():
         origins = sorted({origin_of[n] for n in lk.numbers})
         support.update(origins)
         if len(origins) == 1:
-            alone.append((*value, shown[origins[0]], tuple(lk.numbers)))
+            (alone if len(lk.numbers) == 1 else shared).append(
+                (*value, shown[origins[0]], tuple(lk.numbers)))
     dominant, count = (support.most_common(1)[0] if support else ("", 0))
     years = [int(y) for n in used for y in YEAR.findall(by_number[n]["text"])
              if until is None or int(y) <= until]
@@ -208,6 +227,8 @@ def basis(values: list[tuple[str, str]], sources: list[dict], evidence_year: int
         sources=len(used), origins=len(set(origin_of.values())), latest=max(years, default=0),
         evidence_year=evidence_year, defaulted=defaulted, estimated=estimated, cited=cited,
         dominant=shown.get(dominant, ""), dominant_values=count,
-        dominant_is_theory=dominant == THEORY, alone=alone,
-        unlinked=[value for value, lk in links.items() if not lk.numbers])
+        dominant_is_theory=dominant == THEORY, alone=alone, shared=shared,
+        unlinked=[value for value, lk in links.items() if not lk.numbers],
+        by_case={case: sum(1 for n in used if by_number[n]["case"] == case)
+                 for case in ("state", "coalition")})
     return result, links

@@ -14,16 +14,17 @@ MEMO = {
          "notes, signposts and brief_signposts, alternatives, sensitive, assumed, mechanisms, "
          "sources, outlook, "
          "decisions, annex, overrides, map_svg) and methods name(id), short(id), note(key), "
-         "concept(name), value(case, path), tie/industry/reliance/exposure/relation/autonomy"
-         "(field), weak_links",
+         "concept(name), value(case, path), assumed_at(case, path), "
+         "tie/industry/reliance/exposure/relation/autonomy(field), weak_links",
     "a": "the Answer (engine/inference/answer.py): verdict, likelihood {term, range, figure}, confidence "
          "{level, basis}, mechanisms, chain, rules_fired, defaults, dating, state, coalition",
     "state": "the state file's data (its fields as loaded, defaults filled in)",
     "coalition": "the coalition file's data",
     "layers": "\"full\" (brief, assessment, annex; the default) or \"brief\" (--brief)",
     "t": "the TimeFrame (engine/report/timeframe.py): asked, evidence, horizon, until, age, stale, "
-         "stale_after, mode (forecast, retrospective, staying), record {status, year, accept, "
-         "why, source}, then, agrees(verdict)",
+         "stale_after, ahead (the evidence is later than the year asked), supposed (--set), mode "
+         "(forecast, retrospective, staying, supposed), record {status, year, accept, why, "
+         "source}, then, agrees(verdict)",
     "words": "wording.Words: value(case, path, value) says a value in words, change(change) a "
              "change; domain, goods, leader, target",
     "leader": "the leader's name as a sentence writes it (\"the United States\")",

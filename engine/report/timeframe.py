@@ -16,6 +16,7 @@ from digital_coalitions.rules.concepts import HORIZON_YEARS, JOINING, STALE_AFTE
 
 JOINED, STAYED_OUT, OPEN = "joined", "stayed-out", "open"
 RETROSPECTIVE, STAYING, FORECAST = "retrospective", "staying", "forecast"
+SUPPOSED = "supposed"  # a retrospective's question asked of supposed evidence (--set)
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,8 @@ class TimeFrame:
     # the rules' verdict on the evidence of the record's year, and that evidence's year, where
     # the record's year is not the evidence's (the memo then compares like with like)
     then: tuple[str, int] | None = None
+    # some of the evidence is supposed (--set): the memo is about that case, not the record's
+    supposed: bool = False
 
     @property
     def until(self) -> int:
@@ -63,15 +66,23 @@ class TimeFrame:
         return self.age > self.stale_after
 
     @property
+    def ahead(self) -> bool:
+        """The evidence is of a year after the one the memo speaks of (a memo dated 2020 on
+        2023 evidence): it holds what was not yet known then."""
+        return self.age < 0
+
+    @property
     def mode(self) -> str:
         """retrospective: it joined, and the evidence is of that year or before (the verdict is
         a forecast the record can check); staying: it is a member and the evidence is later
-        (the verdict reads whether it stays in); forecast: it has not joined."""
+        (the verdict reads whether it stays in); forecast: it has not joined. supposed: a
+        retrospective's question on supposed evidence: whether it would have joined, had the
+        evidence been as supposed; the record cannot check that, so the memo only reports it."""
         record = self.record
         if record.status != JOINED:
             return FORECAST
         if record.year is not None and self.evidence <= record.year:
-            return RETROSPECTIVE
+            return SUPPOSED if self.supposed else RETROSPECTIVE
         return STAYING
 
     def agrees(self, verdict: str) -> str:
@@ -114,15 +125,19 @@ def read_record(state, coalition, decisions, asked: int) -> Record:
 
 
 def time_frame(answer, decisions, date: str, horizon: int = HORIZON_YEARS,
-               stale_after: int = STALE_AFTER_YEARS, ask_at=None) -> TimeFrame:
+               stale_after: int = STALE_AFTER_YEARS, ask_at=None,
+               supposed: bool = False) -> TimeFrame:
     """The time frame of a memo dated ``date`` (YYYY-MM-DD) about ``answer``. ``ask_at(year)``,
     if given, answers the question at another year: (verdict, year of the evidence used); it is
-    asked once, for a recorded decision to stay out taken in a year other than the evidence's."""
+    asked once, for a recorded decision to stay out taken in a year other than the evidence's.
+    ``supposed``: some of the answer's evidence was set by hand (--set); the record is then
+    not compared with the answer, so nothing is asked at another year."""
     dating = answer.dating
     given = dating["asked"] is not None
     asked = dating["asked"] if given else int(str(date)[:4])
     record = read_record(answer.state, answer.coalition, decisions, asked)
     then = None
-    if ask_at is not None and record.status == STAYED_OUT and record.year != dating["state"]:
+    if ask_at is not None and not supposed and record.status == STAYED_OUT \
+            and record.year != dating["state"]:
         then = ask_at(record.year)
-    return TimeFrame(asked, dating["state"], horizon, stale_after, record, given, then)
+    return TimeFrame(asked, dating["state"], horizon, stale_after, record, given, then, supposed)
