@@ -100,6 +100,10 @@ def test_a_bad_value_gets_the_loaders_own_message(korea, tmp_path):
     ("tie.united-states.alliance=none", r"unknown field; .*\(did you mean 'ties'\?\)"),
     ("name=Korea", r"a field of both the state and the coalition file; expected state\.name or coalition\.name"),
     ("state.id=korea", r"cannot be changed"),
+    ("ties.united-states.arms_import_share=nan", r"expected a number from 0 to 1 or null \(unknown\)$"),
+    ("ties.united-states.arms_import_share='0.5'", r"\(unknown\) \(remove the quotes\)$"),
+    ("ties.united-states.arms_import_share='.nan'", r"\(unknown\)$"),
+    ("ties.united-states.arms_import_share=1e-1", r"\(unknown\)$"),  # text in YAML: quotes or not
     ("offers.subsidies='yes'", r"got a string \('yes'\); expected a YAML boolean"),
     ("industries.semiconductors.target_exposure.china.export_share=60%", r"0\.6 for 60%"),
     ("ties.united-states.arms_import_share=1.5", r"1\.5 is out of range"),
