@@ -98,8 +98,9 @@ def test_a_bad_value_gets_the_loaders_own_message(korea, tmp_path):
 @pytest.mark.parametrize("assignment, expected", [
     (f"{LEVEL[:-1]}x=moderate", r"unknown key; expected one of level, kind, substitutable \(did you mean 'level'\?\)"),
     ("tie.united-states.alliance=none", r"unknown field; .*\(did you mean 'ties'\?\)"),
-    ("name=Korea", r"a field of both the state and the coalition file; expected state\.name or coalition\.name"),
+    ("summary=Korea", r"a field of both the state and the coalition file; expected state\.summary or coalition\.summary"),
     ("state.id=korea", r"cannot be changed"),
+    ("name=Korea", r"^--set: name: says who the file is about, not what the evidence is, and cannot be changed"),
     ("ties.united-states.arms_import_share=nan", r"expected a number from 0 to 1 or null \(unknown\)$"),
     ("ties.united-states.arms_import_share='0.5'", r"\(unknown\) \(remove the quotes\)$"),
     ("ties.united-states.arms_import_share='.nan'", r"\(unknown\)$"),
@@ -127,9 +128,28 @@ def test_every_bad_assignment_is_reported_and_none_applied(korea):
 
 def test_the_prefix_settles_a_shared_field(korea):
     state, coalition = korea
-    new_state, new_coalition = apply_overrides(state, coalition, ["state.name=ROK",
-                                                                   "coalition.name=Fab 4"])
-    assert (new_state.data["name"], new_coalition.data["name"]) == ("ROK", "Fab 4")
+    new_state, new_coalition = apply_overrides(state, coalition, ["state.summary=ROK",
+                                                                   "coalition.summary=Fab 4"])
+    assert (new_state.data["summary"], new_coalition.data["summary"]) == ("ROK", "Fab 4")
+
+
+@pytest.mark.parametrize("kind", ["state", "coalition"])
+def test_what_is_not_evidence_cannot_be_set(korea, kind):
+    """Who a file is about and the year of its evidence (what no history year may change
+    either) are not evidence: state.as_of=1990 was listed as a change, and cost confidence,
+    while the evidence of 2023 answered; state.name=Japan asked "Will Japan join Chip 4?" of
+    South Korea's evidence."""
+    from digital_coalitions.casefiles.schema import FIXED_IN_HISTORY, fields
+
+    names = sorted(FIXED_IN_HISTORY & {f.name for f in fields(kind)})
+    assert {"id", "name", "aliases", "as_of", "history"} <= set(names)
+    lines = problems(*korea, *(f"{kind}.{name}=x" for name in names))
+    assert len(lines) == len(names)
+    for name, line in zip(names, lines):
+        assert line.startswith(f"--set: {kind}.{name}: ") and "cannot be changed" in line, line
+    (as_of,) = [line for line in lines if line.startswith(f"--set: {kind}.as_of: ")]
+    assert as_of.endswith("expected --as-of YEAR, which answers from each file's evidence "
+                          "dated at or before YEAR")
 
 
 def test_a_new_entry_takes_defaults_and_reports_them(korea):
@@ -155,9 +175,10 @@ def test_a_given_value_is_no_longer_reported_as_assumed(korea, tmp_path):
 def test_overrides_accumulate_and_keep_the_files_value(korea):
     state, coalition = korea
     once, _ = apply_overrides(state, coalition, [f"{LEVEL}=moderate"])
-    twice, _ = apply_overrides(once, coalition, [f"{LEVEL}=low", "state.as_of=2030"])
+    twice, _ = apply_overrides(once, coalition, [f"{LEVEL}=low",
+                                                 "autonomy.government_alignment=autonomist"])
     assert {o.path: (o.previous, o.value) for o in overrides_of(twice)} == {
-        LEVEL: ("critical", "low"), "as_of": (2023, 2030)}
+        LEVEL: ("critical", "low"), "autonomy.government_alignment": ("pro-leader", "autonomist")}
     assert twice.data["industries"]["semiconductors"]["reliance"]["united-states"]["level"] == "low"
 
 
@@ -236,8 +257,8 @@ def test_the_default_hypothesis_profile_is_repeatable_without_ci():
 
 def test_an_escape_beyond_unicode_is_one_problem_line(korea):
     state, coalition = korea
-    assert problems(state, coalition, 'state.name="\\U00110000"') == [
-        "--set: state.name: the escape \\U00110000 names no Unicode character; "
+    assert problems(state, coalition, 'state.summary="\\U00110000"') == [
+        "--set: state.summary: the escape \\U00110000 names no Unicode character; "
         "expected an escape of at most \\U0010FFFF"]
 
 

@@ -3,9 +3,11 @@
 A path names a field of the state file (``industries.semiconductors.reliance.united-states.level``)
 or of the coalition file (``offers.subsidies``, ``per_member.south-korea.offers.exemptions``). A
 ``state.`` or ``coalition.`` prefix says which; it is required where a field exists in both
-(``id``, ``name``, ``aliases``, ``summary``, ``sources``). The value is read as YAML, exactly as in
-a case file, and checked by the loader's own validation, so a bad value gets the same one-line
-message a case file would (with ``--set`` where the file and line would be).
+(``summary``, ``sources``). The value is read as YAML, exactly as in a case file, and checked by
+the loader's own validation, so a bad value gets the same one-line message a case file would
+(with ``--set`` where the file and line would be). The fields no history year may change either
+(``schema.FIXED_IN_HISTORY``: who the file is about, and the year of its evidence) are refused:
+they are not evidence, and the year is chosen with ``--as-of``.
 
 Nothing is written and nothing is mutated: :func:`apply_overrides` returns new case files that
 carry the changes (``overrides``), so that answers and traces can say which values are no longer
@@ -97,9 +99,7 @@ def apply_overrides(state: CaseFile, coalition: CaseFile, assignments) -> tuple[
     for text in assignments:
         try:
             kind, path, raw = _parse(text)
-            if path[0] == "id":
-                raise _Problem(f"{kind}.id", "the id names the case file and cannot be changed",
-                               "a path to a value of the evidence")
+            _settable(kind, path[0])
             value, added = _validate(kind, data[kind], path, raw, cases[kind].case_set)
         except _Problem as problem:
             problems.append(str(problem))
@@ -157,6 +157,26 @@ def _names(kind: str) -> list[str]:
     return [f.name for f in S.fields(kind)]
 
 
+def _settable(kind: str, name: str) -> None:
+    """Refuse a field that is not evidence: those no history year may change either (who the
+    file is about, the year of its evidence, the history itself)."""
+    where = f"{kind}.{name}" if kind else name
+    if name == "id":
+        raise _Problem(where, "the id names the case file and cannot be changed",
+                       "a path to a value of the evidence")
+    if name == "as_of":
+        raise _Problem(where, "the year the evidence describes cannot be changed",
+                       "--as-of YEAR, which answers from each file's evidence dated at or "
+                       "before YEAR")
+    if name == "history":
+        raise _Problem(where, "the evidence of other years cannot be changed here",
+                       "--as-of YEAR, to answer from that year's evidence, with --set giving a "
+                       "path of the evidence, e.g. autonomy.government_alignment")
+    if name in S.FIXED_IN_HISTORY:
+        raise _Problem(where, "says who the file is about, not what the evidence is, and "
+                       "cannot be changed", "a path to a value of the evidence")
+
+
 def _parse(text: str) -> tuple[str, list[str], str]:
     """'PATH=VALUE' -> (kind, path components, value text)."""
     if "=" not in text:
@@ -179,6 +199,7 @@ def _parse(text: str) -> tuple[str, list[str], str]:
         return kind, parts, raw
     in_state, in_coalition = parts[0] in _names("state"), parts[0] in _names("coalition")
     if in_state and in_coalition:
+        _settable("", parts[0])  # not "state.name or coalition.name" for what neither may change
         raise _Problem(where, f"{parts[0]!r} is a field of both the state and the coalition file",
                        f"state.{where} or coalition.{where}")
     if in_state or in_coalition:
