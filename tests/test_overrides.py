@@ -182,6 +182,17 @@ def test_overrides_accumulate_and_keep_the_files_value(korea):
     assert twice.data["industries"]["semiconductors"]["reliance"]["united-states"]["level"] == "low"
 
 
+def test_one_path_given_two_values_is_refused_naming_both(korea):
+    """The last of two --set of one path silently won."""
+    state, coalition = korea
+    assert problems(state, coalition, "autonomy.government_alignment=autonomist",
+                    "state.autonomy.government_alignment=neutral", f"{LEVEL}=low") == [
+        "--set: state.autonomy.government_alignment: set twice, to autonomist and to neutral; "
+        "expected one value for each path"]
+    new_state, _ = apply_overrides(state, coalition, [f"{LEVEL}=low", f"state.{LEVEL}=low"])
+    assert [str(o) for o in overrides_of(new_state)] == [f"state.{LEVEL}: critical -> low"]
+
+
 def run(*args):
     return subprocess.run([COALITION, *args], capture_output=True, text=True)
 

@@ -7,7 +7,8 @@ or of the coalition file (``offers.subsidies``, ``per_member.south-korea.offers.
 the loader's own validation, so a bad value gets the same one-line message a case file would
 (with ``--set`` where the file and line would be). The fields no history year may change either
 (``schema.FIXED_IN_HISTORY``: who the file is about, and the year of its evidence) are refused:
-they are not evidence, and the year is chosen with ``--as-of``.
+they are not evidence, and the year is chosen with ``--as-of``. One path given two different
+values is refused.
 
 Nothing is written and nothing is mutated: :func:`apply_overrides` returns new case files that
 carry the changes (``overrides``), so that answers and traces can say which values are no longer
@@ -96,6 +97,7 @@ def apply_overrides(state: CaseFile, coalition: CaseFile, assignments) -> tuple[
     changes: dict[str, list[Override]] = {kind: list(overrides_of(case))
                                           for kind, case in cases.items()}
     problems: list[str] = []
+    given: dict[tuple[str, str], object] = {}  # (kind, path) -> the value given
     for text in assignments:
         try:
             kind, path, raw = _parse(text)
@@ -105,6 +107,15 @@ def apply_overrides(state: CaseFile, coalition: CaseFile, assignments) -> tuple[
             problems.append(str(problem))
             continue
         dotted = path_text(tuple(path))
+        new = _lookup(value, path)
+        if (kind, dotted) in given:
+            before = given[kind, dotted]
+            if not _same(before, new):
+                problems.append(str(_Problem(
+                    f"{kind}.{dotted}", f"set twice, to {_show(before)} and to {_show(new)}",
+                    "one value for each path")))
+            continue
+        given[kind, dotted] = new
         previous = _lookup(cases[kind].data, path)
         if previous is ABSENT:
             previous = _lookup(data[kind], path)  # an earlier --set may have created it
@@ -116,7 +127,7 @@ def apply_overrides(state: CaseFile, coalition: CaseFile, assignments) -> tuple[
         if earlier:  # changed again: the file's value is still the one before the first change
             previous = earlier[0].previous
         changes[kind] = [o for o in changes[kind] if o.path != dotted]
-        changes[kind].append(Override(kind, dotted, _lookup(value, path), previous, text))
+        changes[kind].append(Override(kind, dotted, new, previous, text))
     if problems:
         raise CaseError(problems)
     out = []
@@ -128,6 +139,11 @@ def apply_overrides(state: CaseFile, coalition: CaseFile, assignments) -> tuple[
         base.update(data=data[kind], defaults=tuple(defaults[kind]))
         out.append(OverriddenCase(**base, overrides=tuple(changes[kind])))
     return out[0], out[1]
+
+
+def _same(a, b) -> bool:
+    """Whether two values are the same value (a share 1.0 is not the boolean true)."""
+    return a is not ABSENT and type(a) is type(b) and a == b
 
 
 # ---- parsing and validating one assignment ------------------------------------------------------
