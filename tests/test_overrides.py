@@ -13,6 +13,7 @@ import pytest
 from digital_coalitions.inference.answer import ask
 from digital_coalitions.casefiles.loader import CaseError, load_file
 from digital_coalitions.casefiles.overrides import apply_overrides, is_overridden, origin, overrides_of
+from digital_coalitions.errors import Note
 
 COALITION = str(Path(sys.executable).with_name("coalition"))
 LEVEL = "industries.semiconductors.reliance.united-states.level"
@@ -182,6 +183,40 @@ def test_overrides_accumulate_and_keep_the_files_value(korea):
     assert twice.data["industries"]["semiconductors"]["reliance"]["united-states"]["level"] == "low"
 
 
+def test_a_value_the_file_already_holds_is_no_change_and_says_so(korea):
+    """--set strategic_autonomy=low where the file says low was listed as "low -> low" and cost
+    a step of confidence (CF-04): nothing had been supposed."""
+    state, coalition = korea
+    held = state.data["autonomy"]["government_alignment"]
+    with pytest.warns(Note) as notes:
+        same_state, same_coalition = apply_overrides(
+            state, coalition, [f"autonomy.government_alignment={held}", "offers.subsidies=true"])
+    assert same_state is state and same_coalition is coalition
+    assert [str(n.message) for n in notes] == [
+        f"--set autonomy.government_alignment={held}: already {held} in {state.path}, its "
+        "evidence of 2023; nothing changed",
+        f"--set offers.subsidies=true: already true in {coalition.path}, its evidence of 2023; "
+        "nothing changed"]
+    assert ask(same_state, coalition).to_dict() == ask(state, coalition).to_dict()
+    with pytest.warns(Note, match=f"^--set {LEVEL}=critical: already critical in "):
+        changed, _ = apply_overrides(state, coalition, [f"{LEVEL}=critical", f"{LEVEL[:-5]}kind=equipment"])
+    assert [str(o) for o in overrides_of(changed)] == [
+        "state.industries.semiconductors.reliance.united-states.kind: key-technology -> equipment"]
+    answer = ask(changed, coalition)
+    assert "CF-04" in answer.rules_fired and "CF-04" not in ask(state, coalition).rules_fired
+
+
+def test_a_defaulted_value_given_again_stays_assumed(korea, tmp_path):
+    path = tmp_path / "freedonia.yaml"
+    path.write_text("id: freedonia\nname: Freedonia\nas_of: 2023\n"
+                    "ties:\n  united-states:\n    alliance: partner\n")
+    loaded = load_file(path)
+    with pytest.warns(Note, match=r"already low in .*freedonia.yaml; the file does not give it: "
+                                  r"its default; nothing changed$"):
+        same, _ = apply_overrides(loaded, korea[1], ["ties.united-states.abandonment_fear=low"])
+    assert same is loaded and "ties.united-states.abandonment_fear" in same.defaults
+
+
 def test_one_path_given_two_values_is_refused_naming_both(korea):
     """The last of two --set of one path silently won."""
     state, coalition = korea
@@ -195,6 +230,28 @@ def test_one_path_given_two_values_is_refused_naming_both(korea):
 
 def run(*args):
     return subprocess.run([COALITION, *args], capture_output=True, text=True)
+
+
+@pytest.mark.parametrize("command", [["ask", "japan", "chip4", "--format", "json"],
+                                     ["why", "japan", "chip4", "confidence"],
+                                     ["whatif", "japan", "chip4"],
+                                     ["memo", "japan", "chip4", "--date", "2024-01-01", "--brief"]])
+def test_every_command_tells_a_value_already_held_and_changes_nothing(command):
+    assignment = "autonomy.strategic_autonomy=low"
+    result = run(*command, "--set", assignment)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.startswith(f"note: --set {assignment}: already low in ")
+    assert result.stderr.endswith("japan.yaml, its evidence of 2023; nothing changed\n")
+    assert "low -> low" not in result.stdout and "low → low" not in result.stdout
+    if command[0] == "whatif":
+        assert "Changed with --set: nothing" in result.stdout
+        assert "Confidence                         high                             high" \
+            in result.stdout
+    else:
+        plain = run(*command)
+        assert plain.returncode == 0 and plain.stderr == ""
+        unchanged = plain.stdout if command[0] != "memo" else plain.stdout.split("\n## ")[0]
+        assert unchanged in result.stdout
 
 
 def test_ask_with_a_bad_set_is_one_error_line_and_status_2():

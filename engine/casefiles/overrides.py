@@ -8,7 +8,8 @@ the loader's own validation, so a bad value gets the same one-line message a cas
 (with ``--set`` where the file and line would be). The fields no history year may change either
 (``schema.FIXED_IN_HISTORY``: who the file is about, and the year of its evidence) are refused:
 they are not evidence, and the year is chosen with ``--as-of``. One path given two different
-values is refused.
+values is refused; a value the file already holds changes nothing, is not recorded as a change,
+and is told as a :class:`~digital_coalitions.errors.Note` (a warning).
 
 Nothing is written and nothing is mutated: :func:`apply_overrides` returns new case files that
 carry the changes (``overrides``), so that answers and traces can say which values are no longer
@@ -19,6 +20,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import warnings
 
 from digital_coalitions.casefiles import schema as S
 from digital_coalitions.casefiles.loader import CaseError, CaseFile
@@ -26,6 +28,7 @@ from digital_coalitions.casefiles.problems import (Problems, close_matches, desc
                                                    path_text, quote)
 from digital_coalitions.casefiles.validate import check_fields, check_state_refs
 from digital_coalitions.casefiles.yamlread import Refused, read_value
+from digital_coalitions.errors import Note
 
 PREFIXES = ("state", "coalition")
 EXAMPLE = "industries.semiconductors.reliance.united-states.level=moderate"
@@ -98,6 +101,7 @@ def apply_overrides(state: CaseFile, coalition: CaseFile, assignments) -> tuple[
                                           for kind, case in cases.items()}
     problems: list[str] = []
     given: dict[tuple[str, str], object] = {}  # (kind, path) -> the value given
+    unchanged: list[str] = []
     for text in assignments:
         try:
             kind, path, raw = _parse(text)
@@ -116,9 +120,14 @@ def apply_overrides(state: CaseFile, coalition: CaseFile, assignments) -> tuple[
                     "one value for each path")))
             continue
         given[kind, dotted] = new
+        current = _lookup(data[kind], path)  # after this call's earlier changes
+        if _same(current, new):  # not a change: recorded as one, it would cost confidence (CF-04)
+            unchanged.append(_unchanged(text, cases[kind], dotted, new,
+                                        not _same(_lookup(cases[kind].data, path), new)))
+            continue
         previous = _lookup(cases[kind].data, path)
         if previous is ABSENT:
-            previous = _lookup(data[kind], path)  # an earlier --set may have created it
+            previous = current  # an earlier --set of this call may have created it
         data[kind] = value
         defaults[kind] = [d for d in defaults[kind]
                           if d != dotted and not d.startswith(dotted + ".")]
@@ -130,6 +139,8 @@ def apply_overrides(state: CaseFile, coalition: CaseFile, assignments) -> tuple[
         changes[kind].append(Override(kind, dotted, new, previous, text))
     if problems:
         raise CaseError(problems)
+    for note in unchanged:
+        warnings.warn(Note(note), stacklevel=2)
     out = []
     for kind, case in cases.items():
         if not changes[kind]:
@@ -144,6 +155,21 @@ def apply_overrides(state: CaseFile, coalition: CaseFile, assignments) -> tuple[
 def _same(a, b) -> bool:
     """Whether two values are the same value (a share 1.0 is not the boolean true)."""
     return a is not ABSENT and type(a) is type(b) and a == b
+
+
+def _unchanged(text: str, case: CaseFile, dotted: str, value, by_this_call: bool) -> str:
+    """The note for an assignment that gives the value already there."""
+    if by_this_call:
+        held = "by an earlier --set"
+    elif is_overridden(case, dotted):
+        held = "by --set"
+    else:
+        years = case.dating.years if case.dating else case.evidence_years
+        year = f", its evidence of {case.year}" if len(years) > 1 else ""
+        default = "; the file does not give it: its default" if dotted in case.defaults else ""
+        held = f"in {case.path}{year}{default}"
+    return (f"--set {one_line(text.strip())}: already {one_line(_show(value))} {one_line(held)}; "
+            "nothing changed")
 
 
 # ---- parsing and validating one assignment ------------------------------------------------------

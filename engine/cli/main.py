@@ -6,6 +6,7 @@ import importlib
 import json
 import os
 import sys
+import warnings
 from pathlib import Path
 
 import click
@@ -15,7 +16,7 @@ from digital_coalitions.cli import completion as complete
 from digital_coalitions import api
 from digital_coalitions.casefiles.question import NotACandidate
 from digital_coalitions.cli.common import as_of_option, cases_option, set_option
-from digital_coalitions.errors import BadInput
+from digital_coalitions.errors import BadInput, Note
 
 BAD_INPUT = 2
 
@@ -61,7 +62,10 @@ class Program(LazyGroup):
 
     def invoke(self, ctx):
         try:
-            return super().invoke(ctx)
+            with warnings.catch_warnings():  # the library's notes, one line each after "note:"
+                warnings.simplefilter("always", Note)
+                warnings.showwarning = _show_note(warnings.showwarning)
+                return super().invoke(ctx)
         except BadInput as error:
             for line in str(error).splitlines():
                 click.echo(f"error: {line}", err=True)
@@ -75,6 +79,17 @@ class Program(LazyGroup):
             from digital_coalitions.text.render import render_role
 
             click.echo(render_role(role), nl=False)
+
+
+def _show_note(show):
+    """``warnings.showwarning`` printing a Note as ``note: …`` on stderr, others as ``show`` does."""
+    def show_note(message, category, filename, lineno, file=None, line=None):
+        if issubclass(category, Note):
+            click.echo(f"note: {message}", err=True)
+        else:
+            show(message, category, filename, lineno, file, line)
+
+    return show_note
 
 
 def _quiet_stdout() -> None:
