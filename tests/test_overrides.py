@@ -12,6 +12,7 @@ import pytest
 
 from digital_coalitions.inference.answer import ask
 from digital_coalitions.casefiles.loader import CaseError, load_file
+from digital_coalitions.casefiles.question import shipped_cases
 from digital_coalitions.casefiles.overrides import apply_overrides, is_overridden, origin, overrides_of
 from digital_coalitions.errors import Note
 
@@ -350,3 +351,14 @@ def test_keys_and_values_naming_states_are_checked_against_the_case_directory(ko
     alone = load_file(state.path)
     changed, _ = apply_overrides(alone, coalition, ["targets.atlantis.trade_share=0.1"])
     assert changed.data["targets"]["atlantis"]["trade_share"] == 0.1
+
+
+def test_memo_all_tells_a_value_already_held_once_not_once_a_state(tmp_path):
+    result = run("memo", "--all", "chip4", "-o", str(tmp_path / "memos"), "--date", "2024-01-01",
+                 "--brief", "--set", "coalition.offers.subsidies=true")
+    assert result.returncode == 0, result.stderr
+    assert len(list((tmp_path / "memos").iterdir())) > 2  # several states, each with the change
+    notes = [line for line in result.stderr.splitlines() if line.startswith("note: ")]
+    assert notes == [f"note: --set coalition.offers.subsidies=true: already true in "
+                     f"{shipped_cases() / 'coalitions' / 'chip4.yaml'}, its evidence of 2023; "
+                     "nothing changed"]

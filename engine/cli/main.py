@@ -82,10 +82,15 @@ class Program(LazyGroup):
 
 
 def _show_note(show):
-    """``warnings.showwarning`` printing a Note as ``note: …`` on stderr, others as ``show`` does."""
+    """``warnings.showwarning`` printing a Note as ``note: …`` on stderr, each text once (memo
+    --all applies one --set for every state), others as ``show`` does."""
+    told = set()
+
     def show_note(message, category, filename, lineno, file=None, line=None):
         if issubclass(category, Note):
-            click.echo(f"note: {message}", err=True)
+            if str(message) not in told:
+                told.add(str(message))
+                click.echo(f"note: {message}", err=True)
         else:
             show(message, category, filename, lineno, file, line)
 
