@@ -441,8 +441,9 @@ def test_completion_reads_the_case_directory_typed_before_it(tmp_path):
 
 
 @pytest.mark.parametrize("args, named", [
-    (["ask", "south-korea", "chip4", "--as-of", "abc"], "'--as-of'"),
     (["ask"], "'QUESTION...'"),
+    (["ask", "south-korea", "chip4", "--set"], "coalition ask: Option '--set' requires an argument"),
+    (["whatif", "south-korea", "chip4", "--set"], "`coalition whatif --help` shows"),
     (["flips", "south-korea", "chip4", "--workers", "0"], "'--workers'"),
     (["nosuch"], "'nosuch'"),
 ])
@@ -453,3 +454,14 @@ def test_a_bad_option_or_argument_is_one_line_like_every_other_bad_input(args, n
     assert result.returncode == 2 and result.stdout == ""
     (line,) = result.stderr.splitlines()
     assert line.startswith("error: coalition") and named in line and "--help` shows" in line
+
+
+@pytest.mark.parametrize("command", ["ask", "flips", "why"])
+@pytest.mark.parametrize("year", ["abc", "999", "20.5", "２０２３"])
+def test_a_bad_as_of_says_what_a_year_is(command, year):
+    """click said "'abc' is not a valid integer range; expected what `coalition ask --help`
+    shows": neither the words nor the help said a year was wanted."""
+    result = run(command, "south-korea", "chip4", "--as-of", year)
+    assert result.returncode == 2 and result.stdout == ""
+    assert result.stderr == (f"error: --as-of: {year!r} is not a year; expected a year such as "
+                             "2023, from 1000 to 9999\n")

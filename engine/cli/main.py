@@ -71,7 +71,10 @@ class Program(LazyGroup):
                 click.echo(f"error: {line}", err=True)
             ctx.exit(BAD_INPUT)
         except click.UsageError as error:  # click's own checks, said in one line like the rest
-            where = error.ctx.command_path if error.ctx else ctx.command_path
+            # an option's missing value names no context: the command it was given to is the
+            # subcommand being parsed, not the group ("coalition ask --set" is `ask`'s)
+            where = error.ctx.command_path if error.ctx else " ".join(
+                filter(None, (ctx.command_path, ctx.invoked_subcommand)))
             what = " ".join(error.format_message().split()).rstrip(".")
             click.echo(f"error: {where}: {what}; expected what `{where} --help` shows", err=True)
             ctx.exit(BAD_INPUT)
