@@ -201,8 +201,9 @@ def whatif(*question, set=(), cases=None, as_of: int | None = None):
                        "semiconductors.reliance.united-states.level=moderate']")
     state, coalition = _cases(cases).question(*question, as_of=as_of)
     result = run_whatif(state, coalition, changes, _engine())
+    made = [o.text for o in result.overrides]  # not one giving a value already held
     result.trace_changes = diff(trace_record(result.before, argv=[], assignments=[]),
-                                trace_record(result.after, argv=[], assignments=list(changes)))
+                                trace_record(result.after, argv=[], assignments=made))
     return result
 
 

@@ -15,3 +15,9 @@ class BadInput(Exception):
     @property
     def lines(self) -> list[str]:
         return str(self).splitlines()
+
+
+class Note(UserWarning):
+    """Input that was answered but did less than it said (a ``--set`` giving a value the file
+    already holds): a warning, so that a library caller may filter it; the CLI prints its text
+    after ``note:`` on standard error."""

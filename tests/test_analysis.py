@@ -467,3 +467,20 @@ def test_flips_shows_progress_on_a_terminal_and_nowhere_else():
     assert on_a_terminal("flips", "south-korea", "chip4", "--no-pairs", "--quiet")[1] == ""
     piped = run("flips", "south-korea", "chip4", "--no-pairs")
     assert piped.returncode == 0 and piped.stderr == ""  # not a terminal: silent
+
+
+def test_the_flips_heading_agrees_in_number(base, engine):
+    """"1 smallest change that change the verdict": the verb did not follow the count."""
+    import dataclasses
+
+    from digital_coalitions.text.render import environment
+
+    result = flips(base.states["japan"], base.coalitions["chip4"], engine, pairs=False, workers=1)
+    assert len(result.flips) > 1
+    template = environment().get_template("flips.txt.j2")
+    for count, heading in ((len(result.flips), f"{len(result.flips)} smallest changes that "
+                            "change the verdict, most plausible first:"),
+                           (1, "1 smallest change that changes the verdict, most plausible "
+                            "first:")):
+        text = template.render(f=dataclasses.replace(result, flips=result.flips[:count]))
+        assert heading in text.splitlines()

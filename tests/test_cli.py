@@ -332,6 +332,63 @@ def test_unreadable_words_and_a_broken_directory_keep_their_own_errors():
     assert "(directory): no such directory" in line
 
 
+def test_two_unknown_names_are_two_lines_not_the_first_alone():
+    result = run("ask", "Will Atlantis join the Moon Pact?")
+    assert result.returncode == 2 and result.stdout == "" and "Traceback" not in result.stderr
+    state, coalition = result.stderr.splitlines()
+    assert state.startswith("error: unknown state 'Atlantis' in ")
+    assert coalition.startswith("error: unknown coalition 'the Moon Pact' in ")
+
+
+def question_error(*words) -> str:
+    from digital_coalitions.casefiles.question import QuestionError
+
+    with pytest.raises(QuestionError) as raised:
+        Resolver(shipped_cases()).pair(words)
+    (line,) = raised.value.lines
+    return line
+
+
+@pytest.mark.parametrize("words, kind, name, example", [
+    (("south", "korea"), "state", "South Korea", '"South Korea" COALITION'),
+    (("republic", "of", "korea"), "state", "South Korea", '"South Korea" COALITION'),
+    (("japan",), "state", "Japan", "Japan COALITION"),
+    (("chip", "4"), "coalition", "Chip 4", 'STATE "Chip 4"'),
+])
+def test_words_naming_one_name_only_say_so_with_the_quoting(words, kind, name, example):
+    """`ask south korea` said "unknown state 'south' … did you mean 'South Korea'?", as if the
+    state were misspelt: the two words were read as a state and a coalition."""
+    other = "coalition" if kind == "state" else "state"
+    assert question_error(*words) == (
+        f"{' '.join(words)!r} names the {kind} {name} but no {other}; expected a state and then "
+        f"a coalition, each name of several words in quotes, e.g. {example}, or a sentence: "
+        "\"Will STATE join COALITION?\"")
+
+
+@pytest.mark.parametrize("sentence", ["Will Japan join Chip 4.", "Will Japan join Chip 4 .",
+                                      "will japan join chip 4"])
+def test_a_sentence_may_end_in_a_full_stop(sentence):
+    state, coalition = Resolver(shipped_cases()).pair((sentence,))
+    assert (state.id, coalition.id) == ("japan", "chip4")
+
+
+def test_a_name_ending_in_a_full_stop_is_still_found(tmp_path):
+    (tmp_path / "coalitions").mkdir()
+    text = (shipped_cases() / "coalitions" / "chip4.yaml").read_text()
+    (tmp_path / "coalitions" / "chip4.yaml").write_text(
+        text.replace("\nname: Chip 4\n", "\nname: Chip 4 Inc.\n", 1))
+    resolver = Resolver((shipped_cases(), tmp_path))
+    for sentence in ("Will Japan join Chip 4 Inc.?", "Will Japan join Chip 4 Inc."):
+        assert resolver.pair((sentence,))[1].data["name"] == "Chip 4 Inc."
+
+
+def test_a_year_in_the_question_points_to_as_of():
+    assert question_error("Will Japan join Chip 4 in 2025?") == (
+        "'Chip 4 in 2025': a year in the question is not read; expected the question without it "
+        "and the year as --as-of 2025 (the evidence dated 2025 or before), e.g. \"Will Japan "
+        "join Chip 4?\" --as-of 2025")
+
+
 # ---- a long question is cut in its error (issue 11, item 15) ----------------------------------
 @pytest.mark.parametrize("question", [
     "x" * 100_000,
@@ -393,8 +450,9 @@ def test_completion_reads_the_case_directory_typed_before_it(tmp_path):
 
 
 @pytest.mark.parametrize("args, named", [
-    (["ask", "south-korea", "chip4", "--as-of", "abc"], "'--as-of'"),
     (["ask"], "'QUESTION...'"),
+    (["ask", "south-korea", "chip4", "--set"], "coalition ask: Option '--set' requires an argument"),
+    (["whatif", "south-korea", "chip4", "--set"], "`coalition whatif --help` shows"),
     (["flips", "south-korea", "chip4", "--workers", "0"], "'--workers'"),
     (["nosuch"], "'nosuch'"),
 ])
@@ -411,3 +469,14 @@ def test_a_yes_no_step_of_the_answer_reads_yes_not_true():
     text = run("ask", "vietnam", "ipef-trade", "--as-of", "2022").stdout
     row = next(line for line in text.splitlines() if line.startswith("  Little to sacrifice"))
     assert row.split()[3] == "yes" and "true" not in row
+
+
+@pytest.mark.parametrize("command", ["ask", "flips", "why"])
+@pytest.mark.parametrize("year", ["abc", "999", "20.5", "２０２３"])
+def test_a_bad_as_of_says_what_a_year_is(command, year):
+    """click said "'abc' is not a valid integer range; expected what `coalition ask --help`
+    shows": neither the words nor the help said a year was wanted."""
+    result = run(command, "south-korea", "chip4", "--as-of", year)
+    assert result.returncode == 2 and result.stdout == ""
+    assert result.stderr == (f"error: --as-of: {year!r} is not a year; expected a year such as "
+                             "2023, from 1000 to 9999\n")

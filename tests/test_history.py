@@ -2,6 +2,7 @@
 the questions that get a role instead of a forecast (docs/case-files.md)."""
 
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -92,6 +93,24 @@ def test_a_coalition_history_needs_the_year_of_its_main_evidence(tmp_path):
     with pytest.raises(CaseError) as caught:
         load_file(path)
     assert "history: a coalition with a history needs the year of its main evidence" in str(caught.value)
+
+
+@pytest.mark.parametrize("kind, name, field", [("coalitions", "chip4", "founded"),
+                                               ("states", "south-korea", "as_of")])
+def test_a_refused_year_is_reported_once_not_again_as_missing_for_the_history(tmp_path, kind,
+                                                                               name, field):
+    """A quoted year was refused, then the history was said to lack a year (for a state, in
+    words about a coalition): one cause, one line."""
+    shipped = shipped_cases() / kind / f"{name}.yaml"
+    text = shipped.read_text()
+    assert "\nhistory:" in text
+    path = tmp_path / f"{name}.yaml"
+    path.write_text(re.sub(rf"^{field}: (\d+)$", rf'{field}: "\1"', text, count=1, flags=re.M))
+    with pytest.raises(CaseError) as caught:
+        load_file(path)
+    (line,) = caught.value.problems
+    assert line.startswith(f"{path}:") and line.endswith("(remove the quotes)"), line
+    assert f": {field}: got a string (" in line
 
 
 def test_a_value_given_again_in_a_year_is_no_longer_the_main_estimate(cases):

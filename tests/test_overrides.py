@@ -12,7 +12,9 @@ import pytest
 
 from digital_coalitions.inference.answer import ask
 from digital_coalitions.casefiles.loader import CaseError, load_file
+from digital_coalitions.casefiles.question import shipped_cases
 from digital_coalitions.casefiles.overrides import apply_overrides, is_overridden, origin, overrides_of
+from digital_coalitions.errors import Note
 
 COALITION = str(Path(sys.executable).with_name("coalition"))
 LEVEL = "industries.semiconductors.reliance.united-states.level"
@@ -98,8 +100,13 @@ def test_a_bad_value_gets_the_loaders_own_message(korea, tmp_path):
 @pytest.mark.parametrize("assignment, expected", [
     (f"{LEVEL[:-1]}x=moderate", r"unknown key; expected one of level, kind, substitutable \(did you mean 'level'\?\)"),
     ("tie.united-states.alliance=none", r"unknown field; .*\(did you mean 'ties'\?\)"),
-    ("name=Korea", r"a field of both the state and the coalition file; expected state\.name or coalition\.name"),
+    ("summary=Korea", r"a field of both the state and the coalition file; expected state\.summary or coalition\.summary"),
     ("state.id=korea", r"cannot be changed"),
+    ("name=Korea", r"^--set: name: says who the file is about, not what the evidence is, and cannot be changed"),
+    ("ties.united-states.arms_import_share=nan", r"expected a number from 0 to 1 or null \(unknown\)$"),
+    ("ties.united-states.arms_import_share='0.5'", r"\(unknown\) \(remove the quotes\)$"),
+    ("ties.united-states.arms_import_share='.nan'", r"\(unknown\)$"),
+    ("ties.united-states.arms_import_share=1e-1", r"\(unknown\)$"),  # text in YAML: quotes or not
     ("offers.subsidies='yes'", r"got a string \('yes'\); expected a YAML boolean"),
     ("industries.semiconductors.target_exposure.china.export_share=60%", r"0\.6 for 60%"),
     ("ties.united-states.arms_import_share=1.5", r"1\.5 is out of range"),
@@ -123,9 +130,28 @@ def test_every_bad_assignment_is_reported_and_none_applied(korea):
 
 def test_the_prefix_settles_a_shared_field(korea):
     state, coalition = korea
-    new_state, new_coalition = apply_overrides(state, coalition, ["state.name=ROK",
-                                                                   "coalition.name=Fab 4"])
-    assert (new_state.data["name"], new_coalition.data["name"]) == ("ROK", "Fab 4")
+    new_state, new_coalition = apply_overrides(state, coalition, ["state.summary=ROK",
+                                                                   "coalition.summary=Fab 4"])
+    assert (new_state.data["summary"], new_coalition.data["summary"]) == ("ROK", "Fab 4")
+
+
+@pytest.mark.parametrize("kind", ["state", "coalition"])
+def test_what_is_not_evidence_cannot_be_set(korea, kind):
+    """Who a file is about and the year of its evidence (what no history year may change
+    either) are not evidence: state.as_of=1990 was listed as a change, and cost confidence,
+    while the evidence of 2023 answered; state.name=Japan asked "Will Japan join Chip 4?" of
+    South Korea's evidence."""
+    from digital_coalitions.casefiles.schema import FIXED_IN_HISTORY, fields
+
+    names = sorted(FIXED_IN_HISTORY & {f.name for f in fields(kind)})
+    assert {"id", "name", "aliases", "as_of", "history"} <= set(names)
+    lines = problems(*korea, *(f"{kind}.{name}=x" for name in names))
+    assert len(lines) == len(names)
+    for name, line in zip(names, lines):
+        assert line.startswith(f"--set: {kind}.{name}: ") and "cannot be changed" in line, line
+    (as_of,) = [line for line in lines if line.startswith(f"--set: {kind}.as_of: ")]
+    assert as_of.endswith("expected --as-of YEAR, which answers from each file's evidence "
+                          "dated at or before YEAR")
 
 
 def test_a_new_entry_takes_defaults_and_reports_them(korea):
@@ -151,14 +177,82 @@ def test_a_given_value_is_no_longer_reported_as_assumed(korea, tmp_path):
 def test_overrides_accumulate_and_keep_the_files_value(korea):
     state, coalition = korea
     once, _ = apply_overrides(state, coalition, [f"{LEVEL}=moderate"])
-    twice, _ = apply_overrides(once, coalition, [f"{LEVEL}=low", "state.as_of=2030"])
+    twice, _ = apply_overrides(once, coalition, [f"{LEVEL}=low",
+                                                 "autonomy.government_alignment=autonomist"])
     assert {o.path: (o.previous, o.value) for o in overrides_of(twice)} == {
-        LEVEL: ("critical", "low"), "as_of": (2023, 2030)}
+        LEVEL: ("critical", "low"), "autonomy.government_alignment": ("pro-leader", "autonomist")}
     assert twice.data["industries"]["semiconductors"]["reliance"]["united-states"]["level"] == "low"
+
+
+def test_a_value_the_file_already_holds_is_no_change_and_says_so(korea):
+    """--set strategic_autonomy=low where the file says low was listed as "low -> low" and cost
+    a step of confidence (CF-04): nothing had been supposed."""
+    state, coalition = korea
+    held = state.data["autonomy"]["government_alignment"]
+    with pytest.warns(Note) as notes:
+        same_state, same_coalition = apply_overrides(
+            state, coalition, [f"autonomy.government_alignment={held}", "offers.subsidies=true"])
+    assert same_state is state and same_coalition is coalition
+    assert [str(n.message) for n in notes] == [
+        f"--set autonomy.government_alignment={held}: already {held} in {state.path}, its "
+        "evidence of 2023; nothing changed",
+        f"--set offers.subsidies=true: already true in {coalition.path}, its evidence of 2023; "
+        "nothing changed"]
+    assert ask(same_state, coalition).to_dict() == ask(state, coalition).to_dict()
+    with pytest.warns(Note, match=f"^--set {LEVEL}=critical: already critical in "):
+        changed, _ = apply_overrides(state, coalition, [f"{LEVEL}=critical", f"{LEVEL[:-5]}kind=equipment"])
+    assert [str(o) for o in overrides_of(changed)] == [
+        "state.industries.semiconductors.reliance.united-states.kind: key-technology -> equipment"]
+    answer = ask(changed, coalition)
+    assert "CF-04" in answer.rules_fired and "CF-04" not in ask(state, coalition).rules_fired
+
+
+def test_a_defaulted_value_given_again_stays_assumed(korea, tmp_path):
+    path = tmp_path / "freedonia.yaml"
+    path.write_text("id: freedonia\nname: Freedonia\nas_of: 2023\n"
+                    "ties:\n  united-states:\n    alliance: partner\n")
+    loaded = load_file(path)
+    with pytest.warns(Note, match=r"already low in .*freedonia.yaml; the file does not give it: "
+                                  r"its default; nothing changed$"):
+        same, _ = apply_overrides(loaded, korea[1], ["ties.united-states.abandonment_fear=low"])
+    assert same is loaded and "ties.united-states.abandonment_fear" in same.defaults
+
+
+def test_one_path_given_two_values_is_refused_naming_both(korea):
+    """The last of two --set of one path silently won."""
+    state, coalition = korea
+    assert problems(state, coalition, "autonomy.government_alignment=autonomist",
+                    "state.autonomy.government_alignment=neutral", f"{LEVEL}=low") == [
+        "--set: state.autonomy.government_alignment: set twice, to autonomist and to neutral; "
+        "expected one value for each path"]
+    new_state, _ = apply_overrides(state, coalition, [f"{LEVEL}=low", f"state.{LEVEL}=low"])
+    assert [str(o) for o in overrides_of(new_state)] == [f"state.{LEVEL}: critical -> low"]
 
 
 def run(*args):
     return subprocess.run([COALITION, *args], capture_output=True, text=True)
+
+
+@pytest.mark.parametrize("command", [["ask", "japan", "chip4", "--format", "json"],
+                                     ["why", "japan", "chip4", "confidence"],
+                                     ["whatif", "japan", "chip4"],
+                                     ["memo", "japan", "chip4", "--date", "2024-01-01", "--brief"]])
+def test_every_command_tells_a_value_already_held_and_changes_nothing(command):
+    assignment = "autonomy.strategic_autonomy=low"
+    result = run(*command, "--set", assignment)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.startswith(f"note: --set {assignment}: already low in ")
+    assert result.stderr.endswith("japan.yaml, its evidence of 2023; nothing changed\n")
+    assert "low -> low" not in result.stdout and "low → low" not in result.stdout
+    if command[0] == "whatif":
+        assert "Changed with --set: nothing" in result.stdout
+        assert "Confidence                         high                             high" \
+            in result.stdout
+    else:
+        plain = run(*command)
+        assert plain.returncode == 0 and plain.stderr == ""
+        unchanged = plain.stdout if command[0] != "memo" else plain.stdout.split("\n## ")[0]
+        assert unchanged in result.stdout
 
 
 def test_ask_with_a_bad_set_is_one_error_line_and_status_2():
@@ -232,8 +326,8 @@ def test_the_default_hypothesis_profile_is_repeatable_without_ci():
 
 def test_an_escape_beyond_unicode_is_one_problem_line(korea):
     state, coalition = korea
-    assert problems(state, coalition, 'state.name="\\U00110000"') == [
-        "--set: state.name: the escape \\U00110000 names no Unicode character; "
+    assert problems(state, coalition, 'state.summary="\\U00110000"') == [
+        "--set: state.summary: the escape \\U00110000 names no Unicode character; "
         "expected an escape of at most \\U0010FFFF"]
 
 
@@ -257,3 +351,14 @@ def test_keys_and_values_naming_states_are_checked_against_the_case_directory(ko
     alone = load_file(state.path)
     changed, _ = apply_overrides(alone, coalition, ["targets.atlantis.trade_share=0.1"])
     assert changed.data["targets"]["atlantis"]["trade_share"] == 0.1
+
+
+def test_memo_all_tells_a_value_already_held_once_not_once_a_state(tmp_path):
+    result = run("memo", "--all", "chip4", "-o", str(tmp_path / "memos"), "--date", "2024-01-01",
+                 "--brief", "--set", "coalition.offers.subsidies=true")
+    assert result.returncode == 0, result.stderr
+    assert len(list((tmp_path / "memos").iterdir())) > 2  # several states, each with the change
+    notes = [line for line in result.stderr.splitlines() if line.startswith("note: ")]
+    assert notes == [f"note: --set coalition.offers.subsidies=true: already true in "
+                     f"{shipped_cases() / 'coalitions' / 'chip4.yaml'}, its evidence of 2023; "
+                     "nothing changed"]

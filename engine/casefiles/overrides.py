@@ -3,9 +3,13 @@
 A path names a field of the state file (``industries.semiconductors.reliance.united-states.level``)
 or of the coalition file (``offers.subsidies``, ``per_member.south-korea.offers.exemptions``). A
 ``state.`` or ``coalition.`` prefix says which; it is required where a field exists in both
-(``id``, ``name``, ``aliases``, ``summary``, ``sources``). The value is read as YAML, exactly as in
-a case file, and checked by the loader's own validation, so a bad value gets the same one-line
-message a case file would (with ``--set`` where the file and line would be).
+(``summary``, ``sources``). The value is read as YAML, exactly as in a case file, and checked by
+the loader's own validation, so a bad value gets the same one-line message a case file would
+(with ``--set`` where the file and line would be). The fields no history year may change either
+(``schema.FIXED_IN_HISTORY``: who the file is about, and the year of its evidence) are refused:
+they are not evidence, and the year is chosen with ``--as-of``. One path given two different
+values is refused; a value the file already holds changes nothing, is not recorded as a change,
+and is told as a :class:`~digital_coalitions.errors.Note` (a warning).
 
 Nothing is written and nothing is mutated: :func:`apply_overrides` returns new case files that
 carry the changes (``overrides``), so that answers and traces can say which values are no longer
@@ -16,6 +20,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import warnings
 
 from digital_coalitions.casefiles import schema as S
 from digital_coalitions.casefiles.loader import CaseError, CaseFile
@@ -23,6 +28,7 @@ from digital_coalitions.casefiles.problems import (Problems, close_matches, desc
                                                    path_text, quote)
 from digital_coalitions.casefiles.validate import check_fields, check_state_refs
 from digital_coalitions.casefiles.yamlread import Refused, read_value
+from digital_coalitions.errors import Note
 
 PREFIXES = ("state", "coalition")
 EXAMPLE = "industries.semiconductors.reliance.united-states.level=moderate"
@@ -94,20 +100,34 @@ def apply_overrides(state: CaseFile, coalition: CaseFile, assignments) -> tuple[
     changes: dict[str, list[Override]] = {kind: list(overrides_of(case))
                                           for kind, case in cases.items()}
     problems: list[str] = []
+    given: dict[tuple[str, str], object] = {}  # (kind, path) -> the value given
+    unchanged: list[str] = []
     for text in assignments:
         try:
             kind, path, raw = _parse(text)
-            if path[0] == "id":
-                raise _Problem(f"{kind}.id", "the id names the case file and cannot be changed",
-                               "a path to a value of the evidence")
+            _settable(kind, path[0])
             value, added = _validate(kind, data[kind], path, raw, cases[kind].case_set)
         except _Problem as problem:
             problems.append(str(problem))
             continue
         dotted = path_text(tuple(path))
+        new = _lookup(value, path)
+        if (kind, dotted) in given:
+            before = given[kind, dotted]
+            if not _same(before, new):
+                problems.append(str(_Problem(
+                    f"{kind}.{dotted}", f"set twice, to {_show(before)} and to {_show(new)}",
+                    "one value for each path")))
+            continue
+        given[kind, dotted] = new
+        current = _lookup(data[kind], path)  # after this call's earlier changes
+        if _same(current, new):  # not a change: recorded as one, it would cost confidence (CF-04)
+            unchanged.append(_unchanged(text, cases[kind], dotted, new,
+                                        not _same(_lookup(cases[kind].data, path), new)))
+            continue
         previous = _lookup(cases[kind].data, path)
         if previous is ABSENT:
-            previous = _lookup(data[kind], path)  # an earlier --set may have created it
+            previous = current  # an earlier --set of this call may have created it
         data[kind] = value
         defaults[kind] = [d for d in defaults[kind]
                           if d != dotted and not d.startswith(dotted + ".")]
@@ -116,9 +136,11 @@ def apply_overrides(state: CaseFile, coalition: CaseFile, assignments) -> tuple[
         if earlier:  # changed again: the file's value is still the one before the first change
             previous = earlier[0].previous
         changes[kind] = [o for o in changes[kind] if o.path != dotted]
-        changes[kind].append(Override(kind, dotted, _lookup(value, path), previous, text))
+        changes[kind].append(Override(kind, dotted, new, previous, text))
     if problems:
         raise CaseError(problems)
+    for note in unchanged:
+        warnings.warn(Note(note), stacklevel=2)
     out = []
     for kind, case in cases.items():
         if not changes[kind]:
@@ -128,6 +150,26 @@ def apply_overrides(state: CaseFile, coalition: CaseFile, assignments) -> tuple[
         base.update(data=data[kind], defaults=tuple(defaults[kind]))
         out.append(OverriddenCase(**base, overrides=tuple(changes[kind])))
     return out[0], out[1]
+
+
+def _same(a, b) -> bool:
+    """Whether two values are the same value (a share 1.0 is not the boolean true)."""
+    return a is not ABSENT and type(a) is type(b) and a == b
+
+
+def _unchanged(text: str, case: CaseFile, dotted: str, value, by_this_call: bool) -> str:
+    """The note for an assignment that gives the value already there."""
+    if by_this_call:
+        held = "by an earlier --set"
+    elif is_overridden(case, dotted):
+        held = "by --set"
+    else:
+        years = case.dating.years if case.dating else case.evidence_years
+        year = f", its evidence of {case.year}" if len(years) > 1 else ""
+        default = "; the file does not give it: its default" if dotted in case.defaults else ""
+        held = f"in {case.path}{year}{default}"
+    return (f"--set {one_line(text.strip())}: already {one_line(_show(value))} {one_line(held)}; "
+            "nothing changed")
 
 
 # ---- parsing and validating one assignment ------------------------------------------------------
@@ -157,6 +199,26 @@ def _names(kind: str) -> list[str]:
     return [f.name for f in S.fields(kind)]
 
 
+def _settable(kind: str, name: str) -> None:
+    """Refuse a field that is not evidence: those no history year may change either (who the
+    file is about, the year of its evidence, the history itself)."""
+    where = f"{kind}.{name}" if kind else name
+    if name == "id":
+        raise _Problem(where, "the id names the case file and cannot be changed",
+                       "a path to a value of the evidence")
+    if name == "as_of":
+        raise _Problem(where, "the year the evidence describes cannot be changed",
+                       "--as-of YEAR, which answers from each file's evidence dated at or "
+                       "before YEAR")
+    if name == "history":
+        raise _Problem(where, "the evidence of other years cannot be changed here",
+                       "--as-of YEAR, to answer from that year's evidence, with --set giving a "
+                       "path of the evidence, e.g. autonomy.government_alignment")
+    if name in S.FIXED_IN_HISTORY:
+        raise _Problem(where, "says who the file is about, not what the evidence is, and "
+                       "cannot be changed", "a path to a value of the evidence")
+
+
 def _parse(text: str) -> tuple[str, list[str], str]:
     """'PATH=VALUE' -> (kind, path components, value text)."""
     if "=" not in text:
@@ -179,6 +241,7 @@ def _parse(text: str) -> tuple[str, list[str], str]:
         return kind, parts, raw
     in_state, in_coalition = parts[0] in _names("state"), parts[0] in _names("coalition")
     if in_state and in_coalition:
+        _settable("", parts[0])  # not "state.name or coalition.name" for what neither may change
         raise _Problem(where, f"{parts[0]!r} is a field of both the state and the coalition file",
                        f"state.{where} or coalition.{where}")
     if in_state or in_coalition:

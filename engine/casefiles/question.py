@@ -2,8 +2,10 @@
 
 "Will South Korea join Chip 4?", "Is India likely to sign IPEF?", "south-korea chip4", the
 unquoted words ``south korea chip4``, "ROK 'Fab 4'", or two paths to YAML files. Names resolve
-case-insensitively through ``id``, ``name`` and ``aliases``; an unknown name gets a "did you
-mean" and the list of known ones, and a coalition named before the state gets "the other order".
+case-insensitively through ``id``, ``name`` and ``aliases``; each unknown name gets a line with a
+"did you mean" and the known ids (up to LISTED_IDS of them, else their number), words naming one
+name only are told so, a coalition named before the state gets "the other order", and a year
+in a sentence ("… in 2025?") points to --as-of.
 """
 
 from __future__ import annotations
@@ -23,7 +25,10 @@ CASES_ENV = "COALITION_CASES"
 QUESTION_WORD = r"(?:will|would|does|do|is|can|could|should|might|may|shall)"
 SENTENCE = re.compile(
     rf"\s*{QUESTION_WORD}\s+(?P<state>.+?)\s+(?:(?:be\s+)?(?:likely|going|expected)\s+to\s+)?"
-    r"(?:join|sign|endorse)\s+(?P<coalition>.+?)\s*\??\s*", re.I | re.S)
+    r"(?:join|sign|endorse)\s+(?P<coalition>.+?)\s*(?P<end>[?.])?\s*", re.I | re.S)
+# a year the question gives ("Will Japan join Chip 4 in 2025?"), which it does not read: the
+# evidence's year is --as-of's, and "in 2025" may as well mean "by 2025" (a memo's --horizon)
+YEAR_IN_QUESTION = re.compile(r"(?P<name>.+?)\s+(?:in|by|as of)\s+(?P<year>[0-9]{4})", re.I)
 STARTS_A_SENTENCE = re.compile(rf"\s*{QUESTION_WORD}\b", re.I)
 # words a speaker adds to a coalition's name ("the Clean Network initiative"): dropped only
 # where the name without them is known
@@ -193,6 +198,57 @@ class Resolver:
                             f"state; expected the state first: did you mean {meant} "
                             "(the other order)?")
 
+    def _both(self, form: str, words: tuple[str, ...], state_ref: str, coalition_ref: str):
+        """(state, coalition) the two references name; else every problem, one line each."""
+        found, problems = [], []
+        for ref, kind in ((state_ref, "state"), (coalition_ref, "coalition")):
+            try:
+                found.append(self.find(ref, kind))
+            except (QuestionError, CaseError) as error:
+                if kind == "coalition" and form == "sentence":
+                    ended = " ".join(words).rstrip().endswith(".")  # "Foo Inc." is a name
+                    coalition = ended and self._resolves(ref + ".", kind)
+                    if coalition:
+                        found.append(coalition)
+                        continue
+                    error = self._year_given(ref, found[0] if found else None) or error
+                problems.append(error)
+        lines = list(dict.fromkeys(line for p in problems for line in str(p).splitlines()))
+        if problems and lines == str(problems[0]).splitlines():  # one, or a broken directory twice
+            raise problems[0]
+        if problems:
+            raise QuestionError("\n".join(lines))
+        return found[0], found[1]
+
+    def _year_given(self, ref: str, state) -> QuestionError | None:
+        """The error for a coalition named with a year ("Chip 4 in 2025"), or None."""
+        given = YEAR_IN_QUESTION.fullmatch(ref)
+        coalition = given and self._resolves(given["name"], "coalition")
+        if not coalition:
+            return None
+        who = state.data["name"] if state is not None else "STATE"
+        return QuestionError(
+            f"{quoted(ref)}: a year in the question is not read; expected the question without "
+            f"it and the year as --as-of {given['year']} (the evidence dated {given['year']} or "
+            f"before), e.g. \"Will {who} join {coalition.data['name']}?\" --as-of {given['year']}")
+
+    def _one_name(self, words: tuple[str, ...]) -> None:
+        """Raise "names only the state …" where all the words are one name, of either kind."""
+        text = " ".join(" ".join(words).split()).rstrip("?. ")
+        if not text or len(text.split()) > MAX_WORDS:
+            return
+        for kind, other, example in (("state", "coalition", "{} COALITION"),
+                                     ("coalition", "state", "STATE {}")):
+            case = self._resolves(text, kind)
+            if case is None:
+                continue
+            name = case.data["name"]
+            named = f'"{name}"' if len(name.split()) > 1 else name
+            raise QuestionError(
+                f"{quoted(text)} names the {kind} {name} but no {other}; expected a state and "
+                f"then a coalition, each name of several words in quotes, e.g. "
+                f"{example.format(named)}, or a sentence: \"Will STATE join COALITION?\"")
+
     def pair(self, words: tuple[str, ...]):
         form, readings = split_question(words)
         if form != "words":
@@ -205,9 +261,11 @@ class Resolver:
                 if named is not None:
                     return named
             try:
-                return self.find(state_ref, "state"), self.find(coalition_ref, "coalition")
+                return self._both(form, words, state_ref, coalition_ref)
             except (QuestionError, CaseError):
                 self._other_order(form, state_ref, coalition_ref)
+                if form == "pair":
+                    self._one_name(words)
                 raise
         self.base  # a broken case directory is its own error, not "could not read"
         found = {(state.id, coalition.id): (state, coalition) for state_ref, coalition_ref in readings
@@ -224,6 +282,7 @@ class Resolver:
                 f"\"{found[0][0].data['name']}\" \"{found[0][1].data['name']}\"")
         for state_ref, coalition_ref in readings:
             self._other_order(form, state_ref, coalition_ref)
+        self._one_name(words)
         raise unreadable(words)
 
 

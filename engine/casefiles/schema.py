@@ -538,7 +538,8 @@ DECISION_FIELDS: tuple[Field, ...] = (
 KINDS: dict[str, tuple[Field, ...]] = {"state": STATE_FIELDS, "coalition": COALITION_FIELDS,
                                        "decision": DECISION_FIELDS}
 
-# What a ``history`` year cannot change: who the file is about, and the main evidence's year.
+# What a ``history`` year cannot change: who the file is about, and the main evidence's year
+# (nor can a ``--set``: casefiles/overrides.py).
 # ``sources`` and ``estimated`` of a year are added to the main ones; every other field it gives
 # replaces the main value (mappings merged key by key).
 FIXED_IN_HISTORY = frozenset({"id", "name", "aliases", "kind", "as_of", "leader", "history",

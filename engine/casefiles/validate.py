@@ -45,6 +45,20 @@ def _slugify(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.strip().lower()).strip("-")
 
 
+def _plain_number(text: str, kind: type = float) -> bool:
+    """Whether ``text``, a string value, would be read as a finite number of ``kind`` (float:
+    either) without its quotes: "0.6" would; nan would not (it is text in YAML, whose .nan is
+    no finite number), nor would 1e-1 (text too: YAML's floats have a point)."""
+    import yaml  # a problem's hint only
+
+    text = text.strip()
+    tag = yaml.resolver.Resolver().resolve(yaml.ScalarNode, text, (True, False))
+    if tag == "tag:yaml.org,2002:int":
+        return True
+    return (kind is float and tag == "tag:yaml.org,2002:float"
+            and text.lstrip("+-").lower() not in (".nan", ".inf"))
+
+
 def _other_kind(kind: str) -> str:
     return "coalition" if kind == "state" else "state"
 
@@ -136,12 +150,8 @@ def _check_value(f: Field, v, path: tuple, ctx: Problems, kind: str):
                 text = v.strip()
                 if text.endswith("%"):
                     hint = " (write a share such as 0.6 for 60%)"
-                else:
-                    try:
-                        float(text)
-                        hint = " (remove the quotes)"
-                    except ValueError:
-                        pass
+                elif _plain_number(text):
+                    hint = " (remove the quotes)"
             return bad(f"got {described(v)}", S.describe(f) + hint)
         number = float(v)
         if not math.isfinite(number):
@@ -153,7 +163,7 @@ def _check_value(f: Field, v, path: tuple, ctx: Problems, kind: str):
 
     if t == "year":
         if isinstance(v, bool) or not isinstance(v, int):
-            hint = " (remove the quotes)" if isinstance(v, str) and v.strip().isdigit() else ""
+            hint = " (remove the quotes)" if isinstance(v, str) and _plain_number(v, int) else ""
             return bad(f"got {described(v)}", S.describe(f) + hint)
         if not 1000 <= v <= 9999:
             return bad(f"{v if abs(v) < 10**30 else 'a huge number'} is out of range",
@@ -341,8 +351,11 @@ def history_years(tree: dict, data: dict, kind: str, ctx: Problems) -> dict:
         return {}
     main_year = main_evidence_year(kind, data)
     if main_year is None:
-        ctx.add(("history",), "a coalition with a history needs the year of its main evidence",
-                "as_of or founded written in the file")
+        # a state's as_of is required and a bad year is dropped from data: either is reported
+        refused = [name for name in ("as_of", "founded") if name in tree and name not in data]
+        if kind == "coalition" and not refused:
+            ctx.add(("history",), "a coalition with a history needs the year of its main "
+                    "evidence", "as_of or founded written in the file")
         return {}
     out = {}
     for key, entry in written.items():

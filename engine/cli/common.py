@@ -40,8 +40,22 @@ set_option = click.option(
          "industries.semiconductors.reliance.united-states.level=moderate (repeatable).")
 
 
+def _year(ctx, param, value):
+    """--as-of's text as a year: click's IntRange told "'abc' is not a valid integer range" and
+    pointed at --help, where a year was all that was wanted."""
+    if value is None:
+        return None
+    text = value.strip()
+    if text.isascii() and text.isdigit() and 1000 <= int(text) <= 9999:
+        return int(text)
+    from digital_coalitions.casefiles.question import quoted
+
+    raise UsageProblem(f"--as-of: {quoted(value)} is not a year; expected a year such as 2023, "
+                       "from 1000 to 9999")
+
+
 as_of_option = click.option(
-    "--as-of", "as_of", type=click.IntRange(1000, 9999), metavar="YEAR",
+    "--as-of", "as_of", metavar="YEAR", callback=_year,
     help="Answer from the evidence dated at or before YEAR (default: the latest).")
 
 

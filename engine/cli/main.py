@@ -6,6 +6,7 @@ import importlib
 import json
 import os
 import sys
+import warnings
 from pathlib import Path
 
 import click
@@ -15,7 +16,7 @@ from digital_coalitions.cli import completion as complete
 from digital_coalitions import api
 from digital_coalitions.casefiles.question import NotACandidate
 from digital_coalitions.cli.common import as_of_option, cases_option, set_option
-from digital_coalitions.errors import BadInput
+from digital_coalitions.errors import BadInput, Note
 
 BAD_INPUT = 2
 
@@ -61,13 +62,19 @@ class Program(LazyGroup):
 
     def invoke(self, ctx):
         try:
-            return super().invoke(ctx)
+            with warnings.catch_warnings():  # the library's notes, one line each after "note:"
+                warnings.simplefilter("always", Note)
+                warnings.showwarning = _show_note(warnings.showwarning)
+                return super().invoke(ctx)
         except BadInput as error:
             for line in str(error).splitlines():
                 click.echo(f"error: {line}", err=True)
             ctx.exit(BAD_INPUT)
         except click.UsageError as error:  # click's own checks, said in one line like the rest
-            where = error.ctx.command_path if error.ctx else ctx.command_path
+            # an option's missing value names no context: the command it was given to is the
+            # subcommand being parsed, not the group ("coalition ask --set" is `ask`'s)
+            where = error.ctx.command_path if error.ctx else " ".join(
+                filter(None, (ctx.command_path, ctx.invoked_subcommand)))
             what = " ".join(error.format_message().split()).rstrip(".")
             click.echo(f"error: {where}: {what}; expected what `{where} --help` shows", err=True)
             ctx.exit(BAD_INPUT)
@@ -75,6 +82,22 @@ class Program(LazyGroup):
             from digital_coalitions.text.render import render_role
 
             click.echo(render_role(role), nl=False)
+
+
+def _show_note(show):
+    """``warnings.showwarning`` printing a Note as ``note: …`` on stderr, each text once (memo
+    --all applies one --set for every state), others as ``show`` does."""
+    told = set()
+
+    def show_note(message, category, filename, lineno, file=None, line=None):
+        if issubclass(category, Note):
+            if str(message) not in told:
+                told.add(str(message))
+                click.echo(f"note: {message}", err=True)
+        else:
+            show(message, category, filename, lineno, file, line)
+
+    return show_note
 
 
 def _quiet_stdout() -> None:
