@@ -484,3 +484,17 @@ def test_the_flips_heading_agrees_in_number(base, engine):
                             "first:")):
         text = template.render(f=dataclasses.replace(result, flips=result.flips[:count]))
         assert heading in text.splitlines()
+
+
+def test_a_flips_try_line_asks_the_flips_question_again_with_the_questions_own_set():
+    # asked with a --set of its own, each "try:" line must carry it, or it asks another question
+    args = ["south-korea", "chip4", "--set", "autonomy.government_alignment=autonomist"]
+    found = json.loads(run("flips", *args, "--no-pairs", "--format", "json").stdout)
+    assert found["flips"]
+    for flip in found["flips"][:3]:
+        assert flip["replay"][0] == "autonomy.government_alignment=autonomist"
+        again = ["ask", "south-korea", "chip4"] + [x for a in flip["replay"] for x in ("--set", a)]
+        assert json.loads(run(*again, "--format", "json").stdout)["verdict"] == flip["verdict"]
+    text = run("flips", *args, "--no-pairs").stdout
+    assert "try: coalition ask south-korea chip4 --set 'autonomy.government_alignment=autonomist'" \
+           " --set '" in text

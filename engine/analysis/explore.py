@@ -162,6 +162,16 @@ class Flips:
     # direction of a watched change here, without asking again)
     outcomes: dict = field(default_factory=dict, repr=False)
 
+    def replay(self, flip: Flip) -> list[str]:
+        """The ``--set`` assignments that ask ``flip``'s question again: the question's own
+        (those the flip does not change, nor a value inside them), then the flip's."""
+        asked = overrides_of(self.answer.state) + overrides_of(self.answer.coalition)
+        changed = [(c.case, c.path) for c in flip.changes]
+        kept = [o.text for o in asked
+                if not any(o.case == case and (o.path == path or o.path.startswith(path + "."))
+                           for case, path in changed)]
+        return kept + flip.assignments
+
     def by_verdict(self) -> dict[str, list[Flip]]:
         out: dict[str, list[Flip]] = {}
         for flip in self.flips:
@@ -171,7 +181,8 @@ class Flips:
     def to_dict(self) -> dict:
         return {"state": self.answer.state.id, "coalition": self.answer.coalition.id,
                 "verdict": self.answer.verdict, "likelihood": self.answer.likelihood,
-                "flips": [f.to_dict() for f in self.flips], "questions_asked": self.searched,
+                "flips": [{**f.to_dict(), "replay": self.replay(f)} for f in self.flips],
+                "questions_asked": self.searched,
                 "sensitive": self.sensitive}
 
 
