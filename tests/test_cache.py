@@ -215,6 +215,33 @@ def test_only_the_versions_used_last_keep_their_entries(tmp_path):
     assert a_version(tmp_path, "a").get("1" * 64) is None
 
 
+def test_pruning_touches_nothing_the_cache_did_not_write(tmp_path):
+    answers = tmp_path / "answers"
+    for name in "abc":  # three versions used long ago, so that pruning has work to do
+        version = a_version(tmp_path, name)
+        assert version.put("1" * 64, SUMMARY)
+        used_at(version, 1_000_000)
+    foreign = answers / "q1"  # someone else's folder, a link, and an unmarked look-alike
+    foreign.mkdir()
+    (foreign / "important.txt").write_text("keep me")
+    unmarked = answers / ("f" * 16)
+    unmarked.mkdir()
+    (unmarked / "mine.txt").write_text("keep me")
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    (outside / ".used").write_text("")
+    (answers / ("e" * 16)).symlink_to(outside, target_is_directory=True)
+    old = answers / "ab"  # the old layout: its entries go, another file there stays
+    old.mkdir()
+    (old / ("ab" * 32 + ".json")).write_text("{}")
+    (old / "notes.txt").write_text("keep me")
+    assert AnswerCache(tmp_path).put("2" * 64, SUMMARY)
+    assert (foreign / "important.txt").exists() and (unmarked / "mine.txt").exists()
+    assert (answers / ("e" * 16)).is_symlink() and (outside / ".used").exists()
+    assert [p.name for p in old.iterdir()] == ["notes.txt"]
+    assert not (answers / ("a" * 16)).exists()  # an old version of its own is pruned
+
+
 def test_a_version_that_only_reads_keeps_its_entries_and_two_in_turn_keep_each_others(tmp_path):
     reader = a_version(tmp_path, "a")
     assert reader.put("1" * 64, SUMMARY)

@@ -32,6 +32,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
 import tempfile
 from pathlib import Path
@@ -44,6 +45,8 @@ FORMAT = 1  # the entries' layout; a change of it is a change of every key
 KEPT_VERSIONS = 3  # the versions of the code whose entries are kept, the last used first
 USED = ".used"  # in a version's folder: touched when a process first reads or writes an entry
 VERSION_CHARS = 16  # of the code digest, naming a version's folder
+_VERSION = re.compile(f"[0-9a-f]{{{VERSION_CHARS}}}")
+_OLD_FOLDER, _OLD_ENTRY = re.compile("[0-9a-f]{2}"), re.compile("[0-9a-f]{64}[.]json")
 
 
 def default_directory() -> Path:
@@ -131,27 +134,38 @@ class AnswerCache:
 
     def _prune(self) -> None:
         """Delete the entries no version kept can read: the folders of the versions used before
-        the last KEPT_VERSIONS, and entries of the layout before them (a two-character folder
-        straight under answers/). Best effort: what cannot be deleted stays, and costs only
-        room."""
+        the last KEPT_VERSIONS, and entries of the layout before them (``answers/ab/<key>.json``).
+        Only what this cache wrote is touched: a version's folder is one named by a digest that
+        holds a USED mark (a folder just made, not yet marked, is left be), an old entry a file
+        named by a key, its folder removed only once empty; anything else under answers/ (a
+        file, a folder or a link of someone else's) stays. Best effort: what cannot be deleted
+        stays, and costs only room."""
         self._pruned = True
         try:
-            folders = [f for f in self.version_folder.parent.iterdir() if f.is_dir()]
+            folders = [f for f in self.version_folder.parent.iterdir()
+                       if f.is_dir() and not f.is_symlink() and f != self.version_folder]
         except OSError:
             return
 
-        def last_used(folder: Path) -> float:
+        def last_used(folder: Path) -> float | None:
             try:
                 return (folder / USED).stat().st_mtime
             except OSError:
-                return 0.0
+                return None
 
-        versions = sorted((f for f in folders if len(f.name) == VERSION_CHARS),
-                          key=last_used, reverse=True)
-        stale = versions[KEPT_VERSIONS:] + [f for f in folders if len(f.name) == 2]
-        for folder in stale:
-            if folder != self.version_folder:
-                shutil.rmtree(folder, ignore_errors=True)
+        versions = [(used, f) for f in folders if _VERSION.fullmatch(f.name)
+                    for used in [last_used(f)] if used is not None]
+        versions.sort(reverse=True)
+        for _, folder in versions[KEPT_VERSIONS - 1:]:  # this version is one of those kept
+            shutil.rmtree(folder, ignore_errors=True)
+        for folder in (f for f in folders if _OLD_FOLDER.fullmatch(f.name)):
+            try:
+                for entry in folder.iterdir():
+                    if _OLD_ENTRY.fullmatch(entry.name) and not entry.is_symlink():
+                        entry.unlink()
+                folder.rmdir()  # only if nothing else is in it
+            except OSError:
+                pass
 
     def get(self, key: str) -> dict | None:
         """The entry stored under ``key``, or None (missing, unreadable, or not a whole entry)."""
