@@ -149,6 +149,12 @@ def test_pointers_to_the_projects_documents_stay_in_the_case_files(base):
     assert without_pointers("A. See docs/case-files.md on indicators. B.") == "A. B."
     assert without_pointers("x (see README on North Korea), y") == "x, y"
     assert without_pointers("an open-source README file") == "an open-source README file"
+    # a pointer the sentence goes on after is not one to cut: the content around it stays whole
+    for going_on in ("Chip exports, see README, went 60% to China.",
+                     "Exports went to China; see README for the 0.6 share.",
+                     "See README for e.g. the shares used.",
+                     "It grew. See docs/case-files.md on the 3.5 GW figure."):
+        assert without_pointers(going_on) == going_on
     # Taiwan's file cites "…; see README" among its sources: the memo's list drops the pointer,
     # the annex keeps the source as written
     text = render_memo(memo_of(base, "taiwan", "chip4"), "markdown")

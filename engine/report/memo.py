@@ -270,10 +270,14 @@ def _field_note() -> re.Pattern:
 
 # a pointer to the project's own documents ("(see README)", "; see docs/case-files.md on …"):
 # it helps whoever edits the case file, and means nothing to a memo's reader
-_POINTER = r"(?:see|cf\.?)\s+(?:the\s+)?(?:README|docs/[\w./-]+)\b[^;:()]*?"
+# only where the pointer is all there is up to the end of its parenthesis, clause or sentence
+# ("see README on North Korea"), so that a sentence going on ("see README, went 60% …", "see
+# README for the 0.6 share") is left whole
+_POINTER = r"(?:see|cf\.?)\s+(?:the\s+)?(?:README|docs/[\w/-]+(?:\.md)?)(?:\s+on\s+[^;:()\n,.]*)?"
+_END = r"(?=\s*(?:\)|\.(?:\s|$)|$))"
 _POINTERS = (re.compile(rf"\s*\(\s*{_POINTER}\s*\)", re.I),  # the whole parenthesis
-             re.compile(rf"\s*[;,]\s*{_POINTER}(?=\s*(?:[).]|$))", re.I),  # a clause at its end
-             re.compile(rf"(?:(?<=[.!?])\s+|^){_POINTER}\s*[.]", re.I))  # a sentence of its own
+             re.compile(rf"\s*;\s*{_POINTER}{_END}", re.I),  # a clause at its end
+             re.compile(rf"(?:(?<=[.!?])\s+|^){_POINTER}\s*\.(?=\s|$)", re.I))  # a sentence
 
 
 def without_pointers(text) -> str:
