@@ -100,7 +100,8 @@ def test_a_bad_value_gets_the_loaders_own_message(korea, tmp_path):
 @pytest.mark.parametrize("assignment, expected", [
     (f"{LEVEL[:-1]}x=moderate", r"unknown key; expected one of level, kind, substitutable \(did you mean 'level'\?\)"),
     ("tie.united-states.alliance=none", r"unknown field; .*\(did you mean 'ties'\?\)"),
-    ("summary=Korea", r"a field of both the state and the coalition file; expected state\.summary or coalition\.summary"),
+    ("sources=[Korea]", r"a field of both the state and the coalition file; expected state\.sources or coalition\.sources"),
+    ("summary=Korea", r"^--set: summary: the summary is written for readers"),
     ("state.id=korea", r"cannot be changed"),
     ("name=Korea", r"^--set: name: says who the file is about, not what the evidence is, and cannot be changed"),
     ("ties.united-states.arms_import_share=nan", r"expected a number from 0 to 1 or null \(unknown\)$"),
@@ -130,9 +131,9 @@ def test_every_bad_assignment_is_reported_and_none_applied(korea):
 
 def test_the_prefix_settles_a_shared_field(korea):
     state, coalition = korea
-    new_state, new_coalition = apply_overrides(state, coalition, ["state.summary=ROK",
-                                                                   "coalition.summary=Fab 4"])
-    assert (new_state.data["summary"], new_coalition.data["summary"]) == ("ROK", "Fab 4")
+    new_state, new_coalition = apply_overrides(state, coalition, ["state.sources=[ROK]",
+                                                                   "coalition.sources=[Fab 4]"])
+    assert (new_state.data["sources"], new_coalition.data["sources"]) == (["ROK"], ["Fab 4"])
 
 
 @pytest.mark.parametrize("kind", ["state", "coalition"])
@@ -152,6 +153,19 @@ def test_what_is_not_evidence_cannot_be_set(korea, kind):
     (as_of,) = [line for line in lines if line.startswith(f"--set: {kind}.as_of: ")]
     assert as_of.endswith("expected --as-of YEAR, which answers from each file's evidence "
                           "dated at or before YEAR")
+    # nor the summary, which no rule reads (a memo would have "supposed" it)
+    (summary,) = problems(*korea, f"{kind}.summary=Hello")
+    assert summary.startswith(f"--set: {kind}.summary: the summary is written for readers")
+
+
+def test_a_coalitions_founding_year_is_its_evidence_year_where_it_has_no_as_of(korea):
+    # chip4.yaml has no as_of: its evidence is dated by founded, which --set cannot move
+    state, coalition = korea
+    assert coalition.data.get("as_of") is None
+    (line,) = problems(state, coalition, "coalition.founded=1990")
+    assert line.startswith("--set: coalition.founded: the year the evidence describes cannot")
+    assert line.endswith("expected --as-of YEAR, which answers from each file's evidence dated "
+                         "at or before YEAR")
 
 
 def test_a_new_entry_takes_defaults_and_reports_them(korea):
@@ -326,8 +340,8 @@ def test_the_default_hypothesis_profile_is_repeatable_without_ci():
 
 def test_an_escape_beyond_unicode_is_one_problem_line(korea):
     state, coalition = korea
-    assert problems(state, coalition, 'state.summary="\\U00110000"') == [
-        "--set: state.summary: the escape \\U00110000 names no Unicode character; "
+    assert problems(state, coalition, 'state.sources="\\U00110000"') == [
+        "--set: state.sources: the escape \\U00110000 names no Unicode character; "
         "expected an escape of at most \\U0010FFFF"]
 
 

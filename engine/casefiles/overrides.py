@@ -105,7 +105,7 @@ def apply_overrides(state: CaseFile, coalition: CaseFile, assignments) -> tuple[
     for text in assignments:
         try:
             kind, path, raw = _parse(text)
-            _settable(kind, path[0])
+            _settable(kind, path[0], data[kind])
             value, added = _validate(kind, data[kind], path, raw, cases[kind].case_set)
         except _Problem as problem:
             problems.append(str(problem))
@@ -199,10 +199,16 @@ def _names(kind: str) -> list[str]:
     return [f.name for f in S.fields(kind)]
 
 
-def _settable(kind: str, name: str) -> None:
+def _settable(kind: str, name: str, data: dict) -> None:
     """Refuse a field that is not evidence: those no history year may change either (who the
-    file is about, the year of its evidence, the history itself)."""
+    file is about, the year of its evidence, the history itself), the summary written for
+    readers, and a coalition's ``founded`` where it is the year of the evidence (no ``as_of``)."""
     where = f"{kind}.{name}" if kind else name
+    if name == "summary":
+        raise _Problem(where, "the summary is written for readers; no rule reads it, so it "
+                       "cannot be supposed", "a path to a value of the evidence")
+    if name == "founded" and kind == "coalition" and data.get("as_of") is None:
+        name = "as_of"  # the file's evidence is dated by its founding year
     if name == "id":
         raise _Problem(where, "the id names the case file and cannot be changed",
                        "a path to a value of the evidence")
@@ -241,7 +247,7 @@ def _parse(text: str) -> tuple[str, list[str], str]:
         return kind, parts, raw
     in_state, in_coalition = parts[0] in _names("state"), parts[0] in _names("coalition")
     if in_state and in_coalition:
-        _settable("", parts[0])  # not "state.name or coalition.name" for what neither may change
+        _settable("", parts[0], {})  # not "state.name or coalition.name" for what neither may change
         raise _Problem(where, f"{parts[0]!r} is a field of both the state and the coalition file",
                        f"state.{where} or coalition.{where}")
     if in_state or in_coalition:
