@@ -171,13 +171,15 @@ def trace(*question, cases=None, as_of: int | None = None, set=(), argv=None) ->
     from digital_coalitions.audit.trace import trace_record
     from digital_coalitions.inference.answer import ask as ask_engine
 
-    changes = _changes(set)
-    state, coalition = _cases(cases).question(*question, as_of=as_of, set=changes)
+    from digital_coalitions.casefiles.overrides import overrides_of
+
+    state, coalition = _cases(cases).question(*question, as_of=as_of, set=_changes(set))
     answer = ask_engine(state, coalition, _engine())
+    made = [o.text for o in overrides_of(state) + overrides_of(coalition)]  # none already held
     if argv is None:
-        argv = command_line("ask", state, coalition, as_of, changes,
+        argv = command_line("ask", state, coalition, as_of, made,
                             extra=["--format", "json", "--trace"])
-    return trace_record(answer, argv=list(argv), assignments=list(changes))
+    return trace_record(answer, argv=list(argv), assignments=made)
 
 
 def explain(*question, concept: str, cases=None, as_of: int | None = None, set=()) -> dict:
@@ -267,7 +269,7 @@ def memo(*question, cases=None, as_of: int | None = None, set=(), fmt: str = "ma
     if argv is None:
         argv = command_line("memo", state, coalition, as_of, _changes(set))
     built = build_memo(state, coalition, dict(base.states), engine=_engine(), date=date,
-                       templates=templates, argv=list(argv), assignments=_changes(set), fmt=fmt,
+                       templates=templates, argv=list(argv), fmt=fmt,
                        decisions=record, horizon=horizon or HORIZON_YEARS)
     text = render_memo(built, "html" if fmt == "html" else "markdown", templates, layers)
     return MemoText(text, icd203_problems(text, html_text=fmt == "html"), built)

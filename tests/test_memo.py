@@ -45,7 +45,7 @@ def memo_of(base, state, coalition, as_of=None, date=DATE, assignments=(), **kwa
         s, c = apply_overrides(s, c, list(assignments))
     decisions = decisions_about(default_decisions(base.directory), state, coalition)
     return build_memo(s, c, dict(base.states), date=date, workers=1, decisions=decisions,
-                      assignments=assignments, **kwargs)
+                      **kwargs)
 
 
 def brief_and_body(text: str) -> str:

@@ -2,6 +2,7 @@
 
 import copy
 import hashlib
+import json
 import os
 import re
 import subprocess
@@ -267,6 +268,19 @@ def test_every_command_tells_a_value_already_held_and_changes_nothing(command):
         assert plain.returncode == 0 and plain.stderr == ""
         unchanged = plain.stdout if command[0] != "memo" else plain.stdout.split("\n## ")[0]
         assert unchanged in result.stdout
+
+
+def test_a_trace_records_only_the_changes_that_took_effect(tmp_path):
+    # a value already held is no change: the trace (and trace verify, which re-runs it) does
+    # not carry it, while the change that took effect is recorded and replayed
+    held, made = "autonomy.strategic_autonomy=low", "autonomy.government_alignment=autonomist"
+    out = tmp_path / "t.json"
+    result = run("trace", "japan", "chip4", "--set", held, "--set", made, "-o", str(out))
+    assert result.returncode == 0 and result.stderr.startswith(f"note: --set {held}: ")
+    record = json.loads(out.read_text())
+    assert record["assignments"] == [made]
+    verified = run("trace", "verify", str(out))
+    assert verified.returncode == 0 and verified.stderr == "", verified.stderr
 
 
 def test_ask_with_a_bad_set_is_one_error_line_and_status_2():

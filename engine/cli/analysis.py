@@ -206,8 +206,8 @@ def memo_batch(coalition_name, cases, assignments, fmt, output, templates, date,
                 state, dated_coalition = apply_overrides(state, dated_coalition, assignments)
             record = functools.partial(decisions_about, decisions, state.id, coalition.id)
             built = build_memo(state, dated_coalition, states, engine=engine, date=date,
-                               templates=templates, argv=sys.argv[1:], assignments=assignments,
-                               fmt=fmt, decisions=record, horizon=horizon)
+                               templates=templates, argv=sys.argv[1:], fmt=fmt,
+                               decisions=record, horizon=horizon)
             text = render_memo(built, "html" if fmt == "html" else "markdown", templates, layers)
             for problem in icd203_problems(text, html_text=fmt == "html"):
                 click.echo(f"warning: ICD 203: {state.id}: {problem}", err=True)

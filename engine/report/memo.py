@@ -469,7 +469,7 @@ def _memo_date(date: str | None) -> str:
 
 def build_memo(state, coalition, states: dict, engine: CoalitionEngine | None = None,
                date: str | None = None, templates=None, workers: int | None = None,
-               argv=None, assignments=(), fmt: str | None = None, decisions=None,
+               argv=None, fmt: str | None = None, decisions=None,
                horizon: int = HORIZON_YEARS, stale_after: int = STALE_AFTER_YEARS) -> Memo:
     """Everything the memo shows, for ``state`` and ``coalition`` (``--set`` already applied).
 
@@ -539,7 +539,8 @@ def build_memo(state, coalition, states: dict, engine: CoalitionEngine | None = 
                               list({RULES[k.rule]: None for k in concepts})))
     _outlook_notes(look, notes)
     signs, idle = indicators(result, state, coalition, words)
-    record = trace_record(answer, argv=argv or [], assignments=list(assignments))
+    made = [o.text for o in overrides_of(state) + overrides_of(coalition)]  # none already held
+    record = trace_record(answer, argv=argv or [], assignments=made)
     return Memo(
         answer=answer, date=_memo_date(date), flips=result, outlook=look, map_svg=svg,
         mechanisms=mechanisms, sources=sources, time=frame, basis=grounds, links=links,
