@@ -24,7 +24,6 @@ QUESTION_WORD = r"(?:will|would|does|do|is|can|could|should|might|may|shall)"
 SENTENCE = re.compile(
     rf"\s*{QUESTION_WORD}\s+(?P<state>.+?)\s+(?:(?:be\s+)?(?:likely|going|expected)\s+to\s+)?"
     r"(?:join|sign|endorse)\s+(?P<coalition>.+?)\s*\??\s*", re.I | re.S)
-STARTS_A_SENTENCE = re.compile(rf"\s*{QUESTION_WORD}\b", re.I)
 # words a speaker adds to a coalition's name ("the Clean Network initiative"): dropped only
 # where the name without them is known
 GENERIC_SUFFIX = re.compile(r"\s+(?:alliance|coalition|initiative|partnership)$")
