@@ -378,7 +378,7 @@ def normalise(name: str) -> str:
     """A name as the resolver compares names: case, quotes, a leading "the" and the difference
     between spaces, '-' and '_' ignored."""
     name = re.sub(r"[\s_\-]+", " ", name.strip().strip("\"'").lower())
-    return re.sub(r"^the ", "", name)
+    return name.removeprefix("the ")
 
 
 def _check_names(items: list[_Loaded], kind: str, layer_of: dict) -> None:
