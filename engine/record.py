@@ -14,7 +14,13 @@ dataclass it replaces. :meth:`Record.replaced` is ``dataclasses.replace``, ``FIE
 
 from __future__ import annotations
 
-from dataclasses import FrozenInstanceError
+
+def _refused(message: str) -> Exception:
+    """The error a frozen dataclass raises, imported only when one is raised: the
+    ``dataclasses`` module costs a cold ``coalition ask`` its import."""
+    from dataclasses import FrozenInstanceError
+
+    return FrozenInstanceError(message)
 
 
 class Record:
@@ -58,10 +64,10 @@ class FrozenRecord(Record):
 
     def __setattr__(self, name, value):
         if type(self).__dict__.get("FIELDS") is not None or name in self.FIELDS:
-            raise FrozenInstanceError(f"cannot assign to field {name!r}")
+            raise _refused(f"cannot assign to field {name!r}")
         super().__setattr__(name, value)
 
     def __delattr__(self, name):
         if type(self).__dict__.get("FIELDS") is not None or name in self.FIELDS:
-            raise FrozenInstanceError(f"cannot delete field {name!r}")
+            raise _refused(f"cannot delete field {name!r}")
         super().__delattr__(name)

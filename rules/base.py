@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import functools
 import inspect
-import re
 import types
 from enum import IntEnum
 from typing import NamedTuple
@@ -268,13 +267,17 @@ def _value(v) -> str:
     return str(v).replace("_", " ")  # a case file's key (technology_sanctions) in words
 
 
+def _no_article(words: str) -> str:
+    return words.removeprefix("an " if words.startswith("an ") else "a ")
+
+
 def describe(pattern) -> str:
     """A rule's condition as a person would say it: 'tie: alliance is one of ...'."""
     ce = experta.conditionalelement
     if isinstance(pattern, ce.TEST):
         return pattern[0].__name__
     if isinstance(pattern, ce.NOT):
-        return "no " + " and ".join(re.sub(r"^an? ", "", describe(p)) for p in pattern)
+        return "no " + " and ".join(_no_article(describe(p)) for p in pattern)
     if isinstance(pattern, ce.OR):
         return "either " + " or ".join(describe(p) for p in pattern)
     if isinstance(pattern, ce.AND):

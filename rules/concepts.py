@@ -8,9 +8,8 @@ concepts, so that a trace reads like the paper's argument.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from digital_coalitions.compat import experta
+from digital_coalitions.record import FrozenRecord
 
 # the scales, defined in scales.py (the case-file layer reads them there); the rules import them here
 from .scales import (  # noqa: F401
@@ -280,14 +279,18 @@ class Confidence(Fact):
 
 
 # ---- the registry: every concept a reader is told about, once ----------------------------------
-@dataclass(frozen=True)
-class Concept:
+class Concept(FrozenRecord):
     """One concept the rules conclude, as every reader of the answer names and shows it.
 
     ``place`` is its place in the paper's argument: it orders the answer's chain and the memo's
     rows. The labels are formats: ``chain_label`` takes {leader} and {domain}; ``memo_label``
-    takes {leader}, {Leader} (capitalised), {target}, {domain} and {value}."""
+    takes {leader}, {Leader} (capitalised), {target}, {domain} and {value}.
 
+    A record (record.py), not a dataclass: the dataclass compiled its methods, and imported
+    ``dataclasses``, at every cold ``coalition ask``."""
+
+    FIELDS = ("fact", "key", "field", "place", "chain_label", "heading", "memo_label", "several",
+              "in_mechanisms")
     fact: type  # the fact class the rules declare
     key: str  # its name in the answer (``mechanisms``, ``chain``) and for ``coalition why``
     field: str | None  # the field holding its value; None for a yes/no concept
@@ -297,6 +300,12 @@ class Concept:
     memo_label: str = ""  # its line in the memo
     several: bool = False  # it may be concluded more than once: the answer lists the values
     in_mechanisms: bool = True  # False for the judgment itself, which the answer gives apart
+
+    def __init__(self, fact: type, key: str, field: str | None, place: int,
+                 chain_label: str | None = None, heading: str | None = None, memo_label: str = "",
+                 several: bool = False, in_mechanisms: bool = True):
+        self._set(fact, key, field, place, chain_label, heading, memo_label, several,
+                  in_mechanisms)
 
 
 _SECURITY, _TECHNOLOGY = "Security dependency", "Technological stranglehold"

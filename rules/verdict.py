@@ -30,9 +30,8 @@ verdict rule needs that no verdict exists yet). The table reads as the paper's a
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from digital_coalitions.compat import experta
+from digital_coalitions.record import FrozenRecord
 
 from .base import Stage, at_least, at_most, not_one_of, one_of, rule
 from .concepts import (
@@ -87,10 +86,11 @@ COERCION = OR(Stranglehold(level=at_least(STRANGLEHOLD, "significant")),
                   Stranglehold(level=at_least(STRANGLEHOLD, "limited"))))
 
 
-@dataclass(frozen=True)
-class Branch:
-    """One row of the decision table."""
+class Branch(FrozenRecord):
+    """One row of the decision table (a record, record.py: a dataclass compiled its methods at
+    every cold start)."""
 
+    FIELDS = ("id", "title", "verdict", "when", "claims", "doc", "reading")
     id: str
     title: str
     verdict: str
@@ -98,6 +98,10 @@ class Branch:
     claims: tuple[str, ...]
     doc: str  # first line: what it concludes; then why, in the paper's words
     reading: str = "paper"  # "project" where the row is our reading, not the paper's claim
+
+    def __init__(self, id: str, title: str, verdict: str, when: tuple, claims: tuple[str, ...],
+                 doc: str, reading: str = "paper"):
+        self._set(id, title, verdict, when, claims, doc, reading)
 
 
 DECISION_TABLE: tuple[Branch, ...] = (

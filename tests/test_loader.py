@@ -1004,7 +1004,7 @@ def test_libyaml_reads_the_texts_it_is_given_as_the_python_reader_does(text):
     texts libyaml refuses are read again by the Python reader, for its messages.)"""
     from digital_coalitions.casefiles import yamlread as Y
 
-    if Y.KEPT_FROM_LIBYAML.search(text):
+    if Y.kept_from_libyaml(text):
         return
     fast = _read_with(Y.FastCaseReader, text)
     slow = _read_with(Y.CaseReader, text)
@@ -1024,7 +1024,7 @@ def test_the_shipped_cases_are_read_by_libyaml_and_read_the_same_by_both():
     texts = [p.read_text(encoding="utf-8") for p in paths if p.name.endswith(".yaml")]
     assert len(texts) > 20
     for text in texts:
-        assert not Y.KEPT_FROM_LIBYAML.search(text)  # else libyaml's speed is silently lost
+        assert not Y.kept_from_libyaml(text)  # else libyaml's speed is silently lost
         fast = _read_with(Y.FastCaseReader, text)
         assert fast != "refused" and fast == _read_with(Y.CaseReader, text)
 
@@ -1213,3 +1213,24 @@ def test_a_very_long_number_is_refused_unread(tmp_path):
     # refused before PyYAML reads it (reading it took 30 s of CPU)
     assert _problems(path) == [f"{path}:3: as_of: a number written with 900001 characters; "
                                "expected a number of at most 100 characters"]
+
+
+def test_the_control_check_finds_what_one_character_class_of_them_found():
+    """validate.first_refused (a small class, then UTF-8 for the lone surrogates) finds the
+    first character the one class [\\x00-\\x08\\x0b-\\x1f\\x7f-\\x9f\\ud800-\\udfff] found, in
+    every text: each code point alone, and mixtures of them in either order."""
+    import re
+
+    from digital_coalitions.casefiles.validate import first_refused
+
+    one_class = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+
+    def found(text):
+        match = one_class.search(text)
+        return match.start() if match else None
+
+    for code in range(0x110000):
+        assert first_refused(chr(code)) == found(chr(code)), hex(code)
+    for text in ("", "plain", "é\ud800\x07", "é\x07\ud800", "a\tb\nc", "\ud83d\ude00",
+                 "x\udfff", "ß" * 5 + "\x9f", "\x7f", "tab\there\x1b[31m"):
+        assert first_refused(text) == found(text), text

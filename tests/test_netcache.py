@@ -117,14 +117,14 @@ def test_a_stale_cache_is_not_read(cache, monkeypatch):
 def test_an_edited_module_of_the_rule_base_is_another_digest(monkeypatch, tmp_path):
     """The digest reads each module's size and time of change (as Python's byte code does)."""
     before = netcache.code_digest()
-    real_stat = Path.stat
+    real_stat = os.stat
 
     def touched(path, *args, **kwargs):
         found = real_stat(path, *args, **kwargs)
-        if path.name == "verdict.py" and path.parent.name == "rules":
+        if Path(path).name == "verdict.py" and Path(path).parent.name == "rules":
             return os.stat_result((*found[:8], found.st_mtime + 1, found[9]))
         return found
-    monkeypatch.setattr(Path, "stat", touched)
+    monkeypatch.setattr(os, "stat", touched)
     assert netcache.code_digest() != before
 
 

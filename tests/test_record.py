@@ -20,9 +20,11 @@ from digital_coalitions.casefiles.schema import Field, Scale
 from digital_coalitions.inference.answer import Answer, Step
 from digital_coalitions.inference.engine import Firing
 from digital_coalitions.rules.base import RuleInfo
+from digital_coalitions.rules.concepts import Concept
+from digital_coalitions.rules.verdict import Branch
 
 RECORDS = [Scale, Field, Dating, CaseSet, CaseBase, CaseChoice, Step, Answer, MemoText, Assumed,
-           CaseFile, OverriddenCase]
+           CaseFile, OverriddenCase, Concept, Branch]
 
 
 def as_dataclass(record):

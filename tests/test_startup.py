@@ -56,9 +56,11 @@ def test_json_answers_import_no_jinja_and_text_answers_do(tmp_path):
 
 def test_an_answer_imports_what_only_errors_completion_and_resources_need_when_they_do(tmp_path):
     """difflib (a misspelt name's "did you mean"), shlex (a printed command line), click's
-    shell completion and importlib.resources cost every cold start their imports: an answer
-    loads none of them; the commands that need them still do."""
-    late = {"difflib", "shlex", "click.shell_completion", "importlib.resources", "zipfile"}
+    shell completion, importlib.resources and dataclasses (a frozen record's refusal) cost every
+    cold start their imports: an answer loads none of them; the commands that need them still
+    do."""
+    late = {"difflib", "shlex", "click.shell_completion", "importlib.resources", "zipfile",
+            "dataclasses"}
     for args in (("ask", "south-korea", "chip4", "--format", "json"),
                  ("ask", "south-korea", "chip4"), ("ask", "Will South Korea join Chip 4?")):
         stdout, modules, status = imported(tmp_path, *args)
@@ -165,3 +167,30 @@ print(json.dumps({"made": made, "rules": len(rules), "verdict": json.loads(answe
     assert seen["verdict"] == "joins-reluctantly"
     assert 0 < seen["made"] < seen["rules"] / 2  # the chain's and the verdict's rules, no more
     assert seen["all"] == seen["rules"] and seen["described"]
+
+
+def test_a_question_too_short_for_a_sentence_is_read_without_the_sentence_pattern():
+    """The case-insensitive sentence pattern is compiled only for a question of four words or
+    more (two ids cost no start its compiling), and every question is read as the pattern reads
+    it: the same form, the same two names."""
+    import random
+    import re
+
+    from digital_coalitions.casefiles import question as Q
+
+    pattern = re.compile(Q.SENTENCE, re.I | re.S)
+    words = ["Will", "WİLL", "ſouth", "South", "Korea", "join", "JOIN", "sign", "endorse", "be",
+             "likely", "to", "Chip", "4?", "?", "do", "is", "going", "expected", "K"]
+    spaces = ["", " ", "  ", "\t", "\u00a0"]
+    chooser = random.Random(12)
+    for count in range(1, 7):
+        for _ in range(2000):
+            asked = tuple(chooser.choice(words) + chooser.choice(spaces) for _ in range(count))
+            match = pattern.fullmatch(" ".join(" ".join(asked).split()))
+            form, readings = Q.split_question(asked)
+            assert (form == "sentence") == bool(match), asked
+            if match:
+                assert readings == [(match["state"], match["coalition"])]
+    Q._sentence.cache_clear()
+    assert Q.split_question(("south-korea", "chip4"))[0] == "pair"
+    assert Q._sentence.cache_info().currsize == 0

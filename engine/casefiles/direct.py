@@ -72,16 +72,17 @@ def _listed(directories: list[pathlib.Path]):
         for kind, sub in KINDS:
             seen = set()
             for path in L._listing(base / sub, kind, top):
-                if path.stem in seen:  # x.yaml and x.yml: load_dir names the clash
+                stem = path.stem
+                if stem in seen:  # x.yaml and x.yml: load_dir names the clash
                     return None
-                seen.add(path.stem)
-                listed.append((layer, kind, path))
-                chosen[kind, path.stem] = path
-                layer_of[kind, path.stem] = layer
+                seen.add(stem)
+                listed.append((layer, kind, stem, path))
+                chosen[kind, stem] = path
+                layer_of[kind, stem] = layer
     if top:
         return None
-    order = [(kind, path) for layer, kind, path in listed if layer_of[kind, path.stem] == layer]
-    return chosen, order, [path for _, _, path in listed]
+    order = [(kind, path) for layer, kind, stem, path in listed if layer_of[kind, stem] == layer]
+    return chosen, order, [path for *_, path in listed]
 
 
 class _Aliases(Mapping):

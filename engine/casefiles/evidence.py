@@ -186,8 +186,10 @@ def origin(source: str) -> str:
     """Who a source line cites: its text before the first comma, colon or parenthesis, in
     lower case ("Liu 2024, Chip 4 section: …" -> "liu 2024"). Lines with the same origin are
     not independent of each other (ICD 203)."""
-    head = re.split(r"[,:(;]", source.strip(), maxsplit=1)[0]
-    return re.sub(r"^(the|a)\s+", "", " ".join(head.lower().split()))
+    head = source.strip()
+    head = head[:min((i for i in map(head.find, ",:(;") if i >= 0), default=len(head))]
+    words = " ".join(head.lower().split())  # one space between words, none before them
+    return words.removeprefix("the " if words.startswith("the ") else "a ")
 
 
 def _bears(path: str, sections) -> bool:

@@ -23,7 +23,7 @@ import json
 from typing import Any
 
 from digital_coalitions.casefiles import schema as S
-from digital_coalitions.casefiles.validate import CONTROL
+from digital_coalitions.casefiles.validate import first_refused
 from digital_coalitions.casefiles.schema import Field
 
 __all__ = ["DRAFT", "case_schema", "dumps"]
@@ -47,7 +47,7 @@ def _class(test) -> str:
     return "".join(f"\\u{a:04x}" if a == b else f"\\u{a:04x}-\\u{b:04x}" for a, b in ranges)
 
 
-_CONTROLS = _class(lambda ch: bool(CONTROL.match(ch)))  # refused in any text of a case file
+_CONTROLS = _class(lambda ch: first_refused(ch) is not None)  # refused in any text of a case file
 _BLANKS = _class(str.isspace)  # what str.strip() removes: a text of only these is empty
 _TEXT = f"^[^{_CONTROLS}]*$"
 _NON_BLANK_TEXT = f"^[^{_CONTROLS}]*[^{_CONTROLS}{_BLANKS}][^{_CONTROLS}]*$"

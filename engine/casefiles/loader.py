@@ -378,7 +378,7 @@ def normalise(name: str) -> str:
     """A name as the resolver compares names: case, quotes, a leading "the" and the difference
     between spaces, '-' and '_' ignored."""
     name = re.sub(r"[\s_\-]+", " ", name.strip().strip("\"'").lower())
-    return re.sub(r"^the ", "", name)
+    return name.removeprefix("the ")
 
 
 def _check_names(items: list[_Loaded], kind: str, layer_of: dict) -> None:
@@ -446,7 +446,7 @@ def _listing(sub: pathlib.Path, kind: str, top: list[str]) -> list[pathlib.Path]
     try:
         if not os.path.lexists(sub):
             return []
-        entries = sorted(sub.iterdir(), key=lambda p: p.name)
+        names = sorted(os.listdir(sub))  # (what iterdir lists: a Path made only for a kept name)
     except NotADirectoryError:
         top.append(f"{sub_disp}:1: (directory): is not a directory; expected a directory of "
                    f"{kind} files")
@@ -459,8 +459,8 @@ def _listing(sub: pathlib.Path, kind: str, top: list[str]) -> list[pathlib.Path]
                 if e.errno == errno.ELOOP else f"cannot be read ({e.strerror or e})")
         top.append(f"{sub_disp}:1: (directory): {what}; expected {expected}")
         return []
-    return [p for p in entries
-            if not p.name.startswith(".") and p.suffix.lower() in (".yaml", ".yml")]
+    return [sub / name for name in names
+            if not name.startswith(".") and name.lower().endswith((".yaml", ".yml"))]
 
 
 def _resolved(path: pathlib.Path) -> pathlib.Path:

@@ -94,7 +94,7 @@ def _names(entry, signature: list[int]):
     names = entry[5]
     if names is None:
         return True, None
-    if type(names) is list and all(type(name) is str for name in names):
+    if type(names) is list and set(map(type, names)) <= {str}:  # every name a str
         return True, set(names)
     return False, None
 
@@ -121,9 +121,10 @@ def claims(paths, read) -> dict:
     paths = list(paths)
     if not enabled():
         return {path: read(path) for path in paths}
-    by_base: dict[pathlib.Path, list[pathlib.Path]] = {}
-    for path in paths:
-        by_base.setdefault(path.parent.parent, []).append(path)
+    by_base: dict[pathlib.Path, list[tuple[pathlib.Path, str]]] = {}
+    for path in paths:  # each with its key in the index, KIND-FOLDER/NAME
+        parent = path.parent
+        by_base.setdefault(parent.parent, []).append((path, f"{parent.name}/{path.name}"))
     code = _code()
     found = {}
     for base, members in by_base.items():
@@ -131,8 +132,7 @@ def claims(paths, read) -> dict:
         old = _read_index(index_path, code)
         new = {}
         changed = False
-        for path in members:
-            key = f"{path.parent.name}/{path.name}"
+        for path, key in members:
             try:
                 signature = _signature(os.stat(path))
             except OSError:  # gone, or unreadable: read says what it makes of it, and no entry

@@ -23,13 +23,27 @@ from digital_coalitions.errors import BadInput
 CASES_ENV = "COALITION_CASES"
 # "Will X join Y?", "Would X sign Y", "Is X likely to endorse Y?", "Does X join Y?" (any case)
 QUESTION_WORD = r"(?:will|would|does|do|is|can|could|should|might|may|shall)"
-SENTENCE = re.compile(
+SENTENCE = (
     rf"\s*{QUESTION_WORD}\s+(?P<state>.+?)\s+(?:(?:be\s+)?(?:likely|going|expected)\s+to\s+)?"
-    r"(?:join|sign|endorse)\s+(?P<coalition>.+?)\s*(?P<end>[?.])?\s*", re.I | re.S)
+    r"(?:join|sign|endorse)\s+(?P<coalition>.+?)\s*(?P<end>[?.])?\s*")  # re.I | re.S: see _sentence
 # a year the question gives ("Will Japan join Chip 4 in 2025?"), which it does not read: the
 # evidence's year is --as-of's, and "in 2025" may as well mean "by 2025" (a memo's --horizon)
-YEAR_IN_QUESTION = re.compile(r"(?P<name>.+?)\s+(?:in|by|as of)\s+(?P<year>[0-9]{4})", re.I)
-STARTS_A_SENTENCE = re.compile(rf"\s*{QUESTION_WORD}\b", re.I)
+YEAR_IN_QUESTION = r"(?P<name>.+?)\s+(?:in|by|as of)\s+(?P<year>[0-9]{4})"  # re.I: _year_in
+
+
+@functools.cache
+def _sentence() -> re.Pattern:
+    """SENTENCE compiled, when a question of four words or more first needs it (case-insensitive,
+    it cost every start 2.7 M instructions to compile, a question by two ids too)."""
+    return re.compile(SENTENCE, re.I | re.S)
+
+
+@functools.cache
+def _year_in() -> re.Pattern:
+    """YEAR_IN_QUESTION compiled, when a name is not found and may carry a year."""
+    return re.compile(YEAR_IN_QUESTION, re.I)
+
+
 # words a speaker adds to a coalition's name ("the Clean Network initiative"): dropped only
 # where the name without them is known
 GENERIC_SUFFIX = re.compile(r"\s+(?:alliance|coalition|initiative|partnership)$")
@@ -92,7 +106,10 @@ def split_question(words: tuple[str, ...]) -> tuple[str, list[tuple[str, str]]]:
     A sentence or two arguments have one reading; other words ("south korea chip4") have one
     per place the state's name could end."""
     text = " ".join(words)
-    match = SENTENCE.fullmatch(" ".join(text.split()))  # one space each: no backtracking on runs
+    spaced = " ".join(text.split())  # one space each: no backtracking on runs
+    # a sentence has a space after its question word, after the state and after the verb: fewer
+    # spaces than that (two ids, two names of one word each) cannot be one
+    match = _sentence().fullmatch(spaced) if spaced.count(" ") >= 3 else None
     if match:
         return "sentence", [(match["state"], match["coalition"])]
     if len(words) == 2:
@@ -222,7 +239,7 @@ class Resolver:
 
     def _year_given(self, ref: str, state) -> QuestionError | None:
         """The error for a coalition named with a year ("Chip 4 in 2025"), or None."""
-        given = YEAR_IN_QUESTION.fullmatch(ref)
+        given = _year_in().fullmatch(ref)
         coalition = given and self._resolves(given["name"], "coalition")
         if not coalition:
             return None

@@ -8,6 +8,7 @@ commands (not at the top) because cli.py imports this module while it is being l
 from __future__ import annotations
 
 import json
+import re
 import sys
 
 import click
@@ -164,13 +165,13 @@ def why(words, cases, assignments, fmt, as_of):
 
 def question_and_concept(words, cases) -> tuple[tuple, str]:
     """`why`'s arguments: the question as `ask` reads it, then a concept of one or two words."""
-    from digital_coalitions.casefiles.question import QuestionError, STARTS_A_SENTENCE
+    from digital_coalitions.casefiles.question import QUESTION_WORD, QuestionError
     from digital_coalitions.audit.why import CONCEPTS, concept_name
 
     ends = next((i for i, word in enumerate(words) if word.rstrip().endswith("?")), None)
     if ends is not None:  # "Will South Korea join Chip 4?" security dependency
         return words[:ends + 1], " ".join(words[ends + 1:])
-    if STARTS_A_SENTENCE.match(words[0]):
+    if re.match(rf"\s*{QUESTION_WORD}\b", words[0], re.I):  # a sentence's first word
         return words[:-1], words[-1]
     try:  # two names, then the concept ("security dependency" may arrive as two arguments)
         cases.pair(words[:2])

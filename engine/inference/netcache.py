@@ -78,13 +78,13 @@ def code_digest() -> str:
 
     digest = sha256(f"{FORMAT}\0{sys.version}\0{experta.__version__}\0"
                     f"{digital_coalitions.__version__}\0".encode())
-    rete = Path(experta.matchers.rete.__file__).parent
-    packages = (digital_coalitions.rules, sys.modules[__package__])
-    paths = [Path(experta.__file__), *sorted(rete.glob("*.py"))]
-    for package in packages:
-        paths += sorted(Path(package.__file__).parent.glob("*.py"))
+    paths = [str(Path(experta.__file__))]
+    for module in (experta.matchers.rete, digital_coalitions.rules, sys.modules[__package__]):
+        folder = str(Path(module.__file__).parent)  # its *.py, as glob("*.py") lists them
+        paths += [os.path.join(folder, name) for name in sorted(os.listdir(folder))
+                  if name.endswith(".py")]  # (without glob's machinery: 1.5 M instructions)
     for path in paths:
-        stat = path.stat()
+        stat = os.stat(path)
         digest.update(f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}\0".encode())
     return digest.hexdigest()
 
