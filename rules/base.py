@@ -206,7 +206,8 @@ def one_of(*values):
 
 def not_one_of(*values):
     words = [_value(v) for v in values]
-    told = ("not " + words[0] if len(words) == 1 else
+    told = ("given" if values == (None,) else  # not None: the file names one
+            "not " + words[0] if len(words) == 1 else
             f"neither {words[0]} nor {words[1]}" if len(words) == 2 else
             "none of " + ", ".join(words))
     return _named(lambda v: v not in values, told)
@@ -262,9 +263,9 @@ def _value(v) -> str:
         return _value(v.value)
     if isinstance(v, bool):
         return "yes" if v else "no"
-    if v is None:
-        return "none"
-    return str(v).replace("_", " ")  # a case file's key (technology_sanctions) in words
+    if v is None:  # not Python's None, nor "none", a word of the scales
+        return "not given"
+    return str(v)  # a word or key of the contract, as the case files write it
 
 
 def _no_article(words: str) -> str:
@@ -285,7 +286,7 @@ def describe(pattern) -> str:
     name = _words(type(pattern).__name__)
     fields = {k: v for k, v in pattern.items() if not str(k).startswith("__")}
     if "field" in fields and "value" in fields:
-        return f"{name}: {_value(fields['field'])} is {_value(fields['value'])}"
+        return f"{name}: {fields['field']} is {_value(fields['value'])}"
     if not fields:
         article = "an" if name[:1] in "aeiou" else "a"
         return f"{article} {name}" if name != "question" else "the question"
