@@ -5,9 +5,11 @@ rules show RULE-ID`), each a set of changes to the same base case (rules/fixture
 treaty ally with moderate commitment, low attachment, hence low security dependency; no
 reliance, exposure, offers or pressure; a complex coalition; answer: declines, by V-10). Where
 the quiet fixture is a near miss of the firing one, the difference is the condition that
-matters. The tests run over the rule catalogue: a rule of the question's rule base without a
-fixture file, or without a case that fires it and one that keeps it quiet (or, for a rule with
-no condition a case file can fail, the reason why not), fails.
+matters. The outlook's rules have theirs in rules/fixtures/outlook/, changes to the facts they
+read (rules/fixtures/outlook/base.yaml: one member, a treaty ally that joins a complex coalition
+with nothing at stake), asked of the outlook's own engine. The tests run over the whole rule
+catalogue: a rule without a fixture file, or without a case that fires it and one that keeps it
+quiet (or, for a rule with no condition its inputs can fail, the reason why not), fails.
 """
 
 import shutil
@@ -234,6 +236,8 @@ def test_rules_show_prints_an_outlook_rules_fixtures(one_pairing):
     ("rule: OL-01\nfires: [{changes: {member: {}}}]\n", "member: expected"),
     ("rule: OL-01\nfires: [{changes: {}, as_of: 2030}]\n",
      "fires[0]: expected a mapping with changes (and optionally case)"),
+    ("rule: OL-01\nfires: [{changes: {member: null, member.role: candidate}}]\n",
+     "member: null leaves no member for member.KEY to change"),
 ])
 def test_an_outlook_fixture_naming_no_field_of_the_base_is_refused(tmp_path, text, problem):
     path = tmp_path / "OL-01.yaml"
