@@ -154,13 +154,17 @@ def origin_name(text: str) -> str:
 
 
 def references(numbers, sources: list[dict]) -> list[tuple[str, list[int]]]:
-    """The sources ``numbers`` as short references, by who each cites (:func:`origin_name`), with
-    the numbers of its lines, in the order of their first number."""
+    """The sources ``numbers`` as short references, grouped by origin as :func:`basis` (and
+    CF-05) count them and named as it names them, with the numbers of their lines, in the order
+    of their first number."""
     by_number = {s["n"]: s for s in sources}
+    names: dict[str, str] = {}
     grouped: dict[str, list[int]] = {}
     for n in sorted(set(numbers)):
-        grouped.setdefault(origin_name(by_number[n]["body"]), []).append(n)
-    return list(grouped.items())
+        key = origin(by_number[n]["text"])
+        names.setdefault(key, origin_name(by_number[n]["body"]))  # the words without field notes
+        grouped.setdefault(key, []).append(n)
+    return [(names[key], found) for key, found in grouped.items()]
 
 
 @dataclass
