@@ -159,6 +159,11 @@ def test_what_is_not_evidence_cannot_be_set(korea, kind):
     assert summary.startswith(f"--set: {kind}.summary: the summary is written for readers")
 
 
+def test_the_same_problem_given_twice_is_one_line(korea):
+    lines = problems(*korea, "coalition.leader=a", "coalition.leader=b")
+    assert len(lines) == 1 and lines[0].startswith("--set: coalition.leader: ")
+
+
 def test_a_coalitions_founding_year_is_its_evidence_year_where_it_has_no_as_of(korea):
     # chip4.yaml has no as_of: its evidence is dated by founded, which --set cannot move
     state, coalition = korea

@@ -138,7 +138,7 @@ def apply_overrides(state: CaseFile, coalition: CaseFile, assignments) -> tuple[
         changes[kind] = [o for o in changes[kind] if o.path != dotted]
         changes[kind].append(Override(kind, dotted, new, previous, text))
     if problems:
-        raise CaseError(problems)
+        raise CaseError(list(dict.fromkeys(problems)))  # one line for a problem given twice
     for note in unchanged:
         warnings.warn(Note(note), stacklevel=2)
     out = []
