@@ -101,7 +101,7 @@ class Concept:
 
 
 @dataclass
-class Note:
+class Footnote:
     """A note the prose points to: the rules (with their claims) behind one passage."""
 
     n: int
@@ -130,7 +130,7 @@ class Memo:
     basis: Basis
     links: dict  # (case, path) -> sourcing.Link, for the values the verdict rests on
     judgments: list[Judgment]
-    notes: list[Note]
+    notes: list[Footnote]
     signposts: list[Signpost]
     idle_indicators: list[dict]  # indicator texts that move nothing on this question
     alternatives: list[Alternative]
@@ -413,7 +413,7 @@ def _sourced_by(key: str, present: list[str], answer: Answer) -> list[str]:
 
 
 def _judgments(answer: Answer, table: dict, sources: list[dict], links: dict,
-               notes: list[Note], called: dict) -> list[Judgment]:
+               notes: list[Footnote], called: dict) -> list[Judgment]:
     from digital_coalitions.report.sourcing import link
 
     out = []
@@ -438,12 +438,12 @@ def _judgments(answer: Answer, table: dict, sources: list[dict], links: dict,
             info = table[name]["info"]
             if info not in rules:
                 rules.append(info)
-        notes.append(Note(len(notes) + 1, f"judgment-{key}", rules))
+        notes.append(Footnote(len(notes) + 1, f"judgment-{key}", rules))
         out.append(Judgment(key, present, notes[-1].n, shown_for(found)))
     return out
 
 
-def _outlook_notes(look: Outlook, notes: list[Note]) -> None:
+def _outlook_notes(look: Outlook, notes: list[Footnote]) -> None:
     for key, concept in OUTLOOK:
         finding = look.one(concept)
         if finding is None:
@@ -453,14 +453,14 @@ def _outlook_notes(look: Outlook, notes: list[Note]) -> None:
         for f in look.every(below) if below else ():
             if f.info not in rules:
                 rules.append(f.info)
-        notes.append(Note(len(notes) + 1, f"outlook-{key}", rules))
+        notes.append(Footnote(len(notes) + 1, f"outlook-{key}", rules))
     tiers = look.every("PartnerTier")
     if tiers:
         rules = []
         for f in tiers:
             if f.info not in rules:
                 rules.append(f.info)
-        notes.append(Note(len(notes) + 1, "outlook-tiers", rules))
+        notes.append(Footnote(len(notes) + 1, "outlook-tiers", rules))
 
 
 def _memo_date(date: str | None) -> str:
@@ -528,14 +528,14 @@ def build_memo(state, coalition, states: dict, engine: CoalitionEngine | None = 
               for sid, s in states.items()}
     grounds, links = source_basis(values, sources, answer.dating["state"], len(answer.defaults),
                                   estimated, called, frame.asked)
-    notes: list[Note] = [Note(1, "bluf", [table["verdict"]["info"], RULES["LK-10"]])]
+    notes: list[Footnote] = [Footnote(1, "bluf", [table["verdict"]["info"], RULES["LK-10"]])]
     judgments = _judgments(answer, table, sources, links, notes, called)
-    notes.append(Note(len(notes) + 1, "confidence",
+    notes.append(Footnote(len(notes) + 1, "confidence",
                       [RULES[r] for r in dict.fromkeys(answer.rules_fired) if r.startswith("CF-")]))
     mechanisms = _concepts(answer, sources, called)
     for i, (_, concepts) in enumerate(mechanisms):
         if concepts:
-            notes.append(Note(len(notes) + 1, f"mechanism-{i}",
+            notes.append(Footnote(len(notes) + 1, f"mechanism-{i}",
                               list({RULES[k.rule]: None for k in concepts})))
     _outlook_notes(look, notes)
     signs, idle = indicators(result, state, coalition, words)
