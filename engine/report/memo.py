@@ -530,13 +530,13 @@ def build_memo(state, coalition, states: dict, engine: CoalitionEngine | None = 
                                   estimated, called, frame.asked)
     notes: list[Footnote] = [Footnote(1, "bluf", [table["verdict"]["info"], RULES["LK-10"]])]
     judgments = _judgments(answer, table, sources, links, notes, called)
-    notes.append(Footnote(len(notes) + 1, "confidence",
-                      [RULES[r] for r in dict.fromkeys(answer.rules_fired) if r.startswith("CF-")]))
+    notes.append(Footnote(len(notes) + 1, "confidence", [
+        RULES[r] for r in dict.fromkeys(answer.rules_fired) if r.startswith("CF-")]))
     mechanisms = _concepts(answer, sources, called)
     for i, (_, concepts) in enumerate(mechanisms):
         if concepts:
             notes.append(Footnote(len(notes) + 1, f"mechanism-{i}",
-                              list({RULES[k.rule]: None for k in concepts})))
+                                  list({RULES[k.rule]: None for k in concepts})))
     _outlook_notes(look, notes)
     signs, idle = indicators(result, state, coalition, words)
     made = [o.text for o in overrides_of(state) + overrides_of(coalition)]  # none already held
