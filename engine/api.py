@@ -22,6 +22,7 @@ import os
 from digital_coalitions.casefiles.question import (CaseChoice, NotACandidate, Resolver, candidate,
                                                    case_directories, cases_flag, dated,
                                                    shipped_cases)
+from digital_coalitions.casefiles.schema import YEARS
 from digital_coalitions.record import Record
 from digital_coalitions.errors import BadInput
 
@@ -93,7 +94,7 @@ def _cases(cases: Cases | str | os.PathLike | None) -> Cases:
 def _year(as_of) -> int | None:
     """``as_of`` as the command line's --as-of takes it: a year, or None for the latest."""
     if as_of is None or (isinstance(as_of, int) and not isinstance(as_of, bool)
-                         and 1000 <= as_of <= 9999):
+                         and as_of in YEARS):
         return as_of
     raise BadInput(f"as_of: {as_of!r} is not a year; expected a year such as 2023, or None for "
                    "the latest evidence")

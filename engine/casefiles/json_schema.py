@@ -103,7 +103,7 @@ def _value(f: Field, kind: str, absent: str) -> dict:
     elif t == "share":
         out = {"type": "number", "minimum": 0, "maximum": 1}
     elif t == "year":
-        out = {"type": "integer", "minimum": 1000, "maximum": 9999}
+        out = {"type": "integer", "minimum": S.YEARS[0], "maximum": S.YEARS[-1]}
     elif t == "slug":
         out = _slug()
     elif t == "string":

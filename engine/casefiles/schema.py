@@ -190,6 +190,7 @@ __all__ = [
 MAX_FILE_BYTES = 1024 * 1024  # files over 1 MiB are refused before parsing
 MAX_DEPTH = 8  # nesting levels (the deepest real value, industries.*.reliance.*.level, is at 6)
 MAX_NUMBER_CHARS = 100  # a longer number is refused unread (YAML's base-60 1:59:59… is slow to read)
+YEARS = range(1000, 10000)  # the years a file, a history key, --as-of or the explorer may name
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 SLUG_MAX = 64

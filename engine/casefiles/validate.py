@@ -181,7 +181,7 @@ def _check_value(f: Field, v, path: tuple, ctx: Problems, kind: str):
         if isinstance(v, bool) or not isinstance(v, int):
             hint = " (remove the quotes)" if isinstance(v, str) and _plain_number(v, int) else ""
             return bad(f"got {described(v)}", S.describe(f) + hint)
-        if not 1000 <= v <= 9999:
+        if v not in S.YEARS:
             return bad(f"{v if abs(v) < 10**30 else 'a huge number'} is out of range",
                        "a four-digit year, e.g. 2023")
         return v
@@ -303,7 +303,7 @@ def _check_history(v, path: tuple, ctx: Problems, kind: str, bad):
     years = {}
     for key, entry in v.items():
         p = path + (key,)
-        if not (isinstance(key, str) and key.isdigit() and 1000 <= int(key) <= 9999):
+        if not (isinstance(key, str) and key.isdigit() and int(key) in S.YEARS):
             ctx.add(p, f"the key {quote(str(key))} is not a year", "a four-digit year, e.g. 2019")
             continue
         if not isinstance(entry, dict):

@@ -45,13 +45,15 @@ def _year(ctx, param, value):
     pointed at --help, where a year was all that was wanted."""
     if value is None:
         return None
+    from digital_coalitions.casefiles.schema import YEARS
+
     text = value.strip()
-    if text.isascii() and text.isdigit() and 1000 <= int(text) <= 9999:
+    if text.isascii() and text.isdigit() and int(text) in YEARS:
         return int(text)
     from digital_coalitions.casefiles.question import quoted
 
     raise UsageProblem(f"--as-of: {quoted(value)} is not a year; expected a year such as 2023, "
-                       "from 1000 to 9999")
+                       f"from {YEARS[0]} to {YEARS[-1]}")
 
 
 as_of_option = click.option(

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field as dc_field
 from digital_coalitions import api
 from digital_coalitions.casefiles.bearing import Slot, bearing
 from digital_coalitions.casefiles.question import looks_like_path, quoted
+from digital_coalitions.casefiles.schema import YEARS
 from digital_coalitions.errors import BadInput
 
 MAX_SETS = 200  # more changes than any question has values: refused, not parsed
@@ -106,7 +107,7 @@ def _name(cases, ref: str, kind: str):
 def year_of(text: str) -> int | None:
     if not text or text == "latest":
         return None
-    if not text.isdigit() or not 1000 <= int(text) <= 9999:
+    if not text.isdigit() or int(text) not in YEARS:
         raise Refused(f"year: {quoted(text)} is not a year; expected a year of four digits "
                       "such as 2019, or none for the latest evidence")
     return int(text)
