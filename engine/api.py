@@ -176,7 +176,7 @@ def trace(*question, cases=None, as_of: int | None = None, set=(), argv=None) ->
 
     state, coalition = _cases(cases).question(*question, as_of=as_of, set=_changes(set))
     answer = ask_engine(state, coalition, _engine())
-    made = [o.text for o in overrides_of(state) + overrides_of(coalition)]  # none already held
+    made = [o.text for o in overrides_of(state, coalition)]  # none giving a value already held
     if argv is None:
         argv = command_line("ask", state, coalition, as_of, made,
                             extra=["--format", "json", "--trace"])

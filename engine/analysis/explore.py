@@ -114,7 +114,7 @@ def whatif(state, coalition, assignments, engine: CoalitionEngine | None = None)
     if before.confidence["level"] != after.confidence["level"]:
         changed["confidence"] = (before.confidence["level"], after.confidence["level"])
     fired_before, fired_after = set(before.rules_fired), set(after.rules_fired)
-    overrides = overrides_of(new_state) + overrides_of(new_coalition)
+    overrides = overrides_of(new_state, new_coalition)
     return WhatIf(before, after, overrides, changed,
                   appeared=sorted(fired_after - fired_before),
                   vanished=sorted(fired_before - fired_after))
@@ -165,7 +165,7 @@ class Flips:
     def replay(self, flip: Flip) -> list[str]:
         """The ``--set`` assignments that ask ``flip``'s question again: the question's own
         (those the flip does not change, nor a value inside them), then the flip's."""
-        asked = overrides_of(self.answer.state) + overrides_of(self.answer.coalition)
+        asked = overrides_of(self.answer.state, self.answer.coalition)
         changed = [(c.case, c.path) for c in flip.changes]
         kept = [o.text for o in asked
                 if not any(o.case == case and (o.path == path or o.path.startswith(path + "."))

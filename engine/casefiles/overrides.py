@@ -65,9 +65,9 @@ class OverriddenCase(CaseFile):
                   dating, case_set, overrides)
 
 
-def overrides_of(case) -> tuple[Override, ...]:
-    """The ``--set`` changes a case file carries (none for a file as loaded)."""
-    return tuple(getattr(case, "overrides", ()))
+def overrides_of(*cases) -> tuple[Override, ...]:
+    """The ``--set`` changes the case files carry, in order (none for a file as loaded)."""
+    return tuple(o for case in cases for o in getattr(case, "overrides", ()))
 
 
 def is_overridden(case, path: str) -> bool:

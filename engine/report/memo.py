@@ -510,8 +510,9 @@ def build_memo(state, coalition, states: dict, engine: CoalitionEngine | None = 
         earlier = ask(*dated(state, coalition, year), engine)
         return earlier.verdict, earlier.dating["state"]
 
+    changes = overrides_of(state, coalition)  # only those that took effect
     frame = time_frame(answer, found["decisions"], _memo_date(date), horizon, stale_after,
-                       ask_at, supposed=bool(overrides_of(state) + overrides_of(coalition)))
+                       ask_at, supposed=bool(changes))
     display = {sid: display_name(s.data) for sid, s in states.items()}
     short = {sid: display_name(s.data, short=True) for sid, s in states.items()}
     words = Words(coalition.data, short)
@@ -539,8 +540,7 @@ def build_memo(state, coalition, states: dict, engine: CoalitionEngine | None = 
                                   list({RULES[k.rule]: None for k in concepts})))
     _outlook_notes(look, notes)
     signs, idle = indicators(result, state, coalition, words)
-    made = [o.text for o in overrides_of(state) + overrides_of(coalition)]  # none already held
-    record = trace_record(answer, argv=argv or [], assignments=made)
+    record = trace_record(answer, argv=argv or [], assignments=[o.text for o in changes])
     return Memo(
         answer=answer, date=_memo_date(date), flips=result, outlook=look, map_svg=svg,
         mechanisms=mechanisms, sources=sources, time=frame, basis=grounds, links=links,
@@ -549,7 +549,7 @@ def build_memo(state, coalition, states: dict, engine: CoalitionEngine | None = 
         assumed=[{"case": d.split(":", 1)[0], "path": d.split(":", 1)[1],
                   "doc": field_doc(*d.split(":", 1))} for d in answer.defaults],
         annex=view(record), words=words,
-        overrides=overrides_of(state) + overrides_of(coalition),
+        overrides=changes,
         decisions=found["decisions"],
         chain={step.concept: step for step in answer.chain}, names=display, short_names=short,
         concepts=table, evidence=_evidence_values(answer),
