@@ -5,6 +5,7 @@ import hashlib
 import html
 import json
 import re
+from urllib.parse import parse_qsl
 import shlex
 import subprocess
 import sys
@@ -242,6 +243,23 @@ def test_flips_are_the_librarys_and_a_click_applies_one(client, cases):
     assert shown_verdict(first.text) == found[0].verdict
     for change in found[0].changes:
         assert html.escape(change.assignment) in first.text  # in the --set line
+
+
+def test_a_flip_link_keeps_the_pages_own_change_once(client, cases):
+    # the page's change, typed without its file's prefix, and each flip's, as flips' try: lines
+    own = "autonomy.government_alignment=autonomist"
+    reply = client.get("/flips", params={**SK, "set": own}, headers={"X-Explorer": "fragment"})
+    assert reply.status_code == 200
+    found = api.flips("south-korea", "chip4", cases=cases, set=["state." + own], workers=1)
+    links = [html.unescape(link) for link in re.findall(r'<a class="flip" href="([^"]+)"',
+                                                         reply.text)]
+    assert len(links) == len(found.flips) > 0
+    for link, flip in zip(links, found.flips):
+        sets = [value for key, value in parse_qsl(link.split("?", 1)[1]) if key == "set"]
+        assert sets == found.replay(flip)
+        assert sum(a.endswith(own) for a in sets) == 1, sets  # the page's change, once
+    first = client.get(links[0])
+    assert first.status_code == 200 and shown_verdict(first.text) == found.flips[0].verdict
 
 
 def test_the_map_is_the_map_commands_with_the_state_highlighted(client, cases):

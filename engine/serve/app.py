@@ -211,13 +211,11 @@ class Explorer:
             found = api.flips(v.state.id, v.coalition.id, cases=self.cases, as_of=v.year,
                               set=v.assignments, workers=1)  # no forked workers from threads
         links = []
-        for flip in found.flips:
-            merged = dict(V._split(a) for a in v.assignments)
-            merged.update(V._split(a) for a in flip.assignments)
+        for flip in found.flips:  # the page's own changes with the flip's, as flips' try: lines
             query = [("state", v.state.id), ("coalition", v.coalition.id)]
             if v.year is not None:
                 query.append(("year", str(v.year)))
-            query += [("set", f"{path}={value}") for path, value in merged.items()]
+            query += [("set", assignment) for assignment in found.replay(flip)]
             links.append((flip, "/?" + urlencode(query)))
         return self.fragment(request, "Flips", "flips.html.j2", v=v, found=found, links=links,
                              back="/?" + urlencode(v.query()))
