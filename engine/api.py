@@ -308,7 +308,7 @@ def coalition_map(coalition: str, *, cases=None, as_of: int | None = None,
 
             answers[subject] = ask_engine(*cases.question(subject, chosen.id, as_of=as_of,
                                                           set=set), _engine())
-    return render_map(chosen, answers, roles(chosen, states), subject=subject,
+    return render_map(chosen, answers, roles(chosen, states, as_of), subject=subject,
                       templates=templates, names=map_names(states), standalone=standalone)
 
 

@@ -236,6 +236,30 @@ def test_a_candidate_answer_says_its_role():
     assert ask_json("india", "dfi")["role"] == "candidate"
 
 
+@pytest.mark.parametrize("as_of, chile, japan", [(2021, "candidate", "candidate"),
+                                                 (2024, "member", "member"),
+                                                 (None, None, "member")])
+def test_the_matrix_reads_each_role_in_the_year_asked_as_the_question_does(as_of, chile, japan):
+    # Chile joined GPAI in 2024 and Japan Chip 4 in 2023 (their files' histories): a matrix
+    # --as-of 2021 must not mark them members, as the question about that year does not (with
+    # no year, each state's latest evidence: Chile's files end before it joined)
+    year = [] if as_of is None else ["--as-of", str(as_of)]
+    result = run("matrix", "--format", "json", *year)
+    assert result.returncode == 0, result.stderr
+    role = {(c["state"], c["coalition"]): c["role"] for c in json.loads(result.stdout)["cells"]}
+    assert role["chile", "gpai"] == chile or chile is None
+    assert role["japan", "chip4"] == japan
+    for state, coalition in (("chile", "gpai"), ("japan", "chip4")):
+        assert ask_json(state, coalition, *year)["role"] == role[state, coalition]
+    from digital_coalitions.analysis.explore import roles
+    from digital_coalitions.casefiles.question import dated, role_of
+
+    base = load_dir(shipped_cases())
+    for coalition in base.coalitions.values():
+        assert roles(coalition, base.states, as_of) == {
+            sid: role_of(*dated(state, coalition, as_of))[0] for sid, state in base.states.items()}
+
+
 def test_open_to_names_states_or_kinds(cases):
     path = cases / "coalitions" / "gpai.yaml"
     data = yaml.safe_load(path.read_text())

@@ -51,9 +51,11 @@ def towards(before: str, after: str) -> str:
 
 
 # ---- who is asked about a coalition ------------------------------------------------------------
-def roles(coalition, states) -> dict[str, str]:
-    """Each state's role for a coalition: leader, target, not-eligible, member or candidate."""
-    return {sid: role_of(states[sid], coalition)[0] for sid in sorted(states)}
+def roles(coalition, states, as_of: int | None = None) -> dict[str, str]:
+    """Each state's role for a coalition at the year asked (leader, target, not-eligible, member
+    or candidate), read from the two files as the question about it reads them: a coalition's
+    members, leader and target can change in its history."""
+    return {sid: role_of(*dated(states[sid], coalition, as_of))[0] for sid in sorted(states)}
 
 
 def answer_all(coalition, states, engine: CoalitionEngine | None = None,
@@ -61,7 +63,7 @@ def answer_all(coalition, states, engine: CoalitionEngine | None = None,
     """Every state the coalition can be asked about, at the year asked (one engine)."""
     engine = engine or CoalitionEngine()
     return {sid: ask(*dated(states[sid], coalition, as_of), engine)
-            for sid, role in roles(coalition, states).items() if role in ASKED}
+            for sid, role in roles(coalition, states, as_of).items() if role in ASKED}
 
 
 # ---- what-if -----------------------------------------------------------------------------------
@@ -482,7 +484,7 @@ def matrix(base, engine: CoalitionEngine | None = None, as_of: int | None = None
     coalitions = [base.coalitions[k] for k in sorted(base.coalitions)]
     layout, questions, ends = [], [], []
     for coalition in coalitions:
-        role = roles(coalition, base.states)
+        role = roles(coalition, base.states, as_of)
         for state in states:
             asked = role[state.id] in ASKED
             if asked:

@@ -138,7 +138,7 @@ def outlook(coalition, states, engine: CoalitionEngine | None = None,
 
     ``answers`` may carry answers already computed (the memo's own question, with --set).
     """
-    role_of = roles(coalition, states)
+    role_of = roles(coalition, states, as_of)
     known = dict(answers or {})
     missing = [sid for sid, r in role_of.items() if r in ASKED and sid not in known]
     if missing:

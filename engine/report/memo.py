@@ -485,13 +485,14 @@ def build_memo(state, coalition, states: dict, engine: CoalitionEngine | None = 
     engine = engine or CoalitionEngine()
     answer = ask(state, coalition, engine)
     states = {**states, state.id: state}
-    role_of = roles(coalition, states)
+    as_of = state.dating.asked if state.dating else None
+    role_of = roles(coalition, states, as_of)
     known = {state.id: answer} if role_of.get(state.id) in ASKED else {}
     found = {}
 
     def meanwhile():  # this process asks the members and compiles while the workers search
         found["outlook"] = coalition_outlook(coalition, states, engine, answers=known,
-                                             as_of=state.dating.asked if state.dating else None)
+                                             as_of=as_of)
         found["decisions"] = decisions() if callable(decisions) else list(decisions or ())
         map_template(templates)
         if fmt:
