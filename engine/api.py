@@ -84,6 +84,7 @@ class Cases(Resolver):
             from digital_coalitions.casefiles.overrides import apply_overrides
 
             state, coalition = apply_overrides(state, coalition, changes)
+            candidate(state, coalition)  # a change may make it the target, or not eligible
         return state, coalition
 
 
@@ -257,9 +258,13 @@ def memo(*question, cases=None, as_of: int | None = None, set=(), fmt: str = "ma
     assessment, annex) or "brief"; ``templates`` a house-style directory used first."""
     from digital_coalitions.analysis.backtest import decisions_about, default_decisions
     from digital_coalitions.report.memo import build_memo, icd203_problems, render_memo
-    from digital_coalitions.rules.concepts import HORIZON_YEARS
+    from digital_coalitions.rules.concepts import HORIZON_YEARS, MAX_HORIZON_YEARS
 
     _one_of("fmt", fmt, ("markdown", "html"))
+    if horizon is not None and (not isinstance(horizon, int) or isinstance(horizon, bool)
+                                or not 1 <= horizon <= MAX_HORIZON_YEARS):
+        raise BadInput(f"horizon: {horizon!r} is not a horizon; expected a whole number of years "
+                       f"from 1 to {MAX_HORIZON_YEARS}, or None for {HORIZON_YEARS}")
     _one_of("layers", layers, ("full", "brief"))
     date = memo_date(date)
     cases = _cases(cases)
@@ -271,7 +276,7 @@ def memo(*question, cases=None, as_of: int | None = None, set=(), fmt: str = "ma
         argv = command_line("memo", state, coalition, as_of, _changes(set))
     built = build_memo(state, coalition, dict(base.states), engine=_engine(), date=date,
                        templates=templates, argv=list(argv), fmt=fmt,
-                       decisions=record, horizon=horizon or HORIZON_YEARS)
+                       decisions=record, horizon=HORIZON_YEARS if horizon is None else horizon)
     text = render_memo(built, "html" if fmt == "html" else "markdown", templates, layers)
     return MemoText(text, icd203_problems(text, html_text=fmt == "html"), built)
 

@@ -86,6 +86,17 @@ def test_a_leader_is_not_a_candidate_and_that_is_not_an_error(cases):
     assert raised.value.to_dict()["role"] == "leader"
 
 
+def test_a_change_that_makes_the_state_the_target_leaves_no_forecast(cases):
+    # as the file saying so would: the target has a role in the coalition, not a choice (D2)
+    target = ["coalition.target=south-korea"]
+    for call in (lambda: dc.ask("south-korea", "chip4", cases=cases, set=target),
+                 lambda: dc.whatif("south-korea", "chip4", cases=cases, set=target)):
+        with pytest.raises(dc.NotACandidate) as raised:
+            call()
+        assert raised.value.to_dict()["role"] == "target"
+    assert dc.ask("south-korea", "chip4", cases=cases, set=["coalition.target=russia"]).verdict
+
+
 def test_a_directory_of_ones_own_replaces_the_shipped_file_of_the_same_id(tmp_path, cases):
     (tmp_path / "states").mkdir()
     shutil.copy(shipped_cases() / "states" / "south-korea.yaml", tmp_path / "states")
@@ -149,6 +160,8 @@ def test_importing_the_package_loads_no_engine():
     (lambda: dc.memo("south-korea", "chip4", layers="short"), "layers"),
     (lambda: dc.memo("south-korea", "chip4", date="2024-01-01\n# heading"), "date"),
     (lambda: dc.whatif("south-korea", "chip4"), "whatif"),
+    *[(lambda h=h: dc.memo("south-korea", "chip4", horizon=h), "horizon")
+      for h in (0, 9, -3, 2.5, "2", True)],  # the command line's --horizon takes 1 to 5
 ])
 def test_a_wrong_argument_is_one_line_naming_it(call, field):
     with pytest.raises(dc.BadInput) as raised:

@@ -391,7 +391,7 @@ def test_diff_of_south_korea_2019_and_2023_shows_evidence_and_judgment(tmp_path)
         f"{a['verdict']} → {b['verdict']}" in text
     assert "appeared" in text and "changed" in text
     # values as the case files write them, never as Python prints them
-    assert "per_member.south-korea.offers.exemptions: (absent) → true" in text
+    assert "per_member.south-korea.offers.exemptions: (not read) → true" in text
     assert "softened wording: false → true" in text
     assert not re.search(r"\bNone\b|\bTrue\b|\bFalse\b|\['", text), text
 

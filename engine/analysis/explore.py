@@ -31,7 +31,7 @@ from digital_coalitions.casefiles.bearing import Change, bearing
 from digital_coalitions.inference.answer import Answer, ask, verdict_only
 from digital_coalitions.inference.engine import CoalitionEngine
 from digital_coalitions.casefiles.overrides import apply_overrides, overrides_of
-from digital_coalitions.casefiles.question import ASKED, dated, role_of
+from digital_coalitions.casefiles.question import ASKED, candidate, dated, role_of
 
 # verdicts from least to most willing to join (rules/concepts.py VERDICTS is in that order)
 VERDICT_ORDER = tuple(VERDICTS)
@@ -104,6 +104,7 @@ def whatif(state, coalition, assignments, engine: CoalitionEngine | None = None)
     engine = engine or CoalitionEngine()
     before = ask(state, coalition, engine)
     new_state, new_coalition = apply_overrides(state, coalition, assignments)
+    candidate(new_state, new_coalition)  # a change that makes it the target leaves no "after"
     after = ask(new_state, new_coalition, engine)
     changed = {k: (before.mechanisms[k], after.mechanisms[k]) for k in before.mechanisms
                if before.mechanisms[k] != after.mechanisms[k]}
