@@ -88,13 +88,19 @@ def test_a_leader_is_not_a_candidate_and_that_is_not_an_error(cases):
 
 def test_a_change_that_makes_the_state_the_target_leaves_no_forecast(cases):
     # as the file saying so would: the target has a role in the coalition, not a choice (D2)
-    target = ["coalition.target=south-korea"]
-    for call in (lambda: dc.ask("south-korea", "chip4", cases=cases, set=target),
-                 lambda: dc.whatif("south-korea", "chip4", cases=cases, set=target)):
+    target = ["coalition.target=norway"]  # a candidate for GPAI, not a member
+    for call in (lambda: dc.ask("norway", "gpai", cases=cases, set=target),
+                 lambda: dc.whatif("norway", "gpai", cases=cases, set=target)):
         with pytest.raises(dc.NotACandidate) as raised:
             call()
         assert raised.value.to_dict()["role"] == "target"
-    assert dc.ask("south-korea", "chip4", cases=cases, set=["coalition.target=russia"]).verdict
+    assert dc.ask("norway", "gpai", cases=cases, set=["coalition.target=russia"]).verdict
+    # a member made the target contradicts the file's members: refused, as in the file
+    with pytest.raises(dc.BadInput) as raised:
+        dc.ask("south-korea", "chip4", cases=cases, set=["coalition.target=south-korea"])
+    assert raised.value.lines == ["--set: coalition.members[2]: the target 'south-korea' is listed "
+                                  "as a member; expected the states that joined, not the state "
+                                  "the coalition is aimed at"]
 
 
 def test_a_directory_of_ones_own_replaces_the_shipped_file_of_the_same_id(tmp_path, cases):

@@ -260,6 +260,21 @@ def test_the_matrix_reads_each_role_in_the_year_asked_as_the_question_does(as_of
             sid: role_of(*dated(state, coalition, as_of))[0] for sid, state in base.states.items()}
 
 
+def test_a_target_that_is_the_leader_or_a_member_is_refused_naming_the_line(cases):
+    path = cases / "coalitions" / "chip4.yaml"
+    data = yaml.safe_load(path.read_text())
+    data["members"] = data["members"] + ["china"]
+    data["history"][2022]["target"] = "united-states"  # a year keeps the main leader
+    path.write_text(yaml.safe_dump(data, sort_keys=False))
+    with pytest.raises(CaseError) as caught:
+        load_dir(cases)
+    lines = str(caught.value).splitlines()
+    assert any("members[4]: the target 'china' is listed as a member" in line for line in lines)
+    assert any("history.2022.target: the target 'united-states' is also the leader" in line
+               for line in lines), lines
+    assert all(re.match(r".*chip4\.yaml:\d+: ", line) for line in lines), lines
+
+
 def test_open_to_names_states_or_kinds(cases):
     path = cases / "coalitions" / "gpai.yaml"
     data = yaml.safe_load(path.read_text())

@@ -108,7 +108,10 @@ def test_a_bad_value_gets_the_loaders_own_message(korea, tmp_path):
     ("ties.united-states.arms_import_share=nan", r"expected a number from 0 to 1 or null \(unknown\)$"),
     ("ties.united-states.arms_import_share='0.5'", r"\(unknown\) \(remove the quotes\)$"),
     ("ties.united-states.arms_import_share='.nan'", r"\(unknown\)$"),
-    ("ties.united-states.arms_import_share=1e-1", r"\(unknown\)$"),  # text in YAML: quotes or not
+    # text in YAML 1.1 (no point, no signed exponent): the number was meant, so say how to write it
+    ("ties.united-states.arms_import_share=1e-1", r"\(unknown\) \(YAML reads a number with an exponent as text .*write 1\.0e-3, or 0\.001\)$"),
+    ("ties.united-states.arms_import_share=1e308", r"write 1\.0e-3"),
+    ("ties.united-states.arms_import_share=1.0e+308", r"out of range"),
     ("offers.subsidies='yes'", r"got a string \('yes'\); expected a YAML boolean"),
     ("industries.semiconductors.target_exposure.china.export_share=60%", r"0\.6 for 60%"),
     ("ties.united-states.arms_import_share=1.5", r"1\.5 is out of range"),

@@ -371,7 +371,7 @@ def _cross_check(item: _Loaded, known: CaseSet) -> None:
     if item.data is None:
         return
     for prefix, data in _parts(item):
-        check_state_refs(item.kind, data, item.ctx, known, prefix)
+        check_state_refs(item.kind, data, item.ctx, known, prefix, main=item.data)
 
 
 def normalise(name: str) -> str:

@@ -61,6 +61,15 @@ def _slugify(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.strip().lower()).strip("-")
 
 
+def _exponent_number(text: str) -> bool:
+    """Whether ``text`` is a finite number written with an exponent (1e-3, 5E2), which YAML 1.1
+    reads as a string where it lacks a point or the exponent's sign."""
+    try:
+        return "e" in text.lower() and math.isfinite(float(text))
+    except ValueError:
+        return False
+
+
 def _plain_number(text: str, kind: type = float) -> bool:
     """Whether ``text``, a string value, would be read as a finite number of ``kind`` (float:
     either) without its quotes: "0.6" would; nan would not (it is text in YAML, whose .nan is
@@ -168,6 +177,9 @@ def _check_value(f: Field, v, path: tuple, ctx: Problems, kind: str):
                     hint = " (write a share such as 0.6 for 60%)"
                 elif _plain_number(text):
                     hint = " (remove the quotes)"
+                elif _exponent_number(text):  # YAML 1.1 reads 1e-3 as text
+                    hint = (" (YAML reads a number with an exponent as text unless it has a point "
+                            "and a signed exponent: write 1.0e-3, or 0.001)")
             return bad(f"got {described(v)}", S.describe(f) + hint)
         number = float(v)
         if not math.isfinite(number):
@@ -483,9 +495,29 @@ def _state_refs(data: dict):
                 yield ("industries", domain, section, key), key, None, ()
 
 
+def check_roles(data: dict, ctx: Problems, prefix: tuple = (), main: dict | None = None) -> None:
+    """A coalition's target is neither its leader nor one of its members (D2: the leader and
+    the target are states with a role in it, not a choice about it). ``main``: the file's main
+    evidence, whose leader and target a history year keeps unless it gives its own."""
+    main = main or {}
+    leader, target = (data.get(key, main.get(key)) for key in ("leader", "target"))
+    if not isinstance(target, str):
+        return
+    if target == leader and ("target" in data or "leader" in data):
+        ctx.add(prefix + ("target",), f"the target {target!r} is also the leader",
+                "a target other than the coalition's leader")
+    for i, ref in enumerate(data.get("members") or ()):
+        if ref == target:
+            ctx.add(prefix + ("members", i), f"the target {target!r} is listed as a member",
+                    "the states that joined, not the state the coalition is aimed at")
+
+
 def check_state_refs(kind: str, data: dict, ctx: Problems, known: CaseSet,
-                     prefix: tuple = ()) -> None:
-    """Every state a file's ``data`` names (a key or a value) must be one of ``known``'s."""
+                     prefix: tuple = (), main: dict | None = None) -> None:
+    """Every state a file's ``data`` names (a key or a value) must be one of ``known``'s; a
+    coalition's target must be neither its leader nor a member (``check_roles``)."""
+    if kind == "coalition":
+        check_roles(data, ctx, prefix, main)
     for path, ref, role, also in (_state_refs if kind == "state" else _coalition_refs)(data):
         if ref in known.state_ids or ref in also:
             continue
