@@ -792,3 +792,16 @@ def test_the_bottom_line_is_bold_to_its_last_word(state, coalition):
                           capture_output=True, text=True).stdout
     bluf = next(line for line in text.splitlines() if line.startswith("**") and "[^1]" in line)
     assert not re.search(r"\s\*\*\[\^1\]", bluf), bluf
+
+
+@pytest.mark.parametrize("state, retaliation", [("south-korea", "high"), ("south-korea", "low")])
+def test_a_cheap_membership_does_not_deny_the_targets_lever_of_retaliation(state, retaliation):
+    # "China has little leverage" beside "it fears retaliation" contradicted the evidence
+    import digital_coalitions as dc
+
+    text = dc.memo(state, "clean-network",
+                   set=[f"targets.china.retaliation_risk={retaliation}"]).text
+    assert "Membership costs it little" in text
+    feared = retaliation in ("moderate", "high")
+    assert ("has little leverage over its choice" in text) is not feared
+    assert ("only lever over its choice is retaliation" in text) is feared
