@@ -448,3 +448,19 @@ def test_edited_traces_never_crash_the_readers(korea, mutable_paths, tmp_path, d
     traces.render_record_text(loaded)
     traces.render_diff_text(traces.diff(loaded, record))
     traces.render_diff_text(traces.diff(record, loaded))
+
+
+def test_a_concept_in_the_papers_words_is_its_whole_first_paragraph():
+    # a docstring's first line alone stopped LittleToSacrifice's inside a quotation of T1
+    from experta import Fact
+
+    from digital_coalitions.audit.trace import _described
+    from digital_coalitions.rules import concepts
+
+    kinds = [name for name, kind in vars(concepts).items() if isinstance(kind, type)
+             and issubclass(kind, Fact) and kind is not Fact and kind.__doc__]
+    assert "LittleToSacrifice" in kinds
+    for name in kinds:
+        text = _described(name)
+        assert text.count('"') % 2 == 0 and "\n" not in text and "  " not in text, (name, text)
+    assert 'T1\'s "market and trade sacrifices" are not at stake' in _described("LittleToSacrifice")

@@ -580,14 +580,15 @@ def phrase(fact: dict) -> str:
 
 
 def _described(type_name: str) -> str:
-    """A yes/no concept in the paper's words: the first line of its class's docstring."""
+    """A yes/no concept in the paper's words: the first paragraph of its class's docstring, in
+    one line (its first line alone can stop inside a quotation)."""
     from digital_coalitions.rules import concepts
 
     kind = getattr(concepts, type_name, None)
-    doc = (getattr(kind, "__doc__", None) or "").strip().splitlines()
+    doc = (getattr(kind, "__doc__", None) or "").strip().split("\n\n")[0].split()
     if not doc or not isinstance(kind, type):
         return ""
-    text = doc[0].rstrip(".")
+    text = " ".join(doc).rstrip(".")
     return text[0].lower() + text[1:] if text[:2] != text[:2].upper() else text
 
 
