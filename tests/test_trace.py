@@ -464,3 +464,15 @@ def test_a_concept_in_the_papers_words_is_its_whole_first_paragraph():
         text = _described(name)
         assert text.count('"') % 2 == 0 and "\n" not in text and "  " not in text, (name, text)
     assert 'T1\'s "market and trade sacrifices" are not at stake' in _described("LittleToSacrifice")
+
+
+@pytest.mark.parametrize("content, said", [
+    ("{}", "has no field format; expected a trace written by `coalition trace`"),
+    ('{"format": "x"}', "has format 'x', not 'digital-coalitions-trace'"),
+    ("[]", "holds a JSON list, not an object")])
+def test_verify_says_what_a_json_file_that_is_no_trace_lacks(tmp_path, content, said):
+    path = tmp_path / "t.json"
+    path.write_text(content)
+    result = run("trace", "verify", str(path))
+    assert result.returncode == 2 and result.stderr.startswith(f"error: {path}: {said}"), \
+        result.stderr

@@ -253,6 +253,8 @@ def check_record(data, bad, check_digest: bool = True) -> None:
     """Raise ``bad(...)`` unless ``data`` has the shape of a trace of this format version."""
     if not isinstance(data, dict):
         raise bad(f"holds a JSON {type(data).__name__}, not an object")
+    if "format" not in data:
+        raise bad("has no field format", f"a trace written by `coalition trace` (format {FORMAT!r})")
     if data.get("format") != FORMAT:
         raise bad(f"has format {data.get('format')!r}, not {FORMAT!r}")
     if data.get("format_version") != FORMAT_VERSION:

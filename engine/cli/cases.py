@@ -60,7 +60,7 @@ def export(directory, names, cases):
     if target / decisions.name in copies:
         what.append(decisions.name)
     click.echo(f"exported {', '.join(what[:-1])} and {what[-1]} to {target}; `--cases {target}` "
-               "asks from these copies (edit them: they replace the shipped files of the same id)")
+               "asks from these copies (edit them: a copy of a shipped file replaces it)")
 
 
 def _count(n: int, noun: str) -> str:
