@@ -220,6 +220,20 @@ def test_every_problem_is_one_line_with_file_line_and_field(tmp_path, base):
     assert all(line.startswith("error: ") for line in result.stderr.splitlines())
 
 
+def test_a_wrong_year_still_leaves_the_role_checked_and_an_empty_file_is_told(tmp_path, base):
+    text = ("- {state: china, coalition: chip4, as_of: 24, joins: false, accept: [declines], "
+            "why: x, source: y}\n")
+    with pytest.raises(CaseError) as caught:
+        load_decisions(write(tmp_path, text), base)
+    problems = caught.value.problems
+    assert any("[0].as_of: 24 is out of range" in p for p in problems)
+    assert any("[0].state: no choice to score: China is the target" in p for p in problems)
+    empty = write(tmp_path, "[]\n")
+    result = run("backtest", "--decisions", str(empty))
+    assert result.returncode == 0
+    assert f"note: {empty}: holds no decisions, so there is nothing to score" in result.stderr
+
+
 def test_a_file_that_is_not_a_list(tmp_path, base):
     with pytest.raises(CaseError) as caught:
         load_decisions(write(tmp_path, "state: japan\n"), base)

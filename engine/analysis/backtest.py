@@ -142,12 +142,14 @@ def load_decisions(path, base) -> list[Decision]:
             if not entry["joins"] and set(accept) <= set(JOINING):
                 ctx.add((i, "joins"), "false, but accept names only ways of joining",
                         "a verdict of staying out in accept, or joins: true")
-        if state is not None and coalition is not None and "as_of" in entry:
-            s, c = dated(state, coalition, entry["as_of"])
+        if state is not None and coalition is not None:
+            # a year that is itself wrong still leaves the role to check, at the latest evidence
+            s, c = dated(state, coalition, entry.get("as_of"))
             role, reason = role_of(s, c)
             if role not in ASKED:
                 ctx.add((i, "state"), f"no choice to score: {reason}",
                         "a state the coalition could be joined by")
+        if state is not None and coalition is not None and "as_of" in entry:
             key = (entry["state"], entry["coalition"], entry["as_of"])
             if key in seen:
                 ctx.add((i, "as_of"), f"the same decision as entry [{seen[key]}]",
@@ -160,6 +162,13 @@ def load_decisions(path, base) -> list[Decision]:
                                   sample=entry.get("sample") or "first"))
     if ctx.problems:
         raise CaseError(ctx.messages())
+    if not found:
+        import warnings
+
+        from digital_coalitions.errors import Note
+
+        warnings.warn(Note(f"{path}: holds no decisions, so there is nothing to score"),
+                      stacklevel=2)
     return found
 
 
