@@ -805,3 +805,21 @@ def test_a_cheap_membership_does_not_deny_the_targets_lever_of_retaliation(state
     feared = retaliation in ("moderate", "high")
     assert ("has little leverage over its choice" in text) is not feared
     assert ("only lever over its choice is retaliation" in text) is feared
+
+
+def test_what_would_change_the_judgment_marks_a_value_no_file_gave():
+    # "instead of 0% of its arms imports" read as known evidence; the file gives no such share
+    import digital_coalitions as dc
+    from digital_coalitions.casefiles.bearing import Change
+    from digital_coalitions.text.wording import Words
+
+    answer = dc.ask("kosovo", "gpai")
+    assert "state:ties.united-states.arms_import_share" in answer.defaults
+    words = Words(answer.coalition.data, {"united-states": "the US"})
+    change = Change("state", "ties.united-states.arms_import_share", 0.0, 0.5, 1, True)
+    assert words.change(change, answer.defaults).endswith("(assumed, not known)")
+    assert not words.change(change, ()).endswith("(assumed, not known)")
+    text = dc.memo("kosovo", "gpai").text
+    lines = [line for line in text.splitlines() if "arms imports from the US" in line
+             and "instead of" in line]
+    assert lines and all("(assumed, not known)" in line for line in lines), lines

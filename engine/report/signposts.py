@@ -140,7 +140,7 @@ def indicators(flips: Flips, state, coalition, words) -> tuple[list[Signpost], l
             continue
         if not S.moves_within_horizon("state", change.path):
             continue
-        sign = _signpost(flips, change, words.change(change), False)
+        sign = _signpost(flips, change, words.change(change, flips.answer.defaults), False)
         if sign is not None and sign.moves in ("verdict", "step"):
             found.append(sign)
     found.sort(key=lambda s: s.rank)

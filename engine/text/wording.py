@@ -133,10 +133,13 @@ class Words:
         phrase = self._phrase(kind, path, leaf, value)
         return self._fill(phrase) if phrase is not None else self._generic(kind, path, value)
 
-    def change(self, change) -> str:
-        """A one-value change of the evidence, as what is seen instead of what is there now."""
+    def change(self, change, assumed=()) -> str:
+        """A one-value change of the evidence, as what is seen instead of what is there now;
+        ``assumed``, the answer's defaults ("state:PATH"), marks a value no file gave."""
         after = self.value(change.case, change.path, change.after)
         before = self.value(change.case, change.path, change.before)
+        if f"{change.case}:{change.path}" in assumed:
+            before += " (assumed, not known)"
         return f"{after} instead of {before}"
 
     def _phrase(self, kind, path, leaf, v):  # noqa: C901 - one table, read top to bottom
