@@ -336,7 +336,8 @@ def test_confidence_names_the_sources_and_the_single_source_dependence(memos):
     # whose files the sources are in: the state's and the coalition's
     mine, theirs = b.by_case["state"], b.by_case["coalition"]
     assert mine and theirs and mine + theirs == b.sources
-    assert f"It rests on {b.values} values; {b.linked} are linked to {b.sources} sources " \
+    assumed = f" and {b.defaulted} assumed by default" if b.defaulted else ""
+    assert f"It rests on {b.values} values the case files give{assumed}; {b.linked} are linked to {b.sources} sources " \
            f"({mine} in South Korea's file, {theirs} in Chip 4's) from {b.origins} independent " \
            f"origins" in paragraph
     only = sum(1 for _, _, origin, _ in b.one_origin if origin == "Liu 2024")
