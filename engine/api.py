@@ -130,6 +130,15 @@ def memo_date(value: str | None, name: str = "date") -> str | None:
                    "YYYY-MM-DD, e.g. 2024-01-01")
 
 
+def _workers(workers) -> int | None:
+    """``workers`` as the batch commands take it: a number of processes, or None for every core."""
+    if workers is None or (isinstance(workers, int) and not isinstance(workers, bool)
+                           and workers >= 1):
+        return workers
+    raise BadInput(f"workers: {workers!r} is not a number of processes; expected a whole number "
+                   "from 1, or None for every core")
+
+
 def _one_of(name: str, value, allowed: tuple) -> None:
     if value not in allowed:
         raise BadInput(f"{name}: {value!r} is not known here; expected "
@@ -217,6 +226,7 @@ def flips(*question, cases=None, as_of: int | None = None, set=(), pairs: bool =
     ``progress(done, total, what)``, if given, hears of each question answered."""
     from digital_coalitions.analysis.explore import flips as find_flips
 
+    workers = _workers(workers)
     state, coalition = _cases(cases).question(*question, as_of=as_of, set=set)
     return find_flips(state, coalition, _engine(), pairs=pairs, workers=workers,
                       progress=progress)
@@ -232,6 +242,7 @@ def matrix(cases=None, as_of: int | None = None, progress=None, cache=True,
     from digital_coalitions.analysis.cache import user_cache
     from digital_coalitions.analysis.explore import matrix as run_matrix
 
+    workers = _workers(workers)
     if isinstance(cache, bool):
         cache = user_cache(enabled=cache)
     # no engine handed over: one is built only if some question is not in the cache

@@ -166,6 +166,9 @@ def test_importing_the_package_loads_no_engine():
     (lambda: dc.memo("south-korea", "chip4", layers="short"), "layers"),
     (lambda: dc.memo("south-korea", "chip4", date="2024-01-01\n# heading"), "date"),
     (lambda: dc.whatif("south-korea", "chip4"), "whatif"),
+    *[(lambda w=w: dc.flips("south-korea", "chip4", workers=w), "workers")
+      for w in ("x", 0, -1, 2.5, True)],
+    (lambda: dc.matrix(workers="x"), "workers"),
     *[(lambda h=h: dc.memo("south-korea", "chip4", horizon=h), "horizon")
       for h in (0, 9, -3, 2.5, "2", True)],  # the command line's --horizon takes 1 to 5
 ])
