@@ -795,7 +795,7 @@ def test_the_bottom_line_is_bold_to_its_last_word(state, coalition):
     assert not re.search(r"\s\*\*\[\^1\]", bluf), bluf
 
 
-@pytest.mark.parametrize("state, retaliation", [("south-korea", "high"), ("south-korea", "low")])
+@pytest.mark.parametrize("state, retaliation", [("south-korea", "moderate"), ("south-korea", "low")])
 def test_a_cheap_membership_does_not_deny_the_targets_lever_of_retaliation(state, retaliation):
     # "China has little leverage" beside "it fears retaliation" contradicted the evidence
     import digital_coalitions as dc
