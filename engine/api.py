@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import functools
 import os
+import sys
 
 from digital_coalitions.casefiles.question import (CaseChoice, NotACandidate, Resolver, candidate,
                                                    case_directories, cases_flag, dated,
@@ -92,13 +93,19 @@ def _cases(cases: Cases | str | os.PathLike | None) -> Cases:
     return cases if isinstance(cases, Cases) else Cases(cases)
 
 
+def _whole(name: str, value, allowed: range, expected: str) -> int | None:
+    """``value`` if it is None or a whole number in ``allowed``; else the one-line error, which
+    says what was ``expected`` (a bool is not a number here, though Python counts it one)."""
+    if value is None or (isinstance(value, int) and not isinstance(value, bool)
+                         and value in allowed):
+        return value
+    raise BadInput(f"{name}: {value!r} is not {expected}")
+
+
 def _year(as_of) -> int | None:
     """``as_of`` as the command line's --as-of takes it: a year, or None for the latest."""
-    if as_of is None or (isinstance(as_of, int) and not isinstance(as_of, bool)
-                         and as_of in YEARS):
-        return as_of
-    raise BadInput(f"as_of: {as_of!r} is not a year; expected a year such as 2023, or None for "
-                   "the latest evidence")
+    return _whole("as_of", as_of, YEARS,
+                  "a year; expected a year such as 2023, or None for the latest evidence")
 
 
 def _changes(set) -> tuple[str, ...]:
@@ -132,11 +139,8 @@ def memo_date(value: str | None, name: str = "date") -> str | None:
 
 def _workers(workers) -> int | None:
     """``workers`` as the batch commands take it: a number of processes, or None for every core."""
-    if workers is None or (isinstance(workers, int) and not isinstance(workers, bool)
-                           and workers >= 1):
-        return workers
-    raise BadInput(f"workers: {workers!r} is not a number of processes; expected a whole number "
-                   "from 1, or None for every core")
+    return _whole("workers", workers, range(1, sys.maxsize), "a number of processes; expected a "
+                  "whole number from 1, or None for every core")
 
 
 def _one_of(name: str, value, allowed: tuple) -> None:
@@ -272,10 +276,9 @@ def memo(*question, cases=None, as_of: int | None = None, set=(), fmt: str = "ma
     from digital_coalitions.rules.concepts import HORIZON_YEARS, MAX_HORIZON_YEARS
 
     _one_of("fmt", fmt, ("markdown", "html"))
-    if horizon is not None and (not isinstance(horizon, int) or isinstance(horizon, bool)
-                                or not 1 <= horizon <= MAX_HORIZON_YEARS):
-        raise BadInput(f"horizon: {horizon!r} is not a horizon; expected a whole number of years "
-                       f"from 1 to {MAX_HORIZON_YEARS}, or None for {HORIZON_YEARS}")
+    horizon = _whole("horizon", horizon, range(1, MAX_HORIZON_YEARS + 1), "a horizon; expected "
+                     f"a whole number of years from 1 to {MAX_HORIZON_YEARS}, or None for "
+                     f"{HORIZON_YEARS}")
     _one_of("layers", layers, ("full", "brief"))
     date = memo_date(date)
     cases = _cases(cases)

@@ -265,6 +265,7 @@ def test_a_target_that_is_the_leader_or_a_member_is_refused_naming_the_line(case
     data = yaml.safe_load(path.read_text())
     data["members"] = data["members"] + ["china"]
     data["history"][2022]["target"] = "united-states"  # a year keeps the main leader
+    data["history"][2021] = {"target": "japan"}  # ... and the main members, Japan among them
     path.write_text(yaml.safe_dump(data, sort_keys=False))
     with pytest.raises(CaseError) as caught:
         load_dir(cases)
@@ -272,6 +273,12 @@ def test_a_target_that_is_the_leader_or_a_member_is_refused_naming_the_line(case
     assert any("members[4]: the target 'china' is listed as a member" in line for line in lines)
     assert any("history.2022.target: the target 'united-states' is also the leader" in line
                for line in lines), lines
+    assert any("history.2021.target: the target 'japan' is listed as a member in the main "
+               "evidence" in line for line in lines), lines
+    # 2022's own members (the USA alone) hold its target; 2021 keeps the main members
+    assert any("history.2022.members[0]: the target 'united-states' is listed" in line
+               for line in lines), lines
+    assert len(lines) == 4, lines
     assert all(re.match(r".*chip4\.yaml:\d+: ", line) for line in lines), lines
 
 

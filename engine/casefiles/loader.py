@@ -44,7 +44,7 @@ from digital_coalitions.casefiles.problems import (INVALID, CaseError, Problems,
                                                    one_line, path_text, quote)
 from digital_coalitions.casefiles.reading import ReadProblem, read_bounded
 from digital_coalitions.record import FrozenRecord
-from digital_coalitions.casefiles.validate import (check_case, check_fields, check_state_refs,
+from digital_coalitions.casefiles.validate import (check_case, check_fields, check_references,
                                                    history_years, main_evidence_year,
                                                    suggest_state)
 from digital_coalitions.casefiles.yamlread import read_tree
@@ -371,7 +371,7 @@ def _cross_check(item: _Loaded, known: CaseSet) -> None:
     if item.data is None:
         return
     for prefix, data in _parts(item):
-        check_state_refs(item.kind, data, item.ctx, known, prefix, main=item.data)
+        check_references(item.kind, data, item.ctx, known, prefix, main=item.data)
 
 
 def normalise(name: str) -> str:

@@ -26,7 +26,7 @@ from digital_coalitions.casefiles import schema as S
 from digital_coalitions.casefiles.loader import CaseError, CaseFile
 from digital_coalitions.casefiles.problems import (Problems, close_matches, described, one_line,
                                                    path_text, quote)
-from digital_coalitions.casefiles.validate import check_fields, check_state_refs
+from digital_coalitions.casefiles.validate import check_fields, check_references
 from digital_coalitions.casefiles.yamlread import Refused, read_value
 from digital_coalitions.errors import Note
 
@@ -298,7 +298,7 @@ def _validate(kind: str, data: dict, path: list[str], raw: str, known=None):
     node[path[-1]] = value
     validated = check_fields(S.fields(kind), tree, (), ctx, True, kind)
     if known is not None and not ctx.problems:
-        check_state_refs(kind, validated, ctx, known)
+        check_references(kind, validated, ctx, known)
     if ctx.problems:
         raise _Relay(CaseError(ctx.messages()))
     added = [path_text(p) for p in ctx.defaults]

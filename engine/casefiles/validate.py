@@ -2,9 +2,9 @@
 
 ``check_case`` checks a file's tree field by field (every problem at once, defaults filled in
 and recorded), ``check_fields`` a mapping against a list of fields (a decisions file's entries,
-a ``--set``'s whole file), ``check_state_refs`` the states a file names against a case
-directory's. A file's ``history`` years are checked when it is, and merged over the main
-evidence when a question asks for one (``history_years``).
+a ``--set``'s whole file), ``check_references`` the states a file names against a case
+directory's and the roles a coalition gives them. A file's ``history`` years are checked when
+it is, and merged over the main evidence when a question asks for one (``history_years``).
 """
 
 from __future__ import annotations
@@ -506,16 +506,24 @@ def check_roles(data: dict, ctx: Problems, prefix: tuple = (), main: dict | None
     if target == leader and ("target" in data or "leader" in data):
         ctx.add(prefix + ("target",), f"the target {target!r} is also the leader",
                 "a target other than the coalition's leader")
-    for i, ref in enumerate(data.get("members") or ()):
-        if ref == target:
-            ctx.add(prefix + ("members", i), f"the target {target!r} is listed as a member",
-                    "the states that joined, not the state the coalition is aimed at")
+    expected = "the states that joined, not the state the coalition is aimed at"
+    if "members" in data or not prefix:
+        for i, ref in enumerate(data.get("members") or ()):
+            if ref == target:
+                ctx.add(prefix + ("members", i), f"the target {target!r} is listed as a member",
+                        expected)
+    elif "target" in data and target in (main.get("members") or ()):
+        # a year that names a new target keeps the main evidence's members
+        ctx.add(prefix + ("target",), f"the target {target!r} is listed as a member in the "
+                "main evidence, which this year keeps", expected + " (or this year's own "
+                "members)")
 
 
-def check_state_refs(kind: str, data: dict, ctx: Problems, known: CaseSet,
+def check_references(kind: str, data: dict, ctx: Problems, known: CaseSet,
                      prefix: tuple = (), main: dict | None = None) -> None:
-    """Every state a file's ``data`` names (a key or a value) must be one of ``known``'s; a
-    coalition's target must be neither its leader nor a member (``check_roles``)."""
+    """The checks of a file against the others: every state its ``data`` names (a key or a
+    value) must be one of ``known``'s, and a coalition's target must be neither its leader nor
+    a member (``check_roles``)."""
     if kind == "coalition":
         check_roles(data, ctx, prefix, main)
     for path, ref, role, also in (_state_refs if kind == "state" else _coalition_refs)(data):
