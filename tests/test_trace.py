@@ -476,3 +476,17 @@ def test_verify_says_what_a_json_file_that_is_no_trace_lacks(tmp_path, content, 
     result = run("trace", "verify", str(path))
     assert result.returncode == 2 and result.stderr.startswith(f"error: {path}: {said}"), \
         result.stderr
+
+
+@pytest.mark.parametrize("kind, value, said", [
+    ("Sourcing", 1, "1 source cited in the state file"),
+    ("Sourcing", 4, "4 sources cited in the state file"),
+    ("SourceOrigins", 1, "1 independent origin among the sources of the state file"),
+    ("SourceOrigins", 2, "2 independent origins among the sources of the state file"),
+    ("SourceRecency", 2021, "the state file's sources are dated 2021 at the latest"),
+    ("SourceRecency", 0, "the state file's sources give no year")])
+def test_the_source_counts_say_what_they_count(kind, value, said):
+    # CF-05 reads two counts of one list: "sources = 1" beside "2 source(s) cited" read as a
+    # contradiction to an analyst (a new user's trial)
+    fact = {"type": kind, "fields": {"source": "state", "value": value, "path": "sources"}}
+    assert traces.phrase(fact) == said

@@ -548,8 +548,15 @@ def phrase(fact: dict) -> str:
     kind, f = fact["type"], fact["fields"]
     if kind in ("Offer", "Pressure"):
         return f"{f.get('path', kind.lower() + 's.' + str(f.get('kind')))} = true"
-    if kind == "Sourcing":
-        return f"{f.get('value')} source(s) cited in the {f.get('source')} file"
+    if kind in ("Sourcing", "SourceOrigins"):
+        count = f.get("value")
+        noun = "source" if kind == "Sourcing" else "independent origin"
+        verb = "cited in" if kind == "Sourcing" else "among the sources of"
+        return f"{count} {noun}{'' if count == 1 else 's'} {verb} the {f.get('source')} file"
+    if kind == "SourceRecency":
+        latest = f.get("value")
+        return (f"the {f.get('source')} file's sources " + (f"are dated {latest} at the latest"
+                if latest else "give no year"))
     if kind == "Defaulted":
         return f"{f.get('case')} {f.get('path')} assumed by default"
     if "path" in f and "value" in f:
