@@ -133,6 +133,15 @@ class Words:
         phrase = self._phrase(kind, path, leaf, value)
         return self._fill(phrase) if phrase is not None else self._generic(kind, path, value)
 
+    def derived(self, kind: str, fields: dict) -> str | None:
+        """A concept the rules concluded, where a memo line cites it as evidence for another
+        (OC-05's low sacrifice): None for those no line cites this way."""
+        if kind == "InterestSacrifice":
+            return f"{_article(fields.get('level'))} {fields.get('level')} sacrifice in joining"
+        if kind == "ThreatFromTarget":
+            return self._fill("{leader}'s protection against {target} itself")
+        return None
+
     def change(self, change, assumed=()) -> str:
         """A one-value change of the evidence, as what is seen instead of what is there now;
         ``assumed``, the answer's defaults ("state:PATH"), marks a value no file gave."""
@@ -152,8 +161,8 @@ class Words:
                     else f"{OFFERS[leaf]} from {{leader}}"
             if leaf in PRESSURES:
                 return PRESSURES[leaf] if v else PRESSURES[leaf].replace("the threat", "no threat")
-            if leaf == "demand":
-                return ("a demanding coalition that asks market and trade sacrifices"
+            if leaf == "demand":  # D3: a demanding coalition "may demand" sacrifices
+                return ("a demanding coalition (one that may ask market and trade sacrifices)"
                         if v == "complex" else "a declaration that asks no market sacrifice")
             if leaf == "framing":
                 return ("a framing members can word as aimed at no one" if v == "softened"
