@@ -486,6 +486,22 @@ def test_the_weakest_links_are_chosen_by_their_own_answers(memos):
     assert "The risk of erosion is high" in outlook
 
 
+def test_the_outlook_reads_the_coalition_in_the_year_the_question_read_it(base):
+    # Sweden's latest evidence is of 2022, so its question reads the campaign's 2022 file; the
+    # members table had listed Germany, which the campaign's file lists only from a later year
+    from digital_coalitions.analysis.explore import roles
+
+    built = memo_of(base, "sweden", "huawei-5g-exclusion")
+    year = built.answer.dating["coalition"]
+    assert year == built.answer.dating["state"] == 2022
+    coalition = base.coalitions["huawei-5g-exclusion"]
+    assert built.outlook.roles == roles(coalition, base.states, year)
+    assert built.outlook.roles["germany"] == "candidate"
+    assert roles(coalition, base.states, None)["germany"] == "member"  # the latest file's
+    members = section(render_memo(built, "markdown"), "The target's side and the outlook for")
+    assert "| Germany |" not in members and "| Denmark |" in members
+
+
 # ---- names and words ---------------------------------------------------------------------------
 def test_names_take_their_articles(memos):
     _, text = memos[("eu", "ttc", None)]

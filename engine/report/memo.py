@@ -485,7 +485,10 @@ def build_memo(state, coalition, states: dict, engine: CoalitionEngine | None = 
     engine = engine or CoalitionEngine()
     answer = ask(state, coalition, engine)
     states = {**states, state.id: state}
-    as_of = state.dating.asked if state.dating else None
+    # the coalition as the question read it: members of that year, each on its evidence then
+    # (the latest evidence of each would put a state that joined later among the members)
+    as_of = (state.dating.year if state.dating.asked is None else state.dating.asked) \
+        if state.dating else None
     role_of = roles(coalition, states, as_of)
     known = {state.id: answer} if role_of.get(state.id) in ASKED else {}
     found = {}
