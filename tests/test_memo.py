@@ -210,6 +210,40 @@ def test_a_recorded_refusal_is_compared_with_the_rules_at_its_own_year(memos):
     assert "In 2022 it stayed out, as the rules would have forecast from its 2022 evidence" in bluf
 
 
+def test_a_record_that_accepts_either_reading_is_said_to(base):
+    # the UK's 2019 cap on Huawei: the record counts it as joining loosely or as resisting, and
+    # the coalition's file does not list the UK that year; the memo said "joined" flatly
+    built = memo_of(base, "united-kingdom", "huawei-5g-exclusion", 2019)
+    text = render_memo(built, "markdown")
+    assert built.time.mode == "retrospective" and "resists" in built.time.record.accept
+    assert "in 2019, in a looser form, by one reading of the record (it would also match a " \
+           "verdict that it resists)" in section(text, "Bottom line up front")
+    assert "(the verdicts that would match it: joins-loosely, resists)" in text
+    assert "counted right" not in text  # read as "the rules were right"
+
+
+def test_the_key_judgments_say_what_the_mechanisms_reached(base):
+    # each sentence is built from the concepts the rules concluded, so none contradicts another
+    # (a reviewer's reading of the paper's cases)
+    def judgments(state, coalition, as_of=None):
+        return section(render_memo(memo_of(base, state, coalition, as_of), "markdown"),
+                       "Key judgments")
+
+    japan = judgments("japan", "chip4")  # OC-06: a moderate cost borne against China's threat
+    assert "Membership costs it moderately" in japan and "costs it little" not in japan
+    assert "it bears the cost as part of its defence against China itself" in japan
+    sweden = judgments("sweden", "huawei-5g-exclusion")  # low autonomy, nothing offered
+    assert "only in a looser form: nothing compels it" in sweden
+    assert "keeping its autonomy" not in sweden and "bargaining" not in sweden
+    assert "keeping its autonomy and bargaining for concessions" in judgments("eu", "ttc", 2021)
+    assert "bargaining bilaterally for its firm" in judgments("netherlands",
+                                                                "chip-export-controls")
+    aiib = judgments("south-korea", "aiib-opposition", 2015)  # declines despite an intense tie
+    assert '"cannot easily change policies involving complex interests" (S8)' in aiib
+    india = judgments("india", "gpai")  # a willing member with a strong doctrine of autonomy
+    assert "must bargain for each step" not in india and "does not cross it" in india
+
+
 RELIANCE = "industries.semiconductors.reliance.united-states.level"
 
 
