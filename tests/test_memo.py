@@ -242,6 +242,11 @@ def test_the_key_judgments_say_what_the_mechanisms_reached(base):
     assert '"cannot easily change policies involving complex interests" (S8)' in aiib
     india = judgments("india", "gpai")  # a willing member with a strong doctrine of autonomy
     assert "must bargain for each step" not in india and "does not cross it" in india
+    # a softer framing is said to bring a state in only where the rules, asked, say so
+    assert "softening it, as when the AFI became the Declaration, would bring it in" in \
+        judgments("eu", "afi")
+    assert "softening it alone would not bring it in: the rules then read it as declines" in \
+        judgments("indonesia", "clean-network")
 
 
 RELIANCE = "industries.semiconductors.reliance.united-states.level"

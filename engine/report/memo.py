@@ -182,6 +182,13 @@ class Memo:
         default (the file does not give it), so that a sentence says it is assumed."""
         return any(x["case"] == case and x["path"] == path for x in self.assumed)
 
+    def verdict_if(self, case: str, path: str, value) -> str | None:
+        """The verdict with the one value at ``path`` of the ``case`` file changed to
+        ``value``, as the search for flips found it; None where it did not ask that change. A
+        sentence saying what a change would do says it only where the rules do."""
+        return next((outcome.verdict for change, outcome in self.flips.outcomes.items()
+                     if (change.case, change.path, change.after) == (case, path, value)), None)
+
     # the question's own paths, so that templates need not spell ids
     def tie(self, name):
         return self.value("state", f"ties.{self.answer.coalition.data['leader']}.{name}")

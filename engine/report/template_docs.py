@@ -14,7 +14,7 @@ MEMO = {
          "notes, signposts and brief_signposts, alternatives, sensitive, assumed, mechanisms, "
          "sources, outlook, "
          "decisions, annex, overrides, map_svg) and methods name(id), short(id), note(key), "
-         "concept(name), value(case, path), assumed_at(case, path), "
+         "concept(name), value(case, path), assumed_at(case, path), verdict_if(case, path, value), "
          "tie/industry/reliance/exposure/relation/autonomy(field), weak_links",
     "a": "the Answer (engine/inference/answer.py): verdict, likelihood {term, range, figure}, confidence "
          "{level, basis}, mechanisms, chain, rules_fired, defaults, dating, state, coalition",
