@@ -232,8 +232,12 @@ def test_the_key_judgments_say_what_the_mechanisms_reached(base):
     japan = judgments("japan", "chip4")  # OC-06: a moderate cost borne against China's threat
     assert "Membership costs it moderately" in japan and "costs it little" not in japan
     assert "it bears the cost as part of its defence against China itself" in japan
-    sweden = judgments("sweden", "huawei-5g-exclusion")  # low autonomy, nothing offered
-    assert "only in a looser form: nothing compels it" in sweden
+    uk = judgments("united-kingdom", "huawei-5g-exclusion", 2019)  # V-21: nothing offered
+    assert "only in a looser form: nothing compels it" in uk  # and nothing is offered
+    assert "The US offers nothing to offset it" in uk
+    sweden = judgments("sweden", "huawei-5g-exclusion")  # V-22: its own fear of China
+    assert "keeps China's vendors out for its own fear of China, on its own terms rather than " \
+           "in the US's camp" in sweden
     assert "keeping its autonomy" not in sweden and "bargaining" not in sweden
     assert "keeping its autonomy and bargaining for concessions" in judgments("eu", "ttc", 2021)
     assert "bargaining bilaterally for its firm" in judgments("netherlands",
@@ -247,6 +251,26 @@ def test_the_key_judgments_say_what_the_mechanisms_reached(base):
         judgments("eu", "afi")
     assert "softening it alone would not bring it in: the rules then read it as declines" in \
         judgments("indonesia", "clean-network")
+
+
+def test_the_notes_mark_the_projects_readings_apart_from_the_papers_claims(base):
+    built = memo_of(base, "sweden", "huawei-5g-exclusion")
+    infos = {r.id: r for n in built.notes for r in n.rules}
+    ours = {rule for rule, info in infos.items() if info.reading == "project"}
+    assert "V-22" in ours and "SD-21" not in ours
+    brief = render_memo(built, "markdown", layers="brief")
+    full = render_memo(built, "markdown")
+    html = "\n".join(line for line in render_memo(built, "html").splitlines()
+                     if '<li id="note-' in line).replace("&#39;", "'")
+    html = re.sub(r"<[^>]+>", "", html)
+    for rule, info in sorted(infos.items()):
+        marked = rule in ours
+        assert (f"{rule} (our reading)" in brief) == marked or rule not in brief, rule
+        said = f"{rule} {info.title} ("
+        notes = full.split("## Notes", 1)[1].split("\n## ", 1)[0]
+        for text in (notes, html):
+            line = text.split(said, 1)[1].split(")", 1)[0]
+            assert ("this project's reading, not a claim the paper makes" in line) == marked, rule
 
 
 RELIANCE = "industries.semiconductors.reliance.united-states.level"
