@@ -238,6 +238,36 @@ def test_full_coalition_example_loads_with_no_defaults(tmp_path):
     assert case.lines["members[3]"] == 24
 
 
+@pytest.mark.parametrize("domain, noted", [("telecoms", "telecom"), ("semiconductor", "semiconductors"),
+                                           ("quantum", None), ("telecom", None)])
+def test_a_domain_one_slip_from_a_known_one_is_noted_not_refused(tmp_path, domain, noted):
+    # a coalition's domain meets a state's industries only under the same key: 'telecoms' read
+    # every state as having no such industry and changed Japan's verdict (a new user's trial)
+    import warnings
+
+    from digital_coalitions.errors import Note
+
+    text = COALITION_EXAMPLE.replace("domain: semiconductors", f"domain: {domain}")
+    assert text != COALITION_EXAMPLE
+    path = write(tmp_path, "chip4.yaml", text)
+    state = write(tmp_path, "japan.yaml", MINIMAL_STATE.format(id="japan", name="Japan")
+                  + f"industries:\n  {domain}:\n    weight: high\n")
+    for case, field in ((path, "domain"), (state, f"industries.{domain}")):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            assert load_file(case).data  # loaded and answered: the contract allows any domain
+        notes = [str(w.message) for w in caught if issubclass(w.category, Note)]
+        if noted is None:
+            assert notes == []
+        else:
+            line = 1 + [n for n, x in enumerate(text.splitlines())
+                        if x.startswith(f"domain: {domain} ")][0] if field == "domain" else 5
+            assert notes == [f"{case}:{line}: {field}: {domain!r} is none of the known domains "
+                             f"({', '.join(schema.DOMAINS)}); did you mean {noted!r}? A "
+                             "coalition's domain and a state's industries meet only under the "
+                             "same key"]
+
+
 def test_kind_is_detected_by_leader_and_can_be_forced(tmp_path):
     path = write(tmp_path, "chip4.yaml", COALITION_EXAMPLE)
     assert load_file(path).kind == "coalition"

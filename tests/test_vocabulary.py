@@ -100,3 +100,14 @@ def test_flips_move_shares_across_the_rules_own_thresholds():
     assert bearing.SHARE_THRESHOLDS["arms_import_share"] == (security.ARMS_SHARE,)
     source = (ROOT / "engine" / "casefiles" / "bearing.py").read_text()
     assert not re.search(r"\(0\.\d+, 0\.\d+\)", source)  # no floor written out again
+
+
+def test_the_known_domains_are_the_shipped_files_and_the_memo_s_words():
+    from digital_coalitions.text.wording import DOMAINS
+
+    assert set(DOMAINS) == set(schema.DOMAINS)  # every known domain has the memo's words
+    written = {d for f in (SHIPPED / "coalitions").glob("*.yaml")
+               for d in [load_file(f).data.get("domain")] if d}
+    written |= {d for f in (SHIPPED / "states").glob("*.yaml")
+                for d in load_file(f).data.get("industries") or {}}
+    assert written <= set(schema.DOMAINS)

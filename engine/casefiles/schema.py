@@ -191,6 +191,11 @@ MAX_FILE_BYTES = 1024 * 1024  # files over 1 MiB are refused before parsing
 MAX_DEPTH = 8  # nesting levels (the deepest real value, industries.*.reliance.*.level, is at 6)
 MAX_NUMBER_CHARS = 100  # a longer number is refused unread (YAML's base-60 1:59:59… is slow to read)
 YEARS = range(1000, 10000)  # the years a file, a history key, --as-of or the explorer may name
+# the industries the shipped files and the memo's words know: a coalition's ``domain`` and a
+# state's ``industries`` keys are matched by name, so another one is allowed but noted when it
+# is one letter or so from a known one (``telecoms`` reads as no industry at all)
+DOMAINS = ("semiconductors", "telecom", "ai", "cloud", "critical-minerals",
+           "digital-infrastructure")
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 SLUG_MAX = 64
@@ -490,7 +495,8 @@ COALITION_FIELDS: tuple[Field, ...] = (
     _w("pillar", "pillar", None, "element of structural technological power", ("A2",),
        nullable=True),
     Field("domain", "slug", nullable=True, default=None,
-          doc="the industry whose exposure matters; null for a domain-free coalition"),
+          doc="the industry whose exposure matters, the key of the states' industries (e.g. "
+              "semiconductors, telecom); null for a domain-free coalition"),
     _w("demand", "demand", "simple", "simple or complex (demanding) coalition", ("D3",)),
     _w("organisational_base", "organisational_base", "partnerships", "", ("S6",)),
     _w("framing", "framing", "confrontational", "may members word it as aimed at no one?",

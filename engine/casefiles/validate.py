@@ -18,7 +18,8 @@ from typing import TYPE_CHECKING, Any
 
 from digital_coalitions.casefiles import schema as S
 from digital_coalitions.casefiles.problems import (INVALID, CaseError, Problems, close_matches,
-                                                   described, number_text, one_line, quote)
+                                                   described, number_text, one_line, path_text,
+                                                   quote)
 from digital_coalitions.casefiles.schema import Field
 
 if TYPE_CHECKING:
@@ -425,6 +426,12 @@ def check_case(tree: dict, kind: str, path: pathlib.Path, ctx: Problems) -> dict
                         "(e.g. ties.united-states.arms_import_share)")
     for key, entry in (data.get("indicators") or {}).items():
         _check_indicator(entry.get("field"), kind, ("indicators", key, "field"), ctx)
+    domains = list((data.get("industries") or {}) if kind == "state" else ())
+    paths = [("industries", d) for d in domains]
+    if kind == "coalition" and data.get("domain"):
+        domains, paths = [data["domain"]], [("domain",)]
+    for domain, where in zip(domains, paths):
+        _note_near_domain(domain, where, ctx)
     case_id = data.get("id")
     if case_id is not None:
         stem = path.stem
@@ -435,6 +442,24 @@ def check_case(tree: dict, kind: str, path: pathlib.Path, ctx: Problems) -> dict
             ctx.add(("id",), f"{quote(case_id)} differs from the file name {quote(path.name)}",
                     f"the id to equal the file's stem, {stem!r}")
     return data
+
+
+def _note_near_domain(domain, path: tuple, ctx: Problems) -> None:
+    """A Note for a domain one slip from a known one: the contract allows any, but a coalition
+    and a state meet only where both write the same key, so a misspelt one silently reads as
+    an industry the state does not have."""
+    if not isinstance(domain, str) or domain in S.DOMAINS:
+        return
+    import warnings
+
+    from digital_coalitions.errors import Note
+
+    near = close_matches(domain, [d for d in S.DOMAINS if d != domain], n=1)
+    if near:
+        warnings.warn(Note(
+            f"{ctx.file}:{ctx.line_of(path)}: {path_text(path)}: {domain!r} is none of the known "
+            f"domains ({', '.join(S.DOMAINS)}); did you mean {near[0]!r}? A coalition's domain "
+            "and a state's industries meet only under the same key"), stacklevel=2)
 
 
 def _check_indicator(written, kind: str, path: tuple, ctx: Problems) -> None:

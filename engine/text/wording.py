@@ -20,6 +20,7 @@ DOMAINS = {
     "critical-minerals": ("critical-minerals", "processed minerals"),
     "digital-infrastructure": ("digital-infrastructure", "digital infrastructure"),
     "ai": ("AI", "AI systems"),
+    "cloud": ("cloud", "cloud services"),
 }
 LEVELS = {"none": "no", "low": "low", "moderate": "moderate", "high": "high",
           "critical": "critical", "intense": "intense"}
