@@ -189,10 +189,12 @@ def test_cases_export_copies_the_shipped_files_and_never_replaces_one(tmp_path):
     assert (mine / "decisions.yaml").read_bytes() == (shipped / "decisions.yaml").read_bytes()
     korea = mine / "states" / "south-korea.yaml"
     korea.write_text("edited")
-    again = run("cases", "export", str(mine), "South Korea", "chip4", "atlantis")
+    again = run("cases", "export", str(mine), "South Korea", "chip4", "atlantis", "vietnm")
     assert again.returncode == 2 and again.stdout == ""
     assert again.stderr == ("error: 'atlantis': no state or coalition of that id or name; expected "
-                            "one that `coalition list` shows\n")
+                            "one that `coalition list` shows (did you mean 'albania'?)\n"
+                            "error: 'vietnm': no state or coalition of that id or name; expected "
+                            "one that `coalition list` shows (did you mean 'vietnam'?)\n")
     again = run("cases", "export", str(mine), "South Korea")
     assert again.returncode == 2 and again.stderr == (
         f"error: {korea}: already exists; expected a path where no file is (export never "
@@ -338,6 +340,13 @@ def test_two_unknown_names_are_two_lines_not_the_first_alone():
     state, coalition = result.stderr.splitlines()
     assert state.startswith("error: unknown state 'Atlantis' in ")
     assert coalition.startswith("error: unknown coalition 'the Moon Pact' in ")
+    # with no near name and the shipped cases alone, the likeliest cause is a forgotten --cases
+    assert coalition.endswith("; a file of your own? add its directory with --cases DIR (or "
+                              "$COALITION_CASES)")
+    elsewhere = run("ask", "Will Atlantis join the Moon Pact?", "--cases", str(shipped_cases()))
+    assert "--cases DIR" not in elsewhere.stderr.replace("--cases " + str(shipped_cases()), "")
+    near = run("ask", "vietnm", "chip4").stderr
+    assert "did you mean 'Vietnam'?" in near and "--cases DIR" not in near
 
 
 def question_error(*words) -> str:

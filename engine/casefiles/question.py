@@ -175,6 +175,8 @@ class Resolver:
         where = " + ".join(str(d) for d in self.directories)  # the shipped cases and any added
         known = (f"known {kind}s: {', '.join(sorted(pool))}" if len(pool) <= LISTED_IDS
                  else f"{len(pool)} {kind}s known (`coalition list` names them)")
+        if not near and tuple(self.directories) == (shipped_cases(),):
+            known += "; a file of your own? add its directory with --cases DIR (or $COALITION_CASES)"
         raise QuestionError(f"unknown {kind} {quoted(ref)} in {where}; {hint}{known}")
 
     @staticmethod

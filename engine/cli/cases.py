@@ -40,7 +40,7 @@ def export(directory, names, cases):
         if unknown:
             raise UsageProblem("\n".join(
                 f"{name!r}: no state or coalition of that id or name; expected one that "
-                "`coalition list` shows" for name in unknown))
+                f"`coalition list` shows{_near(base, name)}" for name in unknown))
     else:
         files = [*base.states.values(), *base.coalitions.values()]
     target = Path(directory)
@@ -74,6 +74,16 @@ def _find(resolver, name):
         except QuestionError:
             continue
     return None
+
+
+def _near(base, name: str) -> str:
+    """A "did you mean" for a name no file claims, as a question's unknown name gets."""
+    from digital_coalitions.casefiles.problems import close_matches
+
+    cases = [*base.states.values(), *base.coalitions.values()]
+    named = {c.id: c.id for c in cases} | {c.data["name"]: c.id for c in cases}
+    near = close_matches(name, named)
+    return f" (did you mean {named[near[0]]!r}?)" if near else ""
 
 
 def _copy_new(source: Path, destination: Path) -> None:
