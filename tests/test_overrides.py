@@ -119,6 +119,11 @@ def test_a_bad_value_gets_the_loaders_own_message(korea, tmp_path):
     ("targets.china.threat_perception=*anchor", r"alias '\*anchor' is not allowed"),
     (LEVEL, r"no '=' between the path and the value; expected PATH=VALUE"),
     ("sources.x=1", r"state\.sources\.x or coalition\.sources\.x"),
+    # a path into a value, one name off a field of the other file (a new user's trial)
+    ("target.china.threat_perception=moderate", r"^--set: coalition\.target: target holds a "
+     r"string \('china'\), which has no field 'china'; expected a path that ends at a value "
+     r"\(did you mean state\.targets\.china\.threat_perception\?\)$"),
+    ("demand.x=1", r"which has no field 'x'; expected a path that ends at a value$"),
 ])
 def test_bad_assignments_are_one_line_each(korea, assignment, expected):
     (line,) = problems(*korea, assignment)

@@ -195,6 +195,22 @@ class _SetContext(Problems):
                               f"expected {one_line(expected)}"))
 
 
+def _near_path(path: list[str]) -> str:
+    """A "did you mean" for a path of one shape with a field of either file, a name or so off
+    (``target.china.threat_perception`` for the state's ``targets.china.threat_perception``)."""
+    for kind in ("state", "coalition"):
+        for pattern, _ in S.iter_fields(kind):
+            parts = pattern.split(".")
+            if len(parts) != len(path) or parts == path:
+                continue
+            named = [(p, q) for p, q in zip(parts, path) if p != "*"]
+            off = [(p, q) for p, q in named if p != q]
+            if len(off) == 1 and close_matches(off[0][1], [off[0][0]]):
+                written = ".".join(q if p == "*" else p for p, q in zip(parts, path))
+                return f" (did you mean {kind}.{written}?)"
+    return ""
+
+
 def _names(kind: str) -> list[str]:
     return [f.name for f in S.fields(kind)]
 
@@ -291,7 +307,8 @@ def _validate(kind: str, data: dict, path: list[str], raw: str, known=None):
         elif not isinstance(held, dict):
             above = ".".join(path[:depth + 1])
             raise _Problem(f"{kind}.{above}", f"{above} holds {described(held)}, which has no "
-                           f"field {path[depth + 1]!r}", "a path that ends at a value")
+                           f"field {path[depth + 1]!r}", "a path that ends at a value"
+                           + _near_path(path))
         else:
             node[part] = dict(held)
         node = node[part]
