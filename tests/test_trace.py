@@ -396,6 +396,33 @@ def test_diff_of_south_korea_2019_and_2023_shows_evidence_and_judgment(tmp_path)
     assert not re.search(r"\bNone\b|\bTrue\b|\bFalse\b|\['", text), text
 
 
+def test_a_list_changes_as_a_list_and_the_source_counts_by_name(tmp_path):
+    # India's objections in 2015 and 2020: three added; compared item by item, the diff said
+    # the first was replaced and three more appeared (a new user's trial)
+    traces_ = []
+    for year in ("2015", "2020"):
+        path = tmp_path / f"{year}.trace.json"
+        assert run("trace", "india", "clean-network", "--as-of", year, "-o",
+                   str(path)).returncode == 0
+        traces_.append(traces.load_trace(path))
+    d = traces.diff(*traces_)
+    (objections,) = [e for e in d["evidence"] if "objects_to" in e["path"]]
+    assert objections["path"] == "autonomy.objects_to"
+    assert objections["a"] == ["labour-environment-standards"]
+    assert objections["added"] == ["data-free-flow", "digital-trade-rules",
+                                   "no-internet-shutdowns"] and objections["removed"] == []
+    assert set(objections["b"]) == {"labour-environment-standards", *objections["added"]}
+    assert "sources" not in [e["path"] for e in d["evidence"]]
+    same = traces.diff(traces_[1], {**traces_[1]})
+    assert same["evidence"] == []
+    timeline = run("timeline", "india", "clean-network").stdout
+    assert "autonomy.objects_to added data-free-flow, digital-trade-rules, " \
+           "no-internet-shutdowns;" in timeline and "objects_to[" not in timeline
+    # three facts read from one list: each named for what it counts, none hiding another
+    assert "sources (how many) 14 → 15" in timeline and re.search(r"\bsources [0-9]", timeline) \
+        is None
+
+
 def test_diff_of_a_trace_with_itself_is_empty(korea, tmp_path):
     _, record = korea
     d = traces.diff(record, record)

@@ -440,9 +440,15 @@ def _evidence_values(record: dict) -> dict:
             continue
         value = fields["value"] if "value" in fields else True  # an offer or pressure made
         kind = fields.get("source", "")
-        found[f"{kind}:{origin['path']}"] = {"value": value, "file": origin["file"],
-                                             "line": origin["line"], "type": fact["type"]}
+        path = origin["path"] + SOURCE_COUNTS.get(fact["type"], "")
+        found[f"{kind}:{path}"] = {"value": value, "file": origin["file"],
+                                   "line": origin["line"], "type": fact["type"]}
     return found
+
+
+# three facts are read from one list, ``sources``: each is named for what it counts
+SOURCE_COUNTS = {"Sourcing": " (how many)", "SourceOrigins": " (independent origins)",
+                 "SourceRecency": " (the latest year)"}
 
 
 def _conclusions(record: dict) -> dict:
@@ -452,6 +458,15 @@ def _conclusions(record: dict) -> dict:
         by_rule.setdefault(firing["rule"], []).append(
             "; ".join(phrase(f) for f in firing["asserted"]) or "nothing")
     return {rule: sorted(found) for rule, found in by_rule.items()}
+
+
+LIST_ITEM = re.compile(r"(.+)\[(\d+)\]")
+
+
+def _item_order(where: str):
+    """A fact's key, with a list's items in the order of their index (objects_to[10] last)."""
+    item = LIST_ITEM.fullmatch(where)
+    return (item[1], int(item[2])) if item else (where, -1)
 
 
 def diff(a: dict, b: dict) -> dict:
@@ -476,17 +491,35 @@ def diff(a: dict, b: dict) -> dict:
         {"a": a["tool"].get("version"), "b": b["tool"].get("version")}
 
     old_ev, new_ev = _evidence_values(a), _evidence_values(b)
-    changes = []
-    for where in sorted(set(old_ev) | set(new_ev)):
+    changes, lists = [], {}
+    for where in sorted(set(old_ev) | set(new_ev), key=_item_order):
         before, after = old_ev.get(where), new_ev.get(where)
+        kind, _, path = where.partition(":")
+        item = LIST_ITEM.fullmatch(path)
+        if item:  # a list's items are read one by one; what changed is the list
+            lists.setdefault((kind, item[1]), ([], [], [], []))
+            for values, places, fact in zip(lists[kind, item[1]][::2], lists[kind, item[1]][1::2],
+                                            (before, after)):
+                if fact:
+                    values.append(fact["value"])
+                    places.append(f"{Path(fact['file']).name}:{fact['line']}")
+            continue
         if before and after and before["value"] == after["value"]:
             continue
-        kind, _, path = where.partition(":")
         changes.append({"source": kind, "path": path,
                         "a": before["value"] if before else None,
                         "b": after["value"] if after else None,
                         "where_a": f"{Path(before['file']).name}:{before['line']}" if before else None,
                         "where_b": f"{Path(after['file']).name}:{after['line']}" if after else None})
+    for (kind, path), (was, where_a, now, where_b) in lists.items():
+        if sorted(map(repr, was)) == sorted(map(repr, now)):
+            continue  # the same items in another order: a list here is a set
+        changes.append({"source": kind, "path": path, "a": was, "b": now,
+                        "where_a": where_a[0] if where_a else None,
+                        "where_b": where_b[0] if where_b else None,
+                        "added": [v for v in now if v not in was],
+                        "removed": [v for v in was if v not in now]})
+    changes.sort(key=lambda c: (c["source"], c["path"]))
     result["evidence"] = changes
     result["defaults"] = {"assumed_only_in_a": sorted(set(a["defaults"]) - set(b["defaults"])),
                           "assumed_only_in_b": sorted(set(b["defaults"]) - set(a["defaults"]))}
