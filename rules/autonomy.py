@@ -54,7 +54,7 @@ class AutonomyRules:
     def objects_to_content(self, commitment):
         """Concludes the ally objects to what the coalition asks its members to commit to.
 
-        Allies have "their own security concerns, normative cognitions … and understanding of
+        Allies have "their own security concerns, normative cognitions … understanding of
         relevant agendas" (C3); a declaration is its content (D3), so a state that has refused a
         commitment on the record (data localisation against free data flows, Internet shutdowns)
         objects to a text that demands it, whatever its security ties.

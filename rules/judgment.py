@@ -116,7 +116,8 @@ class JudgmentRules:
     def retaliation_shift(self):
         """Moves the likelihood down a step when the target's retaliation is feared.
 
-        "Fear of the target's retaliation adds to the cost" (C1).
+        Fear of the target's retaliation adds to the cost (C1): South Korea "was concerned about
+        China's retaliation in joining the chip coalition, which would seriously damage its economy".
         """
         self.declare(LikelihoodShift(steps=-1, reason="high risk of retaliation", claim="C1"))
 
@@ -222,7 +223,7 @@ class JudgmentRules:
     def sacrifice_shift(self, level):
         """Moves the likelihood down for a moderate or heavy sacrifice, unless the stranglehold outweighs it.
 
-        "The heavier the exposure to the target's market, the more reluctant the ally" (C1);
+        The heavier the exposure to the target's market, the more reluctant the ally (C1);
         but where the stranglehold bites, "the Chinese market is critical for Japanese and South
         Korean enterprises; however, technological strangleholds have a greater impact" (T5).
         """

@@ -1,7 +1,7 @@
 """Outcomes: what compels a demanding coalition, and the form it takes (Liu 2024, *Conclusion*).
 
-Security dependency is insufficient for demanding coalitions (T1), because they "may demand
-market and trade sacrifices" (D3, T2): something must compel the sacrifice. The paper names two
+Security dependency is insufficient for demanding coalitions (T1), because they may demand
+market and trade sacrifices (D3, T2): something must compel the sacrifice. The paper names two
 things: a significant stranglehold (T2), and, where the interests at stake are not heavy, the
 leader's use of the ally's dependence as leverage (S4; the Huawei bans). Alliances "cannot easily
 change policies involving complex interests" (S8), so leverage alone does not compel a heavy
@@ -102,8 +102,8 @@ class OutcomeRules:
     def little_to_sacrifice(self):
         """Concludes the demand costs the ally little: no market and trade sacrifice is at stake.
 
-        T1 asks for a stranglehold because demanding coalitions "may demand market and trade
-        sacrifices" (D3), which members make only when "forced" (T2). Where the demand asks none
+        T1 asks for a stranglehold because demanding coalitions may demand market and trade
+        sacrifices (D3), which members make only when "forced" (T2). Where the demand asks none
         (share intelligence, ban a vendor the state barely uses), T1's reason falls away, and
         dependency carries the ally as it does for a simple coalition. Our reading of T1's scope.
         """

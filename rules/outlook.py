@@ -149,9 +149,10 @@ class OutlookRules:
     def compensated_sacrifice(self, state):
         """Concludes a member bears a heavy sacrifice only as long as the leader keeps compensating.
 
-        South Korea "joined last, after compensation" (O1, C2): the extended-deterrence pledge
-        and the equipment exemptions for its China fabs. If the compensation lapses, the gap of
-        O3 opens; the coalition's stability rests on it.
+        South Korea was "the most reluctant to join" Chip 4 and joined after Japan, with
+        compensation (O1, C2): "in exchange, the USA pledged to provide security guarantees based
+        on extended deterrence", and exempted the equipment for its China fabs. If the
+        compensation lapses, the gap of O3 opens; the coalition's stability rests on it.
         """
         self.declare(CompensatedSacrifice(state=state))
 
@@ -161,8 +162,10 @@ class OutlookRules:
     def destabilisation_risk(self):
         """Concludes the risk of destabilisation: high with two shortfalls, moderate with one or a held sacrifice.
 
-        "Subsidy races and asymmetric penalties erode trust and cohesion"; where compensation
-        falls far short of the allies' sacrifice "the coalition will face the risk of
+        "Subsidies in the domestic semiconductor industry erode trust and solidarity among
+        coalition members and reduce the cohesion of the digital coalition", and European
+        companies "face unfair market competition owing to asynchronous penalties"; where
+        compensation falls far short of the allies' sacrifice "the coalition will face the risk of
         destabilisation" (O3). A sacrifice held only by compensation is a risk in waiting.
         """
         shortfalls = sorted(f["state"] for f in self.gather(CompensationShortfall))
@@ -255,8 +258,8 @@ class OutlookRules:
     def non_traditional_ally(self, state, role):
         """Concludes a state tied to the leader without a treaty is a non-traditional ally.
 
-        The leader "ropes in nontraditional allies" at a lower level of political trust than
-        its treaty allies (A3).
+        The leader seeks to "rope in nontraditional allies" at a lower level of political trust
+        than its treaty allies (A3).
         """
         self.declare(PartnerTier(state=state, role=role, tier="non-traditional ally", rank=2))
 
@@ -318,9 +321,9 @@ class OutlookRules:
     def divergent_interests(self, state):
         """Concludes an autonomous member's own interests and norms diverge from the leader's agenda.
 
-        France and Italy "do not back the TTC's anti-China inclination" (C3): conflicts of
-        interest of this kind "severely restricted the depth and stability of transatlantic
-        digital connectivity" (A4).
+        France and Italy "do not explicitly support the TTC's anti-China inclinations" (C3):
+        conflicts of interest of this kind "severely restricted the depth and stability of
+        transatlantic digital connectivity" (A4).
         """
         self.declare(ConflictOfInterest(state=state, kind="divergent interests and norms",
                                         reason="its strategic autonomy puts its own interests "

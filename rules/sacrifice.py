@@ -81,8 +81,8 @@ class SacrificeRules:
         """Concludes the share of the state's trade with the target a domain-free coalition puts at stake.
 
         Where a demanding coalition names no industry, what it puts at risk is the economic
-        relationship with the target as a whole: "the heavier the exposure to the target's
-        market, the more reluctant the ally" (C1).
+        relationship with the target as a whole: the heavier the exposure to the target's
+        market, the more reluctant the ally (C1).
         """
         self.declare(RestrictedExposure(of="trade", share=round(share * restricted, 4)))
 

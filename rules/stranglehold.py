@@ -154,8 +154,8 @@ class StrangleholdRules:
     def minor_industry(self):
         """Caps the stranglehold at limited when the industry weighs little in the economy.
 
-        The stranglehold matters because it decides "the survival and progress" of industries
-        the ally cannot do without (T2); a minor industry is not that.
+        The stranglehold matters because, over industries the ally cannot do without, it "can
+        determine their survival and progress" (T2); a minor industry is not that.
         """
         self.declare(StrangleholdBound(bound="ceiling", level="limited",
                                        reason="the industry weighs little in the economy",

@@ -299,8 +299,9 @@ DECISION_TABLE: tuple[Branch, ...] = (
             GovernmentPace(pace=not_one_of("slows"))), ("O1", "S1", "T2", "T5"), """
         Concludes the state joins readily: deeply dependent, held by the stranglehold, with little to lose.
 
-        Japan "acceded submissively and first" to Chip 4, avoiding the losses a US stranglehold
-        could inflict (O1, T2, T5)."""),
+        The USA "first succeeded in convincing Japan", and "Japan's submissive accession to Chip 4
+        avoids losses incurred by the possible exertion of a USA's technological stranglehold"
+        (O1, T2, T5)."""),
     # ---- 5. demanding coalitions that cost the ally little ------------------------------------
     Branch("V-15", "A dependent ally follows at little cost", "joins",
            (COMPLEX, LittleToSacrifice(), DEPENDENT, RECEPTIVE,
