@@ -279,6 +279,8 @@ def describe(pattern) -> str:
         return pattern[0].__name__
     if isinstance(pattern, ce.NOT):
         return "no " + " and ".join(_no_article(describe(p)) for p in pattern)
+    if isinstance(pattern, ce.EXISTS):
+        return "at least one " + " and ".join(_no_article(describe(p)) for p in pattern)
     if isinstance(pattern, ce.OR):
         return "either " + " or ".join(describe(p) for p in pattern)
     if isinstance(pattern, ce.AND):

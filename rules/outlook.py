@@ -25,7 +25,7 @@ from .base import Stage, at_least, at_most, level_of, not_one_of, one_of, rule
 from .concepts import COMPENSATION, SACRIFICE, SECURITY_DEPENDENCY, STRANGLEHOLD
 
 Fact = experta.Fact
-MATCH, NOT, OR = experta.MATCH, experta.NOT, experta.OR
+MATCH, NOT, OR, EXISTS = experta.MATCH, experta.NOT, experta.OR, experta.EXISTS
 
 STAYING_OUT = ("resists", "declines", "conflict")
 TREATY = ("bilateral-treaty", "collective-defence")
@@ -157,7 +157,7 @@ class OutlookRules:
         self.declare(CompensatedSacrifice(state=state))
 
     @rule("OL-10", "Risk of destabilisation",
-          CoalitionProfile(demand="complex"),
+          CoalitionProfile(demand="complex"), EXISTS(MemberAnswer(role=MEMBER)),
           claims=("O3",), stage=Stage.CLASSIFY, concludes=DestabilisationRisk())
     def destabilisation_risk(self):
         """Concludes the risk of destabilisation: high with two shortfalls, moderate with one or a held sacrifice.
@@ -166,7 +166,8 @@ class OutlookRules:
         coalition members and reduce the cohesion of the digital coalition", and European
         companies "face unfair market competition owing to asynchronous penalties"; where
         compensation falls far short of the allies' sacrifice "the coalition will face the risk of
-        destabilisation" (O3). A sacrifice held only by compensation is a risk in waiting.
+        destabilisation" (O3). A sacrifice held only by compensation is a risk in waiting. A
+        coalition with no members yet (OL-71) has no one's sacrifice to weigh: no risk is read.
         """
         shortfalls = sorted(f["state"] for f in self.gather(CompensationShortfall))
         held = sorted(f["state"] for f in self.gather(CompensatedSacrifice))
@@ -200,14 +201,15 @@ class OutlookRules:
         self.declare(CatchUpProgramme(state=state, stranglehold=stranglehold))
 
     @rule("OL-21", "Risk of erosion",
-          CoalitionProfile(domain=not_one_of(None)),
+          CoalitionProfile(domain=not_one_of(None)), EXISTS(MemberAnswer(role=MEMBER)),
           claims=("O4",), stage=Stage.CLASSIFY, concludes=ErosionRisk())
     def erosion_risk(self):
         """Concludes the risk of erosion: moderate with one member catching up, high with two or more.
 
         "The loss of US technological superiority (either to China or its allies) may lead to
         the collapse of digital coalitions or they may be transformed into non-confrontational
-        cooperative mechanisms" (O4); each ally's catch-up programme is a step towards it.
+        cooperative mechanisms" (O4); each ally's catch-up programme is a step towards it. A
+        coalition with no members yet (OL-71) has no ally's programme to weigh: no risk is read.
         """
         members = sorted(f["state"] for f in self.gather(CatchUpProgramme))
         self.declare(ErosionRisk(level=level_of(len(members), RISK_BANDS), members=tuple(members)))
@@ -330,12 +332,14 @@ class OutlookRules:
                                                "and norms first"))
 
     @rule("OL-45", "Conflicts of interest limit depth", CoalitionProfile(),
+          EXISTS(MemberAnswer(role=MEMBER)),
           claims=("A4",), stage=Stage.CLASSIFY, concludes=LimitOnDepth())
     def limit_on_depth(self):
         """Concludes how far conflicts of interest limit the coalition: none, some (1-2), pervasive (3+).
 
         Conflicts of interest "have severely restricted the depth and stability" of the
-        leader's coalitions with its allies (A4).
+        leader's coalitions with its allies (A4). A coalition with no members yet (OL-71) has
+        no allies' interests to set against the leader's: nothing is read.
         """
         conflicts = self.gather(ConflictOfInterest)
         self.declare(LimitOnDepth(level=level_of(len(conflicts), DEPTH_BANDS),
@@ -418,13 +422,14 @@ class OutlookRules:
         self.declare(WeakLink(state=state, reason="little security dependency on the leader"))
 
     @rule("OL-65", "Where a wedge would be driven",
-          CoalitionProfile(target=WITH_TARGET), claims=("O6",), stage=Stage.CLASSIFY,
-          concludes=WedgeTargets())
+          CoalitionProfile(target=WITH_TARGET), EXISTS(MemberAnswer(role=MEMBER)),
+          claims=("O6",), stage=Stage.CLASSIFY, concludes=WedgeTargets())
     def wedge_targets(self):
         """Concludes the members a target's wedge strategy would aim at, least likely to hold first.
 
         China's counter-options include "a wedge strategy against US allies" (O6); it would aim
         where the members' own answers are weakest: lowest likelihood first, then most reasons.
+        A coalition with no members yet (OL-71) has none to drive a wedge between.
         """
         reasons: dict[str, list[str]] = {}
         for link in self.gather(WeakLink):

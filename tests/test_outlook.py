@@ -86,6 +86,20 @@ def test_looser_and_simple_coalitions(base, engine):
     assert gpai.one("StructuralPillar").get("pillar") == "ecosystem"  # A2
 
 
+def test_a_coalition_with_no_members_yet_has_no_stability_to_read(base, engine):
+    # Chip 4 in 2022: a proposal with no member besides the USA. "Risk of destabilisation low:
+    # no member's sacrifice goes uncompensated" read as a finding (reviewer, new-user trial)
+    proposal = outlook(base.coalitions["chip4"].at(2022), dict(base.states), engine, as_of=2022)
+    assert proposal.members == [] and proposal.one("CoalitionFirmness").rule == "OL-71"
+    for concept in ("DestabilisationRisk", "ErosionRisk", "LimitOnDepth", "WedgeTargets"):
+        assert proposal.one(concept) is None, concept
+    assert proposal.one("StructuralPillar") is not None  # what it builds is its own trait
+    text = subprocess.run([COALITION, "outlook", "chip4", "--as-of", "2022"],
+                          capture_output=True, text=True).stdout
+    assert "With no members yet, it has no stability, erosion, conflicts of interest" in text
+    assert "Stability:" not in text and "Weakest links" not in text
+
+
 def test_the_outlook_engine_leaves_the_question_engine_alone(base, engine):
     state, coalition = base.states["japan"], base.coalitions["chip4"]
     before = ask(state, coalition, engine)
