@@ -273,6 +273,19 @@ def test_the_notes_mark_the_projects_readings_apart_from_the_papers_claims(base)
             assert ("this project's reading, not a claim the paper makes" in line) == marked, rule
 
 
+def test_an_unknown_value_is_said_to_be_unknown_where_the_search_stepped_it(base):
+    # Sweden's file gives its arms-import share as null (unknown); the search steps it from 0,
+    # and the sensitivity list said "0% of its arms imports from the US" (reviewer)
+    built = memo_of(base, "sweden", "huawei-5g-exclusion")
+    path = "ties.united-states.arms_import_share"
+    assert built.value("state", path) is None and built.assumed_at("state", path)
+    assert any(x.change.path == path and x.change.before == 0 for x in built.sensitive)
+    text = render_memo(built, "markdown")
+    assert "0% of its arms imports" not in text
+    assert "- An unknown share of its arms imports from the US, assumed by default (structural)" \
+        in text
+
+
 RELIANCE = "industries.semiconductors.reliance.united-states.level"
 
 

@@ -550,7 +550,8 @@ def build_memo(state, coalition, states: dict, engine: CoalitionEngine | None = 
             notes.append(Footnote(len(notes) + 1, f"mechanism-{i}",
                                   list({RULES[k.rule]: None for k in concepts})))
     _outlook_notes(look, notes)
-    signs, idle = indicators(result, state, coalition, words)
+    evidence = _evidence_values(answer)
+    signs, idle = indicators(result, state, coalition, words, evidence)
     record = trace_record(answer, argv=argv or [], assignments=[o.text for o in changes])
     return Memo(
         answer=answer, date=_memo_date(date), flips=result, outlook=look, map_svg=svg,
@@ -563,7 +564,7 @@ def build_memo(state, coalition, states: dict, engine: CoalitionEngine | None = 
         overrides=changes,
         decisions=found["decisions"],
         chain={step.concept: step for step in answer.chain}, names=display, short_names=short,
-        concepts=table, evidence=_evidence_values(answer),
+        concepts=table, evidence=evidence,
         attributive={sid: attributive(s.data) for sid, s in states.items()},
     )
 

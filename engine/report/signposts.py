@@ -108,9 +108,10 @@ def written_indicators(state, coalition) -> list[tuple[str, str, dict]]:
     return out
 
 
-def indicators(flips: Flips, state, coalition, words) -> tuple[list[Signpost], list[dict]]:
+def indicators(flips: Flips, state, coalition, words, read=None) -> tuple[list[Signpost], list[dict]]:
     """The indicators to watch, most consequential first; and the indicator texts that move
-    nothing on this question (for the annex)."""
+    nothing on this question (for the annex). ``read``: the values the question read, so that
+    an unknown one is said to be unknown (``Words.change``)."""
     singles = [c for c in flips.outcomes if c.steps == 1]
     found: list[Signpost] = []
     idle: list[dict] = []
@@ -140,7 +141,7 @@ def indicators(flips: Flips, state, coalition, words) -> tuple[list[Signpost], l
             continue
         if not S.moves_within_horizon("state", change.path):
             continue
-        sign = _signpost(flips, change, words.change(change, flips.answer.defaults), False)
+        sign = _signpost(flips, change, words.change(change, flips.answer.defaults, read), False)
         if sign is not None and sign.moves in ("verdict", "step"):
             found.append(sign)
     found.sort(key=lambda s: s.rank)
