@@ -286,6 +286,18 @@ def test_an_unknown_value_is_said_to_be_unknown_where_the_search_stepped_it(base
         in text
 
 
+def test_hindsight_within_the_window_is_reported_not_hidden(base):
+    # asked --as-of 2022, South Korea held out; the record shows it joined in 2023, inside the
+    # memo's window: a memo written in 2024 says so, one written in 2022 cannot know it
+    later = memo_of(base, "south-korea", "chip4", 2022, date="2024-06-01")
+    assert later.time.mode == "forecast" and later.time.joined_later == 2023
+    bluf = section(render_memo(later, "markdown"), "Bottom line up front")
+    assert "In hindsight, the record shows it joined in 2023, within this window." in bluf
+    then = memo_of(base, "south-korea", "chip4", 2022, date="2022-06-01")
+    assert then.time.joined_later is None
+    assert "hindsight" not in section(render_memo(then, "markdown"), "Bottom line up front")
+
+
 RELIANCE = "industries.semiconductors.reliance.united-states.level"
 
 

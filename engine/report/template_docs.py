@@ -24,9 +24,11 @@ MEMO = {
     "t": "the TimeFrame (engine/report/timeframe.py): asked, evidence, horizon, until, age, stale, "
          "stale_after, ahead (the evidence is later than the year asked), supposed (--set), mode "
          "(forecast, retrospective, staying, supposed), record {status, year, accept, why, "
-         "source}, then, agrees(verdict)",
-    "words": "wording.Words: value(case, path, value) says a value in words, change(change) a "
-             "change; domain, goods, leader, target",
+         "source}, then, joined_later (the year the record shows it joined after the year asked, within "
+         "the horizon and by the memo's date), agrees(verdict)",
+    "words": "wording.Words: value(case, path, value) says a value in words, change(change, "
+             "assumed, read) a change, derived(type, fields) a concept cited as evidence; domain, "
+             "goods, leader, target",
     "leader": "the leader's name as a sentence writes it (\"the United States\")",
     "leader_attributive": "the leader's name before a noun (\"US\" compensation)",
     "target": "the target's name as a sentence writes it, or \"none\"",

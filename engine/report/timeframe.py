@@ -51,6 +51,9 @@ class TimeFrame:
     then: tuple[str, int] | None = None
     # some of the evidence is supposed (--set): the memo is about that case, not the record's
     supposed: bool = False
+    # a memo asked --as-of an earlier year than its date: the year the record shows it joined
+    # after the year asked, within the horizon and by the memo's date (hindsight it can report)
+    joined_later: int | None = None
 
     @property
     def until(self) -> int:
@@ -140,4 +143,9 @@ def time_frame(answer, decisions, date: str, horizon: int = HORIZON_YEARS,
     if ask_at is not None and not supposed and record.status == STAYED_OUT \
             and record.year != dating["state"]:
         then = ask_at(record.year)
-    return TimeFrame(asked, dating["state"], horizon, stale_after, record, given, then, supposed)
+    written = int(str(date)[:4])
+    later = [d.as_of for d in decisions if d.joins and asked < d.as_of <= min(asked + horizon,
+                                                                              written)]
+    joined_later = min(later) if record.status != JOINED and later else None
+    return TimeFrame(asked, dating["state"], horizon, stale_after, record, given, then, supposed,
+                     joined_later)
