@@ -241,3 +241,23 @@ def test_the_legend_fits_and_its_lines_do_not_overlap(maps):
         width, height = float(root.get("width")), float(root.get("height"))
         for y, x, text in lines:
             assert y <= height - 10 and x + EM * 11.5 * len(text) <= width, (cid, text)
+
+
+def test_a_highlight_the_map_cannot_draw_is_noted(tmp_path):
+    # `map chip4 --highlight vietnam` drew no ring and said nothing: Vietnam is not one of the
+    # states Chip 4 is open to, so it has no point (a new user's trial)
+    import subprocess
+    import sys
+
+    coalition = str(Path(sys.executable).with_name("coalition"))
+    out = tmp_path / "map.svg"
+    result = subprocess.run([coalition, "map", "chip4", "--highlight", "vietnam", "-o", str(out)],
+                            capture_output=True, text=True)
+    assert result.returncode == 0 and out.read_text().startswith("<")
+    assert result.stderr.splitlines() == [f"wrote {out}",
+        "note: --highlight vietnam: not on the map, which plots the states asked about: Vietnam "
+        "is not eligible: Chip 4 is open only to the states its file lists (chip4.yaml, open_to: "
+        "japan, south-korea, taiwan)"]
+    drawn = subprocess.run([coalition, "map", "chip4", "--highlight", "japan", "-o", str(out)],
+                           capture_output=True, text=True)
+    assert drawn.returncode == 0 and "note:" not in drawn.stderr

@@ -293,6 +293,12 @@ def test_hindsight_within_the_window_is_reported_not_hidden(base):
     assert later.time.mode == "forecast" and later.time.joined_later == 2023
     bluf = section(render_memo(later, "markdown"), "Bottom line up front")
     assert "In hindsight, the record shows it joined in 2023, within this window." in bluf
+    # a coalition that lapses within the window is said to (the Clean Network, defunct 2021)
+    lapsed = memo_of(base, "vietnam", "clean-network", 2020, date="2024-06-01")
+    assert lapsed.time.lapses == 2021 and later.time.lapses is None
+    assert "The Clean Network's file marks it defunct from 2021, within this window: there may " \
+           "be no coalition left to stay in." in section(render_memo(lapsed, "markdown"),
+                                                       "Bottom line up front")
     then = memo_of(base, "south-korea", "chip4", 2022, date="2022-06-01")
     assert then.time.joined_later is None
     assert "hindsight" not in section(render_memo(then, "markdown"), "Bottom line up front")

@@ -92,6 +92,12 @@ def test_names_resolve_as_ask_resolves_them(client):
         assert page.status_code == 200
         assert '<option value="south-korea" selected>' in page.text
         assert '<option value="chip4" selected>' in page.text
+    # the question as a sentence says it, article and dash included, as `coalition ask` does
+    page = client.get("/", params={"state": "eu", "coalition": "ttc"}).text
+    heading = "Will the European Union join the EU–US Trade and Technology Council?"
+    assert f'<h2 class="question">{heading}</h2>' in page
+    assert "Will European Union" not in page
+    assert heading in cli("ask", "eu", "ttc").stdout
 
 
 def test_every_value_that_bears_on_the_question_has_a_control(client, cases):

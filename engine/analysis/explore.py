@@ -404,8 +404,10 @@ def flips(state, coalition, engine: CoalitionEngine | None = None, pairs: bool =
                 if verdict != original.verdict and verdict not in alone:
                     record((a, b), asker((a, b)))
 
-    found.sort(key=lambda f: (f.plausibility, VERDICT_ORDER.index(f.verdict),
-                              [c.field for c in f.changes]))
+    # as the memo's alternatives read them: what can happen within its horizon before what is
+    # structural, then the fewest and smallest changes
+    found.sort(key=lambda f: (not all(c.within_horizon for c in f.changes), f.plausibility,
+                              VERDICT_ORDER.index(f.verdict), [c.field for c in f.changes]))
     return Flips(original_answer, found, asker.asked, len(singles), sensitive, outcomes)
 
 

@@ -56,6 +56,11 @@ class Change:
     def field(self) -> str:
         return f"{self.case}.{self.path}"
 
+    @property
+    def within_horizon(self) -> bool:
+        """Whether the value can change within a memo's horizon (else it is structural)."""
+        return S.moves_within_horizon(self.case, self.path)
+
     def __str__(self) -> str:
         return f"{self.field}: {show_value(self.before)} -> {show_value(self.after)}"
 

@@ -345,6 +345,12 @@ def map_command(coalition_name, cases, output, templates, highlight, as_of):
         svg = api.coalition_map(coalition_name, cases=cases, as_of=as_of, highlight=highlight,
                                 templates=templates)
     emit(svg, output, protected_files(cases, cases.coalition(coalition_name)))
+    if highlight:
+        try:
+            cases.question(highlight, coalition_name, as_of=as_of)
+        except api.NotACandidate as unplotted:  # the ring was asked for and is not drawn
+            click.echo(f"note: --highlight {highlight}: not on the map, which plots the states "
+                       f"asked about: {unplotted.reason}", err=True)
 
 
 # ---- outlook ---------------------------------------------------------------------------------------

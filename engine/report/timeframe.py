@@ -54,6 +54,8 @@ class TimeFrame:
     # a memo asked --as-of an earlier year than its date: the year the record shows it joined
     # after the year asked, within the horizon and by the memo's date (hindsight it can report)
     joined_later: int | None = None
+    # the first year within the horizon for which the coalition's file marks it defunct
+    lapses: int | None = None
 
     @property
     def until(self) -> int:
@@ -147,5 +149,9 @@ def time_frame(answer, decisions, date: str, horizon: int = HORIZON_YEARS,
     later = [d.as_of for d in decisions if d.joins and asked < d.as_of <= min(asked + horizon,
                                                                               written)]
     joined_later = min(later) if record.status != JOINED and later else None
+    coalition = answer.coalition
+    lapses = next((year for year in sorted(coalition.evidence_years)
+                   if asked < year <= asked + horizon
+                   and coalition.at(year).data.get("status") == "defunct"), None)
     return TimeFrame(asked, dating["state"], horizon, stale_after, record, given, then, supposed,
-                     joined_later)
+                     joined_later, lapses)

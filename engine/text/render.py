@@ -11,7 +11,7 @@ import jinja2
 from jinja2.bccache import FileSystemBytecodeCache
 from jinja2.sandbox import SandboxedEnvironment
 
-from digital_coalitions.rules.concepts import CONCEPT
+from digital_coalitions.rules.concepts import CONCEPT, HORIZON_YEARS
 
 from digital_coalitions.inference.engine import RULES
 from digital_coalitions.casefiles.question import cases_flag
@@ -41,6 +41,7 @@ def environment(templates: Path | None = None) -> jinja2.Environment:
     env.globals["rules"] = RULES
     env.globals["shown"] = shown  # one way to print a value, in every template
     env.globals["concepts"] = CONCEPT  # answer key -> its name, chain row and memo line
+    env.globals["horizon_years"] = HORIZON_YEARS  # what "structural" is measured against
     env.filters["called"] = display_name  # a file's name as a sentence says it: "the United States"
     env.globals["cases_flag"] = cases_flag  # printed commands replay the same case directory
     return env
