@@ -252,7 +252,11 @@ def test_a_domain_one_slip_from_a_known_one_is_noted_not_refused(tmp_path, domai
     path = write(tmp_path, "chip4.yaml", text)
     state = write(tmp_path, "japan.yaml", MINIMAL_STATE.format(id="japan", name="Japan")
                   + f"industries:\n  {domain}:\n    weight: high\n")
-    for case, field in ((path, "domain"), (state, f"industries.{domain}")):
+    year = write(tmp_path / "history", "chip4.yaml", COALITION_EXAMPLE.replace(
+        "domain: semiconductors", "domain: semiconductors\nas_of: 2023\nhistory:\n  2022:\n"
+        f"    domain: {domain}", 1))
+    for case, field in ((path, "domain"), (state, f"industries.{domain}"),
+                        (year, "history.2022.domain")):
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             assert load_file(case).data  # loaded and answered: the contract allows any domain
@@ -260,8 +264,10 @@ def test_a_domain_one_slip_from_a_known_one_is_noted_not_refused(tmp_path, domai
         if noted is None:
             assert notes == []
         else:
-            line = 1 + [n for n, x in enumerate(text.splitlines())
-                        if x.startswith(f"domain: {domain} ")][0] if field == "domain" else 5
+            written = case.read_text().splitlines()
+            line = 1 + [n for n, x in enumerate(written)
+                        if x.split("#")[0].strip() == f"domain: {domain}"][-1] \
+                if field != f"industries.{domain}" else 5
             assert notes == [f"{case}:{line}: {field}: {domain!r} is none of the known domains "
                              f"({', '.join(schema.DOMAINS)}); did you mean {noted!r}? A "
                              "coalition's domain and a state's industries meet only under the "

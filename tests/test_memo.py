@@ -299,6 +299,10 @@ def test_hindsight_within_the_window_is_reported_not_hidden(base):
     assert "The Clean Network's file marks it defunct from 2021, within this window: there may " \
            "be no coalition left to stay in." in section(render_memo(lapsed, "markdown"),
                                                        "Bottom line up front")
+    gone = memo_of(base, "vietnam", "clean-network", date="2024-06-01")  # latest: 2022
+    assert gone.time.lapses == 2021
+    assert "The Clean Network's file marks it defunct from 2021: there is no coalition left to " \
+           "stay in." in section(render_memo(gone, "markdown"), "Bottom line up front")
     then = memo_of(base, "south-korea", "chip4", 2022, date="2022-06-01")
     assert then.time.joined_later is None
     assert "hindsight" not in section(render_memo(then, "markdown"), "Bottom line up front")

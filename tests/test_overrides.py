@@ -403,3 +403,23 @@ def test_memo_all_tells_a_value_already_held_once_not_once_a_state(tmp_path):
     assert notes == [f"note: --set coalition.offers.subsidies=true: already true in "
                      f"{shipped_cases() / 'coalitions' / 'chip4.yaml'}, its evidence of 2023; "
                      "nothing changed"]
+
+
+@pytest.mark.parametrize("assignment, shown", [
+    ("coalition.domain=semiconductor", "--set coalition.domain: 'semiconductor'"),
+    ("state.industries.semiconductor.position=niche",
+     "--set state.industries.semiconductor.position: 'semiconductor'")])
+def test_a_domain_one_slip_off_set_by_hand_is_noted_as_in_a_file(korea, assignment, shown):
+    # `--set coalition.domain=semiconductor` turned Japan's joins into joins-loosely in silence
+    # (a reviewer of the change that notes it in files)
+    import warnings
+
+    from digital_coalitions.casefiles.overrides import apply_overrides
+    from digital_coalitions.errors import Note
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        apply_overrides(*korea, [assignment])
+    notes = [str(w.message) for w in caught if issubclass(w.category, Note)]
+    assert len(notes) == 1 and notes[0].startswith(shown)
+    assert "did you mean 'semiconductors'?" in notes[0]

@@ -26,7 +26,7 @@ from digital_coalitions.casefiles import schema as S
 from digital_coalitions.casefiles.loader import CaseError, CaseFile
 from digital_coalitions.casefiles.problems import (Problems, close_matches, described, one_line,
                                                    path_text, quote)
-from digital_coalitions.casefiles.validate import check_fields, check_references
+from digital_coalitions.casefiles.validate import check_fields, check_references, note_near_domain
 from digital_coalitions.casefiles.yamlread import Refused, read_value
 from digital_coalitions.errors import Note
 
@@ -314,6 +314,10 @@ def _validate(kind: str, data: dict, path: list[str], raw: str, known=None):
         node = node[part]
     node[path[-1]] = value
     validated = check_fields(S.fields(kind), tree, (), ctx, True, kind)
+    named = path[0] == "domain" and kind == "coalition" or path[0] == "industries" and len(path) > 1
+    if named and not ctx.problems:  # a misspelt domain set by hand, as in a file
+        note_near_domain(value if path[0] == "domain" else path[1], tuple(path[:2]), ctx,
+                         at=f"--set {kind}.{where}")
     if known is not None and not ctx.problems:
         check_references(kind, validated, ctx, known)
     if ctx.problems:

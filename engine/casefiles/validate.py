@@ -426,12 +426,10 @@ def check_case(tree: dict, kind: str, path: pathlib.Path, ctx: Problems) -> dict
                         "(e.g. ties.united-states.arms_import_share)")
     for key, entry in (data.get("indicators") or {}).items():
         _check_indicator(entry.get("field"), kind, ("indicators", key, "field"), ctx)
-    domains = list((data.get("industries") or {}) if kind == "state" else ())
-    paths = [("industries", d) for d in domains]
-    if kind == "coalition" and data.get("domain"):
-        domains, paths = [data["domain"]], [("domain",)]
-    for domain, where in zip(domains, paths):
-        _note_near_domain(domain, where, ctx)
+    note_near_domains(kind, data, ctx)
+    for key, entry in (data.get("history") or {}).items():
+        if isinstance(entry, dict):
+            note_near_domains(kind, entry, ctx, ("history", key))
     case_id = data.get("id")
     if case_id is not None:
         stem = path.stem
@@ -444,10 +442,23 @@ def check_case(tree: dict, kind: str, path: pathlib.Path, ctx: Problems) -> dict
     return data
 
 
-def _note_near_domain(domain, path: tuple, ctx: Problems) -> None:
+def note_near_domains(kind: str, data: dict, ctx: Problems, prefix: tuple = ()) -> None:
+    """A Note for each domain ``data`` names (a coalition's ``domain``, a state's ``industries``
+    keys) one slip from a known one (``_note_near_domain``)."""
+    if kind == "coalition":
+        named = [(data["domain"], ("domain",))] if isinstance(data.get("domain"), str) else []
+    else:
+        named = [(d, ("industries", d)) for d in (data.get("industries") or {})
+                 if isinstance(data.get("industries"), dict)]
+    for domain, where in named:
+        note_near_domain(domain, prefix + where, ctx)
+
+
+def note_near_domain(domain, path: tuple, ctx: Problems, at: str | None = None) -> None:
     """A Note for a domain one slip from a known one: the contract allows any, but a coalition
     and a state meet only where both write the same key, so a misspelt one silently reads as
-    an industry the state does not have."""
+    an industry the state does not have. ``at``: where it was written, if not a file's line
+    (a --set)."""
     if not isinstance(domain, str) or domain in S.DOMAINS:
         return
     import warnings
@@ -457,7 +468,7 @@ def _note_near_domain(domain, path: tuple, ctx: Problems) -> None:
     near = close_matches(domain, [d for d in S.DOMAINS if d != domain], n=1)
     if near:
         warnings.warn(Note(
-            f"{ctx.file}:{ctx.line_of(path)}: {path_text(path)}: {domain!r} is none of the known "
+            f"{at or f'{ctx.file}:{ctx.line_of(path)}: {path_text(path)}'}: {domain!r} is none of the known "
             f"domains ({', '.join(S.DOMAINS)}); did you mean {near[0]!r}? A coalition's domain "
             "and a state's industries meet only under the same key"), stacklevel=2)
 

@@ -25,8 +25,8 @@ MEMO = {
          "stale_after, ahead (the evidence is later than the year asked), supposed (--set), mode "
          "(forecast, retrospective, staying, supposed), record {status, year, accept, why, "
          "source}, then, joined_later (the year the record shows it joined after the year asked, within "
-         "the horizon and by the memo's date), lapses (the first year within the horizon the "
-         "coalition's file marks it defunct), agrees(verdict)",
+         "the horizon and by the memo's date), lapses (the first year, by the end of the horizon, "
+         "the coalition's file marks it defunct; at or before the year asked: it already is), agrees(verdict)",
     "words": "wording.Words: value(case, path, value) says a value in words, change(change, "
              "assumed, read) a change, derived(type, fields) a concept cited as evidence; domain, "
              "goods, leader, target",

@@ -151,7 +151,7 @@ def time_frame(answer, decisions, date: str, horizon: int = HORIZON_YEARS,
     joined_later = min(later) if record.status != JOINED and later else None
     coalition = answer.coalition
     lapses = next((year for year in sorted(coalition.evidence_years)
-                   if asked < year <= asked + horizon
+                   if year <= asked + horizon
                    and coalition.at(year).data.get("status") == "defunct"), None)
     return TimeFrame(asked, dating["state"], horizon, stale_after, record, given, then, supposed,
                      joined_later, lapses)
