@@ -249,7 +249,8 @@ def test_the_key_judgments_say_what_the_mechanisms_reached(base):
     # a softer framing is said to bring a state in only where the rules, asked, say so
     assert "softening it, as when the AFI became the Declaration, would bring it in" in \
         judgments("eu", "afi")
-    assert "softening it alone would not bring it in: the rules then read it as declines" in \
+    assert "It objects to the confrontational framing, but softening it alone would not bring " \
+           "it in: it would still stay out." in \
         judgments("indonesia", "clean-network")
 
 

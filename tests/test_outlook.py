@@ -98,6 +98,10 @@ def test_a_coalition_with_no_members_yet_has_no_stability_to_read(base, engine):
                           capture_output=True, text=True).stdout
     assert "With no members yet, it has no stability, erosion, conflicts of interest" in text
     assert "Stability:" not in text and "Weakest links" not in text
+    # a declaration with no domain: what it asks and rests on is its own, and is still read
+    afi = subprocess.run([COALITION, "outlook", "afi"], capture_output=True, text=True).stdout
+    assert "With no members yet, it has no conflicts of interest or weak links to read" in afi
+    assert "Stability:  risk of destabilisation low" in afi and "[OL-11 " in afi
 
 
 def test_the_outlook_engine_leaves_the_question_engine_alone(base, engine):

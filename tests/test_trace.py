@@ -419,7 +419,7 @@ def test_a_list_changes_as_a_list_and_the_source_counts_by_name(tmp_path):
     assert "autonomy.objects_to added data-free-flow, digital-trade-rules, " \
            "no-internet-shutdowns;" in timeline and "objects_to[" not in timeline
     # three facts read from one list: each named for what it counts, none hiding another
-    assert "sources (how many) 14 → 15" in timeline and re.search(r"\bsources [0-9]", timeline) \
+    assert "coalition sources (how many) 14 → 15" in timeline and re.search(r"\bsources [0-9]", timeline) \
         is None
 
 

@@ -137,6 +137,11 @@ class Flip:
         return [c.assignment for c in self.changes]
 
     @property
+    def within_horizon(self) -> bool:
+        """Every change can happen within a memo's horizon (else the flip is structural)."""
+        return all(c.within_horizon for c in self.changes)
+
+    @property
     def plausibility(self) -> tuple[int, int]:
         """Sort key: fewer changed values first, then fewer ordinal steps."""
         return (len(self.changes), sum(c.steps for c in self.changes))
@@ -406,7 +411,7 @@ def flips(state, coalition, engine: CoalitionEngine | None = None, pairs: bool =
 
     # as the memo's alternatives read them: what can happen within its horizon before what is
     # structural, then the fewest and smallest changes
-    found.sort(key=lambda f: (not all(c.within_horizon for c in f.changes), f.plausibility,
+    found.sort(key=lambda f: (not f.within_horizon, f.plausibility,
                               VERDICT_ORDER.index(f.verdict), [c.field for c in f.changes]))
     return Flips(original_answer, found, asker.asked, len(singles), sensitive, outcomes)
 

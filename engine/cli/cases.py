@@ -81,7 +81,8 @@ def _near(base, name: str) -> str:
     from digital_coalitions.casefiles.problems import close_matches
 
     cases = [*base.states.values(), *base.coalitions.values()]
-    named = {c.id: c.id for c in cases} | {c.data["name"]: c.id for c in cases}
+    named = {name: c.id for c in cases
+             for name in (c.id, c.data["name"], *(c.data.get("aliases") or ()))}
     near = close_matches(name, named)
     return f" (did you mean {named[near[0]]!r}?)" if near else ""
 

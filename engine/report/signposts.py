@@ -152,10 +152,8 @@ def alternatives(flips: Flips) -> list[Alternative]:
     """The other verdicts the rules reach, each with its smallest changes, plausible first."""
     out = []
     for verdict, found in flips.by_verdict().items():
-        ordered = sorted(found, key=lambda f: (not all(
-            S.moves_within_horizon(c.case, c.path) for c in f.changes), f.plausibility))
-        changes = [{"changes": f.changes,
-                    "plausible": all(S.moves_within_horizon(c.case, c.path) for c in f.changes),
+        ordered = sorted(found, key=lambda f: (not f.within_horizon, f.plausibility))
+        changes = [{"changes": f.changes, "plausible": f.within_horizon,
                     "side": "coalition" if any(c.case == "coalition" for c in f.changes)
                     else "state"} for f in ordered[:MAX_ALTERNATIVES]]
         out.append(Alternative(verdict, found[0].direction, changes,
