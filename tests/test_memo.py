@@ -220,6 +220,13 @@ def test_a_record_that_accepts_either_reading_is_said_to(base):
            "verdict that it resists)" in section(text, "Bottom line up front")
     assert "(the verdicts that would match it: joins-loosely, resists)" in text
     assert "counted right" not in text  # read as "the rules were right"
+    # where the rules take the record's other reading, it is not "as the rules would have
+    # forecast" (Finland and the campaign in 2020: joined, or declined; the rules: declines)
+    finland = memo_of(base, "finland", "huawei-5g-exclusion", 2020)
+    assert finland.answer.verdict == "declines" and "declines" in finland.time.record.accept
+    bluf = section(render_memo(finland, "markdown"), "Bottom line up front")
+    assert "by one reading of the record; the rules take the other, that it declines" in bluf
+    assert "as the rules would have forecast" not in bluf
 
 
 def test_the_key_judgments_say_what_the_mechanisms_reached(base):
@@ -242,6 +249,8 @@ def test_the_key_judgments_say_what_the_mechanisms_reached(base):
     assert "keeping its autonomy and bargaining for concessions" in judgments("eu", "ttc", 2021)
     assert "bargaining bilaterally for its firm" in judgments("netherlands",
                                                                 "chip-export-controls")
+    germany = judgments("germany", "huawei-5g-exclusion")  # moderate autonomy
+    assert "keeping its autonomy" not in germany and "Its autonomy (moderate)" in germany
     aiib = judgments("south-korea", "aiib-opposition", 2015)  # declines despite an intense tie
     assert '"cannot easily change policies involving complex interests" (S8)' in aiib
     india = judgments("india", "gpai")  # a willing member with a strong doctrine of autonomy
