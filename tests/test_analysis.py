@@ -490,6 +490,22 @@ def test_the_flips_heading_agrees_in_number(base, engine):
         assert heading in text.splitlines()
 
 
+def test_flips_print_an_unknown_value_as_the_file_writes_it(base, engine):
+    # Sweden's arms-import share is null (unknown); the search steps it from 0, and flips
+    # printed "0 -> 0.5" where the memo says "an unknown share" (a diff review)
+    from digital_coalitions.casefiles.question import dated
+    from digital_coalitions.text.render import environment
+
+    result = flips(*dated(base.states["sweden"], base.coalitions["huawei-5g-exclusion"]), engine,
+                   pairs=False, workers=1)
+    path = "ties.united-states.arms_import_share"
+    (change,) = {c for f in result.flips for c in f.changes if c.path == path and c.after == 0.5}
+    assert change.before == 0 and result.unknown(change)
+    assert not any(result.unknown(c) for f in result.flips for c in f.changes if c.path != path)
+    text = environment().get_template("flips.txt.j2").render(f=result)
+    assert f"state.{path}: null (unknown) -> 0.5" in text and f"state.{path}: 0 ->" not in text
+
+
 def test_a_flips_try_line_asks_the_flips_question_again_with_the_questions_own_set():
     # asked with a --set of its own, each "try:" line must carry it, or it asks another question
     args = ["south-korea", "chip4", "--set", "autonomy.government_alignment=autonomist"]

@@ -413,8 +413,14 @@ def test_a_list_changes_as_a_list_and_the_source_counts_by_name(tmp_path):
                                    "no-internet-shutdowns"] and objections["removed"] == []
     assert set(objections["b"]) == {"labour-environment-standards", *objections["added"]}
     assert "sources" not in [e["path"] for e in d["evidence"]]
-    same = traces.diff(traces_[1], {**traces_[1]})
-    assert same["evidence"] == []
+    # an emptied list is shown as emptied, with no "(not read)" legend for a value never shown
+    emptied = {**traces_[0], "evidence": [f for f in traces_[0]["evidence"]
+                                          if "objects_to" not in f.get("from", {}).get("path", "")]}
+    (gone,) = [e for e in traces.diff(traces_[0], emptied)["evidence"] if "objects_to" in e["path"]]
+    assert gone["removed"] == ["labour-environment-standards"] and gone["b"] == []
+    text = traces.render_diff_text(traces.diff(traces_[0], emptied))
+    assert "state autonomy.objects_to: labour-environment-standards → none (removed " \
+           "labour-environment-standards)" in text and "(not read)" not in text
     timeline = run("timeline", "india", "clean-network").stdout
     assert "autonomy.objects_to added data-free-flow, digital-trade-rules, " \
            "no-internet-shutdowns;" in timeline and "objects_to[" not in timeline
