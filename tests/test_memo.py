@@ -942,8 +942,10 @@ def test_what_would_change_the_judgment_marks_a_value_no_file_gave():
     assert "state:ties.united-states.arms_import_share" in answer.defaults
     words = Words(answer.coalition.data, {"united-states": "the US"})
     change = Change("state", "ties.united-states.arms_import_share", 0.0, 0.5, 1, True)
-    assert words.change(change, answer.defaults).endswith("(assumed, not known)")
-    assert not words.change(change, ()).endswith("(assumed, not known)")
+    assert words.change(change, answer).endswith("(assumed, not known)")
+    written = Change("state", "autonomy.strategic_autonomy", "low", "moderate", 1, True)
+    assert f"state:{written.path}" not in answer.defaults
+    assert not words.change(written, answer).endswith("(assumed, not known)")
     text = dc.memo("kosovo", "gpai").text
     lines = [line for line in text.splitlines() if "arms imports from the US" in line
              and "instead of" in line]

@@ -173,9 +173,7 @@ class Flips:
     def unknown(self, change: Change) -> bool:
         """Whether the question read the changed value as unknown (a null share, which the
         search steps from 0): printed as null, as the file writes it, not as 0."""
-        return any(fact.get("source") == change.case and fact.get("path") == change.path
-                   and "value" in fact and fact["value"] is None
-                   for fact in self.answer.facts.values())
+        return self.answer.read_unknown(change.case, change.path)
 
     def replay(self, flip: Flip) -> list[str]:
         """The ``--set`` assignments that ask ``flip``'s question again: the question's own

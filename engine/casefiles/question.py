@@ -167,10 +167,8 @@ class Resolver:
             wanted = bare if bare in names else wanted
         if wanted in names:
             return names[wanted]
-        import difflib  # an unknown name only: a cold start imports no difflib
-
-        near = difflib.get_close_matches(wanted, list(names), n=1, cutoff=0.6)
-        hint = f"did you mean {names[near[0]].data['name']!r}? " if near else ""
+        near = self.near(ref, (kind,))
+        hint = f"did you mean {near.data['name']!r}? " if near else ""
         pool = self.base.states if kind == "state" else self.base.coalitions
         where = " + ".join(str(d) for d in self.directories)  # the shipped cases and any added
         known = (f"known {kind}s: {', '.join(sorted(pool))}" if len(pool) <= LISTED_IDS
@@ -178,6 +176,17 @@ class Resolver:
         if not near and tuple(self.directories) == (shipped_cases(),):
             known += "; a file of your own? add its directory with --cases DIR (or $COALITION_CASES)"
         raise QuestionError(f"unknown {kind} {quoted(ref)} in {where}; {hint}{known}")
+
+    def near(self, ref: str, kinds=("state", "coalition")):
+        """The case file of ``kinds`` whose id, name or alias is nearest ``ref`` (a "did you
+        mean"), or None where none is near."""
+        import difflib  # an unknown name only: a cold start imports no difflib
+
+        names = {}
+        for kind in kinds:
+            names = {**self._names[kind], **names}  # the first kind's name wins a clash
+        near = difflib.get_close_matches(normalise(ref), list(names), n=1, cutoff=0.6)
+        return names[near[0]] if near else None
 
     @staticmethod
     def _load(ref: str, kind: str):

@@ -40,7 +40,7 @@ def export(directory, names, cases):
         if unknown:
             raise UsageProblem("\n".join(
                 f"{name!r}: no state or coalition of that id or name; expected one that "
-                f"`coalition list` shows{_near(base, name)}" for name in unknown))
+                f"`coalition list` shows{_near(resolver, name)}" for name in unknown))
     else:
         files = [*base.states.values(), *base.coalitions.values()]
     target = Path(directory)
@@ -76,15 +76,10 @@ def _find(resolver, name):
     return None
 
 
-def _near(base, name: str) -> str:
+def _near(resolver, name: str) -> str:
     """A "did you mean" for a name no file claims, as a question's unknown name gets."""
-    from digital_coalitions.casefiles.problems import close_matches
-
-    cases = [*base.states.values(), *base.coalitions.values()]
-    named = {name: c.id for c in cases
-             for name in (c.id, c.data["name"], *(c.data.get("aliases") or ()))}
-    near = close_matches(name, named)
-    return f" (did you mean {named[near[0]]!r}?)" if near else ""
+    near = resolver.near(name)
+    return f" (did you mean {near.id!r}?)" if near else ""
 
 
 def _copy_new(source: Path, destination: Path) -> None:

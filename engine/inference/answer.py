@@ -29,6 +29,11 @@ class Step(Record):
         self._set(concept, value, rule, title, claims)
 
 
+# the facts that carry a value read from a case file (the others are sourcing and bookkeeping)
+EVIDENCE = ("Tie", "Autonomy", "Industry", "Reliance", "TargetRelation", "CoalitionTrait",
+            "Offer", "Pressure")
+
+
 class Answer(Record):
     FIELDS = ("state", "coalition", "verdict", "likelihood", "confidence", "mechanisms", "chain",
               "rules_fired", "defaults", "facts", "firings", "unfired", "role")
@@ -59,6 +64,18 @@ class Answer(Record):
         """The year asked, the year of each file's evidence, and what the reader must be told:
         that no evidence was that early, or that the year is before the coalition was founded."""
         return evidence_dating(self.state, self.coalition)
+
+    def evidence(self) -> dict:
+        """(case, path) -> the value the question read there (True where the fact records a
+        value by being there): what the memo, its indicators and flips say was read."""
+        return {(f["source"], f["path"]): f.get("value", True) for f in self.facts.values()
+                if type(f).__name__ in EVIDENCE and "path" in f}
+
+    def read_unknown(self, case: str, path: str) -> bool:
+        """Whether the question read the value at ``path`` of the ``case`` file as unknown (a
+        null share): said as unknown, not as the 0 the flips search steps it from."""
+        read = self.evidence()
+        return (case, path) in read and read[case, path] is None
 
     @property
     def deciding_rule(self) -> str:

@@ -36,7 +36,7 @@ from digital_coalitions.rules.concepts import (CONCEPT, HORIZON_YEARS, ICD203, I
 
 from digital_coalitions.casefiles import schema as S
 from digital_coalitions.analysis.explore import Flips, flips as find_flips, roles
-from digital_coalitions.inference.answer import Answer, ask
+from digital_coalitions.inference.answer import EVIDENCE, Answer, ask
 from digital_coalitions.inference.engine import RULES, CoalitionEngine
 from digital_coalitions.analysis.outlook import Outlook, outlook as coalition_outlook
 from digital_coalitions.casefiles.overrides import overrides_of, show_value
@@ -81,9 +81,6 @@ OUTLOOK = (("firmness", "CoalitionFirmness"), ("stability", "DestabilisationRisk
            ("erosion", "ErosionRisk"), ("efficacy", "SimpleCoalitionEfficacy"),
            ("pillar", "StructuralPillar"), ("conflicts", "LimitOnDepth"),
            ("wedge", "WedgeTargets"))
-# evidence facts read from the case files (the others are sourcing and bookkeeping)
-EVIDENCE = ("Tie", "Autonomy", "Industry", "Reliance", "TargetRelation", "CoalitionTrait",
-            "Offer", "Pressure")
 
 
 @dataclass
@@ -336,11 +333,6 @@ def _concept_table(answer: Answer) -> dict:
     return out
 
 
-def _evidence_values(answer: Answer) -> dict:
-    return {(f["source"], f["path"]): f.get("value", True) for f in answer.facts.values()
-            if type(f).__name__ in EVIDENCE and "path" in f}
-
-
 def _evidence_of(answer: Answer, fid: int, through_verdict: bool = True) -> list[dict]:
     """The case-file values beneath a fact. ``through_verdict`` False stops at the verdict:
     what follows from the verdict (softened wording) cites its own evidence, not the verdict's."""
@@ -550,8 +542,7 @@ def build_memo(state, coalition, states: dict, engine: CoalitionEngine | None = 
             notes.append(Footnote(len(notes) + 1, f"mechanism-{i}",
                                   list({RULES[k.rule]: None for k in concepts})))
     _outlook_notes(look, notes)
-    evidence = _evidence_values(answer)
-    signs, idle = indicators(result, state, coalition, words, evidence)
+    signs, idle = indicators(result, state, coalition, words)
     record = trace_record(answer, argv=argv or [], assignments=[o.text for o in changes])
     return Memo(
         answer=answer, date=_memo_date(date), flips=result, outlook=look, map_svg=svg,
@@ -564,7 +555,7 @@ def build_memo(state, coalition, states: dict, engine: CoalitionEngine | None = 
         overrides=changes,
         decisions=found["decisions"],
         chain={step.concept: step for step in answer.chain}, names=display, short_names=short,
-        concepts=table, evidence=evidence,
+        concepts=table, evidence=answer.evidence(),
         attributive={sid: attributive(s.data) for sid, s in states.items()},
     )
 

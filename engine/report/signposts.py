@@ -108,7 +108,7 @@ def written_indicators(state, coalition) -> list[tuple[str, str, dict]]:
     return out
 
 
-def indicators(flips: Flips, state, coalition, words, read=None) -> tuple[list[Signpost], list[dict]]:
+def indicators(flips: Flips, state, coalition, words) -> tuple[list[Signpost], list[dict]]:
     """The indicators to watch, most consequential first; and the indicator texts that move
     nothing on this question (for the annex). ``read``: the values the question read, so that
     an unknown one is said to be unknown (``Words.change``)."""
@@ -141,7 +141,7 @@ def indicators(flips: Flips, state, coalition, words, read=None) -> tuple[list[S
             continue
         if not S.moves_within_horizon("state", change.path):
             continue
-        sign = _signpost(flips, change, words.change(change, flips.answer.defaults, read), False)
+        sign = _signpost(flips, change, words.change(change, flips.answer), False)
         if sign is not None and sign.moves in ("verdict", "step"):
             found.append(sign)
     found.sort(key=lambda s: s.rank)
@@ -152,10 +152,9 @@ def alternatives(flips: Flips) -> list[Alternative]:
     """The other verdicts the rules reach, each with its smallest changes, plausible first."""
     out = []
     for verdict, found in flips.by_verdict().items():
-        ordered = sorted(found, key=lambda f: (not f.within_horizon, f.plausibility))
         changes = [{"changes": f.changes, "plausible": f.within_horizon,
                     "side": "coalition" if any(c.case == "coalition" for c in f.changes)
-                    else "state"} for f in ordered[:MAX_ALTERNATIVES]]
+                    else "state"} for f in found[:MAX_ALTERNATIVES]]  # flips() orders them
         out.append(Alternative(verdict, found[0].direction, changes,
                                max(0, len(found) - MAX_ALTERNATIVES)))
     out.sort(key=lambda alt: (not alt.changes[0]["plausible"],

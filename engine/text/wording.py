@@ -143,18 +143,15 @@ class Words:
             return self._fill("{leader}'s protection against {target} itself")
         return None
 
-    def change(self, change, assumed=(), read=None) -> str:
+    def change(self, change, answer=None) -> str:
         """A one-value change of the evidence, as what is seen instead of what is there now;
-        ``assumed``, the answer's defaults ("state:PATH"), marks a value no file gave, and
-        ``read``, the values the question read ({(case, path): value}), says an unknown one is
-        unknown (the search steps a null share from 0, which is not what the file says)."""
+        given the question's ``answer``, a value no file gave is marked as assumed and one read
+        as unknown is said to be (the search steps a null share from 0, which is not what the
+        file says)."""
         after = self.value(change.case, change.path, change.after)
-        held = change.before
-        if read is not None and (change.case, change.path) in read \
-                and read[change.case, change.path] is None:
-            held = None
-        before = self.value(change.case, change.path, held)
-        if f"{change.case}:{change.path}" in assumed:
+        unknown = answer is not None and answer.read_unknown(change.case, change.path)
+        before = self.value(change.case, change.path, None if unknown else change.before)
+        if answer is not None and f"{change.case}:{change.path}" in answer.defaults:
             before += " (assumed, not known)"
         return f"{after} instead of {before}"
 
