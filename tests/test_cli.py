@@ -489,3 +489,19 @@ def test_a_bad_as_of_says_what_a_year_is(command, year):
     assert result.returncode == 2 and result.stdout == ""
     assert result.stderr == (f"error: --as-of: {year!r} is not a year; expected a year such as "
                              "2023, from 1000 to 9999\n")
+
+
+@pytest.mark.parametrize("pair", [("japan", "clean-network"), ("south-korea", "chip4")])
+def test_the_chain_marks_the_projects_readings_and_only_those(pair):
+    """The memo told this project's readings from the paper's claims; the answer did not."""
+    import digital_coalitions as dc
+
+    answer = dc.ask(*pair)
+    text = run("ask", *pair).stdout
+    ours = [s.rule for s in answer.chain if RULES[s.rule].reading == "project"]
+    for step in answer.chain:
+        row = next(line for line in text.splitlines() if f" {step.rule} {step.title} " in line)
+        assert row.endswith("(our reading)") is (step.rule in ours), row
+    legend = [line for line in text.splitlines() if line.startswith("  (our reading): ")]
+    assert legend == ([f"  (our reading): this project's reading of the paper, not a claim it "
+                       f"makes; `coalition rules show {ours[0]}` says why"] if ours else [])
