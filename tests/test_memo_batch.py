@@ -152,3 +152,30 @@ def test_the_memos_can_come_from_another_case_directory(tmp_path):
                  str(tmp_path / "out"))
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "out" / "index.md").read_text().startswith("# Memos: Five Eyes (copy)")
+
+
+def test_named_states_limit_the_batch_to_them(tmp_path):
+    """An analyst wants the memos of the few states she follows, not of all 109."""
+    result = run("memo", "--all", "chip4", "--state", "japan", "--state", "Republic of Korea",
+                 "--state", "china", "--date", DATE, "-o", str(tmp_path))
+    assert result.returncode == 0, result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["index.md", "japan.md", "south-korea.md"]
+    single = run("memo", "south-korea", "chip4", "--date", DATE)
+    assert (tmp_path / "south-korea.md").read_text() == single.stdout
+    index = (tmp_path / "index.md").read_text()
+    assert "among those named with --state (Japan, South Korea, China)" in index
+    assert "China is the target Chip 4 is aimed at, not a candidate." in index  # named, not asked
+    assert sorted(links(index, "markdown")) == ["japan.md", "south-korea.md"]
+
+
+@pytest.mark.parametrize("args,expected", [
+    (["memo", "--all", "chip4", "--state", "atlantis", "-o", "DIR"], "unknown state 'atlantis'"),
+    (["memo", "japan", "chip4", "--state", "japan"], "--state japan without --all; expected memo "
+                                                      "--all COALITION --state NAME -o DIR"),
+])
+def test_a_bad_named_state_is_one_line_and_writes_nothing(tmp_path, args, expected):
+    args = [str(tmp_path / "out") if a == "DIR" else a for a in args]
+    result = run(*args)
+    assert result.returncode == 2 and result.stdout == ""
+    assert len(result.stderr.splitlines()) == 1 and expected in result.stderr
+    assert not (tmp_path / "out").exists()

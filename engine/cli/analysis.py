@@ -139,13 +139,20 @@ def emit(text: str, output, protected=()) -> None:
 @click.option("--all", "every_state", is_flag=True,
               help="QUESTION is a coalition: one memo for every state it is asked of, written "
                    "into the directory -o DIR (created if missing) with an index.")
+@click.option("--state", "named_states", multiple=True, metavar="NAME",
+              help="With --all: only this state's memo (repeatable), e.g. --state japan "
+                   "--state 'South Korea'.")
 def memo(question, cases, assignments, fmt, output, templates, date, as_of, layers, horizon,
-         every_state):
+         every_state, named_states):
     """A briefing memo (ICD 203 style) on one question: judgments, alternatives, outlook, trace."""
 
     if every_state:
         return memo_batch(" ".join(question), cases, assignments, fmt, output, templates, date,
-                          as_of, layers, horizon)
+                          as_of, layers, horizon, named_states)
+    if named_states:
+        raise UsageProblem(f"--state {named_states[0]} without --all; expected memo --all "
+                           "COALITION --state NAME -o DIR, or one memo: coalition memo STATE "
+                           "COALITION")
     _environment(templates)
     with house_style(templates):
         written = api.memo(*question, cases=cases, as_of=as_of, set=assignments, fmt=fmt,
@@ -161,10 +168,10 @@ BATCH_INDEX = "index"  # the batch's index file, beside one memo per state named
 
 
 def memo_batch(coalition_name, cases, assignments, fmt, output, templates, date, as_of,
-               layers="full", horizon=HORIZON_YEARS):
+               layers="full", horizon=HORIZON_YEARS, named_states=()):
     """``memo --all``: every memo is built and rendered before any file is written, so a bad
     template or case stops the batch with nothing half-written; one engine and one load of
-    the cases serve them all."""
+    the cases serve them all. ``named_states`` limits it to those states."""
     from digital_coalitions.analysis.backtest import decisions_about, default_decisions
     from digital_coalitions.inference.engine import CoalitionEngine
     from digital_coalitions.report.memo import build_memo, icd203_problems, memo_environment, render_memo
@@ -188,12 +195,14 @@ def memo_batch(coalition_name, cases, assignments, fmt, output, templates, date,
     coalition = cases.coalition(coalition_name)
     _environment(templates)
     states, engine = cases.states, CoalitionEngine()
+    named = {found.id: found for found in map(cases.state, named_states)}
     decisions = default_decisions(*cases.directories)  # what each state did, as memo reads
     date = date or datetime.date.today().isoformat()  # one date for the batch, as build_memo's
     suffix = ".html" if fmt == "html" else ".md"
     asked, skipped = [], []
-    for sid in sorted(states):  # each state as `coalition memo STATE COALITION` asks it
-        state, dated_coalition = dated(states[sid], coalition, as_of)
+    pool = named or states
+    for sid in sorted(pool):  # each state as `coalition memo STATE COALITION` asks it
+        state, dated_coalition = dated(pool[sid], coalition, as_of)
         role, reason = role_of(state, dated_coalition)
         (asked if role in ASKED else skipped).append((state, dated_coalition, role, reason))
     if any(state.id == BATCH_INDEX for state, *_ in asked):
@@ -220,6 +229,7 @@ def memo_batch(coalition_name, cases, assignments, fmt, output, templates, date,
                 closed.setdefault(reason.split(": ", 1)[-1], []).append(state.data["name"])
         index = memo_environment(templates).get_template(f"batch-index{suffix}.j2").render(
             coalition=coalition.data, rows=rows, date=date, verdict_words=VERDICT_WORDS,
+            named=[state.data["name"] for state in named.values()],
             colours=VERDICT_COLOURS, closed=closed,
             roles=[reason for _, _, role, reason in skipped if role != "not-eligible"])
     for problem in icd203_problems(index, html_text=fmt == "html"):
