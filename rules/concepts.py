@@ -316,7 +316,7 @@ CONCEPTS = (
     Concept(SecurityAttachment, "security_attachment", "level", 10),
     Concept(AllianceCommitment, "alliance_commitment", "level", 20),
     Concept(SecurityDependency, "security_dependency", "level", 30,
-            chain_label="Security dependency on the leader", heading=_SECURITY,
+            chain_label="Security dependency on {leader}", heading=_SECURITY,
             memo_label="Security dependency on {leader}: {value}"),
     Concept(NarrativeReceptiveness, "narrative_receptiveness", "level", 60, heading=_SECURITY,
             memo_label="Receptiveness to {leader}'s narrative: {value}"),

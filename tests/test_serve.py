@@ -85,6 +85,24 @@ def test_the_page_shows_the_answer_the_library_gives(client, cases):
     assert "coalition ask south-korea chip4</pre>" in page.text
 
 
+def test_the_chain_rows_are_the_concepts_labels_and_mark_the_projects_readings(client, cases):
+    from digital_coalitions.inference.engine import RULES
+    from digital_coalitions.rules.concepts import CONCEPT
+
+    page = client.get("/", params={"state": "japan", "coalition": "clean-network"}).text
+    answer = api.ask("japan", "clean-network", cases=cases)
+    rows = page.split('<table class="chain">', 1)[1].split("</table>", 1)[0].split("<tr>")[2:]
+    assert len(rows) == len(answer.chain)
+    ours = [s.rule for s in answer.chain if RULES[s.rule].reading == "project"]
+    assert ours  # else the question tests nothing
+    for step, row in zip(answer.chain, rows):
+        label = CONCEPT[step.concept].chain_label.format(leader="United States", domain="telecom")
+        assert f"<td>{label}</td>" in html.unescape(row)  # every row named, none by its key
+        assert ("(our reading)" in row) is (step.rule in ours), row
+        if step.value is True:  # as `coalition ask` says it
+            assert '<td class="value">yes</td>' in row
+
+
 def test_names_resolve_as_ask_resolves_them(client):
     by_name = client.get("/", params={"state": "Republic of Korea", "coalition": "Fab 4"})
     by_sentence = client.get("/", params={"q": "Will South Korea join the Chip 4 alliance?"})

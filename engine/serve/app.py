@@ -25,7 +25,7 @@ from digital_coalitions.audit.trace import render_diff_text
 from digital_coalitions.audit.why import render_why_text
 from digital_coalitions.errors import BadInput
 from digital_coalitions.report.svgmap import VERDICT_COLOURS, VERDICT_WORDS
-from digital_coalitions.rules.concepts import ICD203
+from digital_coalitions.rules.concepts import CONCEPTS, ICD203
 from digital_coalitions.serve import view as V
 from digital_coalitions.serve.download import case_yaml
 from digital_coalitions.serve.guard import BodyLimit, HostCheck, SecurityHeaders
@@ -33,25 +33,6 @@ from digital_coalitions.text.render import environment
 
 ENGINE_LOCK = threading.Lock()
 log = logging.getLogger("digital_coalitions.serve")
-
-LABELS = {  # the chain's rows, as `coalition ask` names them (templates/answer.txt.j2)
-    "security_dependency": "Security dependency on {leader}",
-    "security_leverage": "Security leverage (threatened cut-off)",
-    "threat_from_target": "Protected against the target itself",
-    "stranglehold": "Stranglehold over its {domain}",
-    "malposition": "Malposition",
-    "firm_level_stranglehold": "Stranglehold grips a firm, not the state",
-    "interest_sacrifice": "Interest sacrifice",
-    "compensation": "Compensation",
-    "autonomy_pressure": "Strategic autonomy",
-    "objection_to_framing": "Objects to the confrontational framing",
-    "objection_to_content": "Objects to what members commit to",
-    "little_to_sacrifice": "Little to sacrifice",
-    "compulsion": "Compelled by",
-    "coalition_form": "Form of the coalition",
-    "verdict": "Verdict",
-}
-
 
 def _ink(colour: str) -> str:
     """Black or white text, whichever reads on ``colour`` (WCAG relative luminance)."""
@@ -122,7 +103,7 @@ class Explorer:
         leader = self.cases.states.get(data["leader"])
         words = {"leader": leader.data["name"] if leader else data["leader"],
                  "domain": data.get("domain") or "industry"}
-        return {k: text.format(**words) for k, text in LABELS.items()}
+        return {c.key: c.chain_label.format(**words) for c in CONCEPTS if c.chain_label}
 
     def map_svg(self, v, standalone: bool = False) -> str:
         return api.coalition_map(v.coalition.id, cases=self.cases, as_of=v.year,
