@@ -335,6 +335,9 @@ def test_the_downloaded_case_file_loads_and_gives_the_views_answer(client, cases
         reply = client.get(f"/download/{kind}.yaml", params={**SK, "set": sets})
         assert reply.status_code == 200
         assert f'filename="{name}.yaml"' in reply.headers["content-disposition"]
+        # its sources were cited for the original values (a trial's reader took them for the new)
+        assert ("# its sources are the original's: they support the original values, not these "
+                "changes\n") in reply.text
         (tmp_path / folder).mkdir()
         (tmp_path / folder / f"{name}.yaml").write_text(reply.text)
     from digital_coalitions.casefiles.loader import load_file

@@ -55,6 +55,9 @@ def case_yaml(case, command: str = "") -> str:
     if changes:
         head.append("# changed in the explorer (not the original file's evidence):")
         head += [f"#   {change}" for change in changes]
+        if case.data.get("sources"):  # a source may name the value a change replaced
+            head.append("# its sources are the original's: they support the original values, "
+                        "not these changes")
     if command:
         head.append(f"# the view it was saved from: {command}")
     if case.years and len(case.years) > 1:
