@@ -164,6 +164,18 @@ def test_a_year_before_any_evidence_is_answered_from_the_earliest_and_says_so():
     assert "CF-08" in answer["rules_fired"]  # the later evidence lowers confidence
 
 
+def test_a_latest_evidence_older_than_the_coalition_is_said_to_be_so_not_asked_about():
+    """Asked for the latest, the note said "as of 2022 a question about the proposal", a year
+    no one asked about: it is the state's evidence that is older than the coalition."""
+    answer = ask_json("albania", "pax-silica")
+    assert answer["evidence_year"]["asked"] is None and answer["evidence_year"]["proposal"]
+    year = answer["evidence_year"]["state"]
+    text = run("ask", "albania", "pax-silica").stdout
+    assert (f"Pax Silica was founded in 2025, after Albania's latest evidence (of {year}): on "
+            "that evidence this is a question about the proposal.") in text
+    assert f"as of {year} this is" not in text
+
+
 @pytest.mark.parametrize("command", [
     ["ask", "south-korea", "chip4"], ["memo", "south-korea", "chip4", "--date", "2024-01-01"],
     ["whatif", "south-korea", "chip4", "--set", "autonomy.government_alignment=neutral"],
