@@ -284,7 +284,8 @@ class Concept(FrozenRecord):
 
     ``place`` is its place in the paper's argument: it orders the answer's chain and the memo's
     rows. The labels are formats: ``chain_label`` takes {leader} and {domain}; ``memo_label``
-    takes {leader}, {Leader} (capitalised), {target}, {domain} and {value}.
+    takes {leader}, {Leader} (capitalised), {target}, {domain}, {industry} ("chip industry", or
+    "industry" for a coalition of no domain) and {value}.
 
     A record (record.py), not a dataclass: the dataclass compiled its methods, and imported
     ``dataclasses``, at every cold ``coalition ask``."""
@@ -331,7 +332,7 @@ CONCEPTS = (
             memo_label="{Leader} protects it against {target} itself"),
     Concept(Stranglehold, "stranglehold", "level", 80,
             chain_label="Stranglehold over its {domain}", heading=_TECHNOLOGY,
-            memo_label="{Leader}'s technological hold over its {domain} industry: {value}"),
+            memo_label="{Leader}'s technological hold over its {industry}: {value}"),
     Concept(Malposition, "malposition", None, 90, chain_label="Malposition", heading=_TECHNOLOGY,
             memo_label="No cutting-edge capability for the hold to grip"),
     Concept(FirmLevelStranglehold, "firm_level_stranglehold", None, 100,

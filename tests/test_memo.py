@@ -950,3 +950,17 @@ def test_what_would_change_the_judgment_marks_a_value_no_file_gave():
     lines = [line for line in text.splitlines() if "arms imports from the US" in line
              and "instead of" in line]
     assert lines and all("(assumed, not known)" in line for line in lines), lines
+
+
+@pytest.mark.parametrize("coalition", ["gpai", "five-eyes"])
+def test_a_coalition_of_no_domain_reads_its_industry_without_a_gap(base, coalition):
+    """A domain-free coalition's labels read "its industry" from the words, not from a patched
+    "its  industry"."""
+    from digital_coalitions.text.wording import Words
+
+    built = memo_of(base, "japan", coalition)
+    text = render_memo(built, "markdown")
+    assert "its industry: " in text and "  industry" not in text
+    chip = Words(base.coalitions["chip4"].data, {})
+    assert (chip.industry, Words(base.coalitions[coalition].data, {}).industry) == \
+        ("chip industry", "industry")

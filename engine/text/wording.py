@@ -38,9 +38,9 @@ ALIGNMENT = {
     "autonomist": "a government that keeps its distance from {leader}",
 }
 POSITION = {
-    "lagging": "its {domain} industry behind the technological frontier",
-    "niche": "its {domain} industry strong only in niches",
-    "frontier": "its {domain} industry at the technological frontier",
+    "lagging": "its {industry} behind the technological frontier",
+    "niche": "its {industry} strong only in niches",
+    "frontier": "its {industry} at the technological frontier",
 }
 RELIANCE_KIND = {"raw-material": "raw materials", "equipment": "equipment",
                  "key-technology": "key technology"}
@@ -122,10 +122,11 @@ class Words:
         domain = coalition.get("domain")
         self.domain = adjective or (domain.replace("-", " ") if domain else "")
         self.goods = goods or (f"{self.domain} goods" if domain else "goods")
+        self.industry = f"{self.domain} industry" if self.domain else "industry"
 
     def _fill(self, text: str) -> str:
         return text.format(leader=self.leader, target=self.target, domain=self.domain,
-                           goods=self.goods, coalition=self.coalition)
+                           industry=self.industry, goods=self.goods, coalition=self.coalition)
 
     def value(self, kind: str, path: str, value) -> str:
         """The value at ``path`` of a ``kind`` file as a noun phrase."""
@@ -221,7 +222,7 @@ class Words:
         if leaf == "position":
             return POSITION.get(v)
         if leaf == "weight":
-            return f"the {level} weight of its {{domain}} industry in its economy"
+            return f"the {level} weight of its {{industry}} in its economy"
         if leaf == "catch_up":
             return ("a national programme to reduce its reliance on {leader}" if v
                     else "no national programme to reduce its reliance on {leader}")
