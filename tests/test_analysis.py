@@ -45,8 +45,25 @@ def test_every_flip_really_changes_the_verdict_when_asked_again(base, engine, pa
         again = reask(state, coalition, flip, engine)
         assert again.verdict == flip.verdict != original.verdict, flip.assignments
         assert again.likelihood == flip.likelihood
-        moved = VERDICT_ORDER.index(flip.verdict) - VERDICT_ORDER.index(original.verdict)
-        assert flip.direction == ("towards joining" if moved > 0 else "away from joining")
+        # the direction is the likelihood of joining's, whatever the verdicts' order
+        moved = flip.likelihood["figure"] - original.likelihood["figure"]
+        assert moved and flip.direction == ("towards joining" if moved > 0
+                                            else "away from joining")
+
+
+def test_a_step_up_the_verdicts_that_lowers_the_likelihood_is_away_from_joining(base, engine):
+    # declines -> resists is a step up VERDICT_ORDER, but resisting is the less likely to end in
+    # joining: "(towards joining)" there told a reader the opposite of the figures beside it
+    level = "industries.semiconductors.reliance.united-states.level=moderate"
+    state, coalition = apply_overrides(base.states["south-korea"], base.coalitions["chip4"],
+                                       [level])
+    result = flips(state, coalition, engine, workers=1)
+    assert result.answer.verdict == "declines"
+    resisting = [f for f in result.flips if f.verdict == "resists"]
+    assert resisting and VERDICT_ORDER.index("resists") > VERDICT_ORDER.index("declines")
+    for flip in resisting:
+        assert flip.likelihood["figure"] < result.answer.likelihood["figure"]
+        assert flip.direction == "away from joining", flip.assignments
 
 
 def test_flips_are_minimal_and_ranked_by_plausibility(base, engine):

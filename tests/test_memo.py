@@ -553,10 +553,9 @@ def test_an_indicator_moves_the_answer_the_way_it_says(base, memos):
         after = ask(*apply_overrides(korea, chip4, [sign.change.assignment]))
         assert after.verdict == sign.verdict
         if sign.moves == "verdict":
-            assert towards("joins-reluctantly", after.verdict) == sign.direction
-        else:
-            assert (after.likelihood["figure"] > built.answer.likelihood["figure"]) == \
-                (sign.direction == "towards joining")
+            assert towards(built.answer, after) == sign.direction
+        assert (after.likelihood["figure"] > built.answer.likelihood["figure"]) == \
+            (sign.direction == "towards joining")
     assert "- A Korean EDA or design-IP supplier qualifies Samsung's leading-edge processes " \
            "without US tools: South Korea would stay out (away from joining)." in text
 

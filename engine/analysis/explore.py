@@ -44,9 +44,15 @@ def step_of(answer: Answer) -> int:
     return TERMS.index(answer.likelihood["term"])
 
 
-def towards(before: str, after: str) -> str:
-    """Which way a verdict moved: towards joining or away from it."""
-    delta = VERDICT_ORDER.index(after) - VERDICT_ORDER.index(before)
+def towards(before, after) -> str:
+    """Which way an answer (or outcome) moved: towards joining or away from it, read by the
+    likelihood of joining, which is what the words claim; by the verdict's place in
+    VERDICT_ORDER only where the figure stays put. The two can disagree: declines -> resists is
+    a step up VERDICT_ORDER (an ally that objects and bargains), yet resisting states joined
+    less often than declining ones, so its likelihood falls."""
+    delta = after.likelihood["figure"] - before.likelihood["figure"]
+    if not delta:
+        delta = VERDICT_ORDER.index(after.verdict) - VERDICT_ORDER.index(before.verdict)
     return "towards joining" if delta > 0 else "away from joining" if delta < 0 else "no change"
 
 
@@ -79,13 +85,7 @@ class WhatIf:
 
     @property
     def direction(self) -> str:
-        moved = towards(self.before.verdict, self.after.verdict)
-        if moved != "no change":
-            return moved
-        # the likelihood's figure, graded inside the band: it moves where the term may not
-        delta = self.after.likelihood["figure"] - self.before.likelihood["figure"]
-        return ("towards joining" if delta > 0 else "away from joining" if delta < 0
-                else "no change")
+        return towards(self.before, self.after)
 
     def to_dict(self) -> dict:
         return {
@@ -378,7 +378,7 @@ def flips(state, coalition, engine: CoalitionEngine | None = None, pairs: bool =
 
     def record(changes, outcome: Outcome):
         found.append(Flip(tuple(changes), outcome.verdict, outcome.likelihood, outcome.confidence,
-                          towards(original.verdict, outcome.verdict)))
+                          towards(original, outcome)))
 
     candidates = candidate_changes(state, coalition)
     with _Runner(asker, workers) as runner:

@@ -61,13 +61,13 @@ def _move(flips: Flips, change: Change) -> tuple[str, str, str] | None:
     if outcome is None:
         return None
     answer = flips.answer
+    direction = towards(answer, outcome)
     if outcome.verdict != answer.verdict:
-        return "verdict", towards(answer.verdict, outcome.verdict), outcome.verdict
-    before, after = answer.likelihood["figure"], outcome.likelihood["figure"]
-    if after == before:
+        return "verdict", direction, outcome.verdict
+    if direction == "no change":
         return None
     moves = "step" if outcome.likelihood["term"] != answer.likelihood["term"] else "figure"
-    return moves, "towards joining" if after > before else "away from joining", outcome.verdict
+    return moves, direction, outcome.verdict
 
 
 def _signpost(flips: Flips, change: Change, watch: str, from_text: bool, **kw) -> Signpost | None:
