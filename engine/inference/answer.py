@@ -83,6 +83,13 @@ class Answer(Record):
         return self.chain[-1].rule
 
     @property
+    def overrides(self) -> tuple:
+        """The ``--set`` changes the question was asked with, state's first (none for the files
+        as loaded)."""
+        return tuple(o for case in (self.state, self.coalition)
+                     for o in getattr(case, "overrides", ()))
+
+    @property
     def contradicts_members(self) -> bool:
         """A listed member answered as staying out (of the coalition as founded, not a proposal)."""
         return (self.role == "member" and self.verdict not in c.JOINING
