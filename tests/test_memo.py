@@ -253,6 +253,9 @@ def test_the_key_judgments_say_what_the_mechanisms_reached(base):
     assert "keeping its autonomy" not in germany and "Its autonomy (moderate)" in germany
     aiib = judgments("south-korea", "aiib-opposition", 2015)  # declines despite an intense tie
     assert '"cannot easily change policies involving complex interests" (S8)' in aiib
+    korea = judgments("south-korea", "chip4", 2020)  # resists: very unlikely to join
+    assert "On these terms, the US cannot count on its joining." in korea
+    assert "on board" not in korea  # it is not: the bottom line says very unlikely
     india = judgments("india", "gpai")  # a willing member with a strong doctrine of autonomy
     assert "must bargain for each step" not in india and "does not cross it" in india
     # a softer framing is said to bring a state in only where the rules, asked, say so
