@@ -17,7 +17,7 @@ from digital_coalitions.report.memo import (_visible_text, build_memo, icd203_pr
                                      sentences, without_pointers)
 from digital_coalitions.casefiles.overrides import apply_overrides
 from digital_coalitions.casefiles.question import Resolver, dated, shipped_cases
-from digital_coalitions.rules.concepts import ICD203
+from digital_coalitions.rules.concepts import ICD203, JOINING
 from digital_coalitions.report.sourcing import basis
 from digital_coalitions.report.timeframe import JOINED, STAYED_OUT, read_record
 
@@ -561,6 +561,22 @@ def test_an_indicator_moves_the_answer_the_way_it_says(base, memos):
             (sign.direction == "towards joining")
     assert "- A Korean EDA or design-IP supplier qualifies Samsung's leading-edge processes " \
            "without US tools: South Korea would stay out (away from joining)." in text
+
+
+@pytest.mark.parametrize("question", QUESTIONS + [("hungary", "huawei-5g-exclusion", None)])
+def test_what_would_change_the_judgment_lists_no_change_that_only_bears_it_out(base, memos,
+                                                                                question):
+    built = memos[question][0] if question in memos else memo_of(base, *question)
+    against = "away from joining" if built.answer.verdict in JOINING else "towards joining"
+    for sign in built.brief_signposts:
+        assert sign.moves in ("verdict", "step") or sign.direction == against, sign.watch
+    if question[0] == "hungary":  # its one indicator, China's retaliation, makes joining less
+        # likely still for a state staying out: the full memo watches it, the brief does not
+        (sign,) = built.signposts
+        assert sign.moves == "figure" and sign.direction == "away from joining"
+        text = render_memo(built, "markdown")
+        assert "China retaliates" in section(text, "Indicators to watch")
+        assert "China retaliates" not in section(text, "What would change the judgment")
 
 
 def test_structural_changes_are_alternatives_not_indicators(memos):

@@ -32,7 +32,7 @@ import markupsafe
 
 from digital_coalitions.rules.claims import CLAIMS, STANDARDS
 from digital_coalitions.rules.concepts import (CONCEPT, HORIZON_YEARS, ICD203, IN_ARGUMENT_ORDER,
-                                                STALE_AFTER_YEARS)
+                                                JOINING, STALE_AFTER_YEARS)
 
 from digital_coalitions.casefiles import schema as S
 from digital_coalitions.analysis.explore import Flips, flips as find_flips, roles
@@ -152,10 +152,13 @@ class Memo:
 
     @property
     def brief_signposts(self) -> list:
-        """The brief's indicators: up to three that move the verdict or the likelihood's term;
-        where none does, the first two (the full memo lists them all)."""
+        """The brief's "what would change the judgment": up to three indicators that move the
+        verdict or the likelihood's term; where none does, up to two that move the figure
+        against the judgment. One that only bears it out (joining less likely still, for a
+        state staying out) changes nothing; the full memo's indicators list it."""
         strong = [s for s in self.signposts if s.moves in ("verdict", "step")]
-        return strong[:3] if strong else self.signposts[:2]
+        against = "away from joining" if self.answer.verdict in JOINING else "towards joining"
+        return strong[:3] or [s for s in self.signposts if s.direction == against][:2]
 
     @property
     def brief_sources(self) -> list[tuple[str, list[int]]]:
