@@ -207,7 +207,7 @@ class StrangleholdOutweighsMarket(Fact):
 
 
 class TargetProductCutOff(Fact):
-    """The leader has cut the target's own product off from its technology: the target's kit in
+    """The leader has cut the target's own products off from its technology: the target's kit in
     the ally's networks has no secure future (T3's stick, used on the target)."""
 
 
@@ -366,7 +366,7 @@ CONCEPTS = (
             memo_label="It words its accession as aimed at no one"),
     Concept(TargetProductCutOff, "target_product_cut_off", None, 135,
             chain_label="The target's own product cut off", heading=_TECHNOLOGY,
-            memo_label="{Leader} has cut {target}'s own product off from its technology"),
+            memo_label="{Leader} has cut {target}'s own products off from its technology"),
     Concept(Substitution, "substitution", None, 140, heading=_TECHNOLOGY,
             memo_label="A weak hold used in anger: it would localise and substitute"),
     Concept(Verdict, "verdict", "value", 250, chain_label="Verdict", in_mechanisms=False),

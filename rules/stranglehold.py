@@ -225,7 +225,7 @@ class StrangleholdRules:
           claims=("T3",), stage=Stage.EVIDENCE, rank=5, reading="project",
           concludes=TargetProductCutOff())
     def target_product_cut_off(self, cut_off):
-        """Concludes the leader has cut the target's own product off by the year asked about.
+        """Concludes the leader has cut the target's own products off by the year asked about.
 
         The paper's stick is the stranglehold's power over allies: "the imposition of sanctions
         or blockades on allies in key technologies will cause their digital industries to suffer

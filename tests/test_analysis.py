@@ -395,13 +395,20 @@ def test_the_search_workers_leave_ctrl_c_to_the_parent(base, engine):
     from digital_coalitions.analysis.explore import POOL_THRESHOLD, _Asker, _Runner
 
     state, coalition = base.states["south-korea"], base.coalitions["chip4"]
-    with _Runner(_Asker(state, coalition, engine), workers=2) as runner:
-        if runner.workers < 2:
-            pytest.skip("one core: the search runs in this process")
-        runner.map([()] * POOL_THRESHOLD, verdicts=True)  # forks the workers
-        assert runner.pool.submit(signal.getsignal, signal.SIGINT).result() == signal.SIG_IGN
-    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # this process: untouched
-    assert signal.SIGINT not in signal.pthread_sigmask(signal.SIG_BLOCK, set())
+    # a suite started in the background (`pytest &`) inherits SIGINT ignored: give this process
+    # Python's own handler, so that the workers' SIG_IGN is theirs and not inherited
+    inherited = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        with _Runner(_Asker(state, coalition, engine), workers=2) as runner:
+            if runner.workers < 2:
+                pytest.skip("one core: the search runs in this process")
+            runner.map([()] * POOL_THRESHOLD, verdicts=True)  # forks the workers
+            assert runner.pool.submit(signal.getsignal, signal.SIGINT).result() == signal.SIG_IGN
+        # this process: untouched
+        assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+        assert signal.SIGINT not in signal.pthread_sigmask(signal.SIG_BLOCK, set())
+    finally:
+        signal.signal(signal.SIGINT, inherited)
 
 
 def _children(pid: int) -> list[str]:

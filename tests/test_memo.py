@@ -473,6 +473,19 @@ def test_one_source_alone_means_one_source_and_one_origin_is_said_apart(memos):
             in text)
 
 
+def test_an_as_of_memo_dates_its_sources_by_the_memos_year_not_the_year_asked(base):
+    # asked about 2020, the linked sources include 2023's and 2024's: they were once dropped as
+    # "targets quoted" and the memo said "the latest of 2020"
+    built = memo_of(base, "south-korea", "chip4", as_of=2020)
+    assert built.basis.latest == 2024 > built.time.asked == 2020
+    paragraph = section(render_memo(built, "markdown"), "Confidence and its basis")
+    assert "the latest of 2024 (after 2020, the year asked: that year as later sources tell " \
+           "it)" in paragraph
+    latest = memo_of(base, "south-korea", "chip4")  # asked about the memo's own year
+    assert "the year asked" not in section(render_memo(latest, "markdown"),
+                                           "Confidence and its basis")
+
+
 def test_the_source_basis_counts_links_origins_and_single_sources():
     sources = [
         {"n": 1, "case": "state", "text": "Liu 2024, Chip 4 section: annual joint exercises"},
@@ -577,6 +590,19 @@ def test_what_would_change_the_judgment_lists_no_change_that_only_bears_it_out(b
         text = render_memo(built, "markdown")
         assert "China retaliates" in section(text, "Indicators to watch")
         assert "China retaliates" not in section(text, "What would change the judgment")
+
+
+def test_a_commitment_and_an_objection_to_it_read_as_two_things_in_the_targets_name(base):
+    # the coalition's commitment once read as the bare "excluding the target's vendors", so the
+    # objection's evidence line repeated itself without saying whose commitment or whose vendors
+    text = render_memo(memo_of(base, "hungary", "huawei-5g-exclusion"), "markdown")
+    assert "**It objects to what members commit to.** Evidence: members' commitment to " \
+           "excluding China's vendors and an objection on the record to excluding China's " \
+           "vendors." in text
+    assert "it has objected on the record to excluding China's vendors" in \
+        section(text, "Key judgments")
+    assert "the target's vendors" not in text
+    assert "**The US has cut China's own products off from its technology.**" in text
 
 
 def test_structural_changes_are_alternatives_not_indicators(memos):

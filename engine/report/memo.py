@@ -534,7 +534,7 @@ def build_memo(state, coalition, states: dict, engine: CoalitionEngine | None = 
                     *([s.data["short_name"]] if s.data.get("short_name") else [])]
               for sid, s in states.items()}
     grounds, links = source_basis(values, sources, answer.dating["state"], len(answer.defaults),
-                                  estimated, called, frame.asked)
+                                  estimated, called, int(_memo_date(date)[:4]))
     notes: list[Footnote] = [Footnote(1, "bluf", [table["verdict"]["info"], RULES["LK-10"]])]
     judgments = _judgments(answer, table, sources, links, notes, called)
     notes.append(Footnote(len(notes) + 1, "confidence", [
@@ -585,11 +585,10 @@ def plain_escaped(value) -> markupsafe.Markup:
     return markupsafe.escape(str(value))
 
 
-def commitment_words(word) -> str:
-    """A commitment (schema COMMITMENTS) as a reader says it: 'the free flow of data across borders'."""
-    from digital_coalitions.text.wording import COMMITMENT_WORDS
-
-    return COMMITMENT_WORDS.get(word, str(word).replace("-", " "))
+@jinja2.pass_context
+def commitment_words(context, word) -> str:
+    """A commitment (schema COMMITMENTS) in the memo's words: 'excluding China's vendors'."""
+    return context["words"].commitment(word)
 
 
 @jinja2.pass_context

@@ -179,7 +179,6 @@ class Basis:
     evidence_year: int
     defaulted: int
     estimated: int
-    cited: dict  # state / coalition -> (sources cited, origins, latest year) of the whole file
     dominant: str = ""  # the origin that supports the most values, as written
     dominant_values: int = 0  # how many values it supports
     dominant_is_theory: bool = False  # it is the paper whose theory the rules encode
@@ -221,15 +220,10 @@ def basis(values: list[tuple[str, str]], sources: list[dict], evidence_year: int
     dominant, count = (support.most_common(1)[0] if support else ("", 0))
     years = [int(y) for n in used for y in YEAR.findall(by_number[n]["text"])
              if until is None or int(y) <= until]
-    cited = {}
-    for case in ("state", "coalition"):
-        texts = [s["text"] for s in sources if s["case"] == case]
-        found = [int(y) for t in texts for y in YEAR.findall(t) if until is None or int(y) <= until]
-        cited[case] = (len(texts), len({origin(t) for t in texts}), max(found, default=0))
     result = Basis(
         values=len(values), linked=sum(1 for lk in links.values() if lk.numbers),
         sources=len(used), origins=len(set(origin_of.values())), latest=max(years, default=0),
-        evidence_year=evidence_year, defaulted=defaulted, estimated=estimated, cited=cited,
+        evidence_year=evidence_year, defaulted=defaulted, estimated=estimated,
         dominant=shown.get(dominant, ""), dominant_values=count,
         dominant_is_theory=dominant == THEORY, alone=alone, shared=shared,
         unlinked=[value for value, lk in links.items() if not lk.numbers],

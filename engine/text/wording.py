@@ -60,9 +60,9 @@ COMMITMENT_WORDS = {
     "multistakeholder-governance": "multistakeholder Internet governance",
     "human-rights-online": "human rights online",
     "ai-principles": "shared principles for trustworthy AI",
-    "vendor-exclusion": "excluding the target's vendors",
-    "export-controls": "export controls on the target",
-    "investment-screening": "screening the target's investment",
+    "vendor-exclusion": "excluding {target}'s vendors",
+    "export-controls": "export controls on {target}",
+    "investment-screening": "screening {target}'s investment",
     "digital-trade-rules": "binding digital-trade rules",
     "labour-environment-standards": "enforceable labour and environment standards",
     "high-standard-infrastructure": "high-standard infrastructure finance",
@@ -128,6 +128,14 @@ class Words:
         return text.format(leader=self.leader, target=self.target, domain=self.domain,
                            industry=self.industry, goods=self.goods, coalition=self.coalition)
 
+    @staticmethod
+    def _commitment(word) -> str:
+        return COMMITMENT_WORDS.get(word, str(word).replace("-", " "))
+
+    def commitment(self, word) -> str:
+        """A commitment (schema COMMITMENTS) as a reader says it: 'excluding China's vendors'."""
+        return self._fill(self._commitment(word))
+
     def value(self, kind: str, path: str, value) -> str:
         """The value at ``path`` of a ``kind`` file as a noun phrase."""
         leaf = path.rsplit(".", 1)[-1]
@@ -175,8 +183,8 @@ class Words:
             if leaf == "restricted_share":
                 return ("restrictions on all of the exposure to {target}" if v in (None, 1, 1.0)
                         else f"restrictions on {percent(v)} of the exposure to {{target}}")
-            if leaf == "commitments":
-                return COMMITMENT_WORDS.get(v, str(v))
+            if leaf == "commitments":  # what members commit to, beside a state's objection to it
+                return "members' commitment to " + self._commitment(v)
             if leaf == "target_product_cut_off":
                 return (f"{{leader}}'s controls cutting {{target}}'s own products off from {v}"
                         if v else "no cut-off of {target}'s own products")
@@ -218,7 +226,7 @@ class Words:
             no_target = v == "neutral" and self.target == "the target"
             return ALIGNMENT.get("neutral-no-target" if no_target else v)
         if leaf == "objects_to":
-            return f"an objection on the record to {COMMITMENT_WORDS.get(v, v)}"
+            return "an objection on the record to " + self._commitment(v)
         if leaf == "position":
             return POSITION.get(v)
         if leaf == "weight":
