@@ -263,6 +263,12 @@ def test_flips_are_the_librarys_and_a_click_applies_one(client, cases):
     found = api.flips("south-korea", "chip4", cases=cases, workers=1).flips
     links = re.findall(r'<a class="flip" href="([^"]+)"', reply.text)
     assert len(links) == len(found) > 0
+    # each change in the memo's words, its field path beneath it for those who edit files
+    shown = html.unescape(reply.text)
+    assert "technology it could replace within a few years instead of technology it cannot " \
+           "replace within a few years" in shown
+    assert '<code class="path">state.industries.semiconductors.reliance.united-states.' \
+           'substitutable: false -> true</code>' in shown
     first = client.get(html.unescape(links[0]))
     assert shown_verdict(first.text) == found[0].verdict
     for change in found[0].changes:

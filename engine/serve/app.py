@@ -23,6 +23,7 @@ from starlette.staticfiles import StaticFiles
 from digital_coalitions import api
 from digital_coalitions.audit.trace import render_diff_text
 from digital_coalitions.audit.why import render_why_text
+from digital_coalitions.casefiles.schema import display_name
 from digital_coalitions.errors import BadInput
 from digital_coalitions.report.svgmap import VERDICT_COLOURS, VERDICT_WORDS
 from digital_coalitions.rules.concepts import CONCEPTS, ICD203
@@ -30,6 +31,7 @@ from digital_coalitions.serve import view as V
 from digital_coalitions.serve.download import case_yaml
 from digital_coalitions.serve.guard import BodyLimit, HostCheck, SecurityHeaders
 from digital_coalitions.text.render import environment
+from digital_coalitions.text.wording import Words
 
 ENGINE_LOCK = threading.Lock()
 log = logging.getLogger("digital_coalitions.serve")
@@ -198,7 +200,11 @@ class Explorer:
                 query.append(("year", str(v.year)))
             query += [("set", assignment) for assignment in found.replay(flip)]
             links.append((flip, "/?" + urlencode(query)))
+        short = {sid: display_name(case.data, short=True)
+                 for sid, case in self.cases.states.items()}
+        words = Words(v.coalition.data, short)  # each change in words, as the memo says it
         return self.fragment(request, "Flips", "flips.html.j2", v=v, found=found, links=links,
+                             said=lambda change: words.change(change, found.answer),
                              back="/?" + urlencode(v.query()))
 
     def why(self, request: Request) -> Response:
