@@ -25,6 +25,7 @@ from digital_coalitions.audit.trace import render_diff_text
 from digital_coalitions.audit.why import render_why_text
 from digital_coalitions.casefiles.question import shipped_cases
 from digital_coalitions.report.svgmap import VERDICT_COLOURS
+from digital_coalitions.rules.concepts import ICD203
 from digital_coalitions.serve import allowed_hosts, create_app, is_loopback
 
 COALITION = str(Path(sys.executable).with_name("coalition"))
@@ -255,6 +256,21 @@ def test_why_is_the_why_commands_text(client, cases):
     assert pre_text(reply.text) == expected
     bad = client.get("/why", params={**SK, "concept": "luck"})
     assert bad.status_code == 400 and "unknown concept 'luck'" in html.unescape(bad.text)
+
+
+def test_the_likelihood_strip_marks_the_answers_band_at_its_figure(client, cases):
+    # HTML cells, not a scaled SVG whose words shrank to a few pixels in a narrow pane
+    answer = api.ask("south-korea", "chip4", cases=cases)
+    page = client.get("/", params=SK).text
+    strip = page.split('<ol class="strip"', 1)[1].split("</ol>", 1)[0]
+    bands = re.findall(r'<li class="band( here)?"><span class="band-term">([^<]+)</span> '
+                       r'<span class="band-range">(\d+)–(\d+)%</span>', strip)
+    assert [term for _, term, _, _ in bands] == [term for term, _, _ in ICD203]
+    (here,) = [(term, int(low), int(high)) for mark, term, low, high in bands if mark]
+    term, low, high = here
+    assert term == answer.likelihood["term"]
+    (left,) = re.findall(r'class="marker" aria-hidden="true" style="left: ([\d.]+)%"', strip)
+    assert float(left) == round(100 * (answer.likelihood["figure"] - low) / (high - low), 1)
 
 
 def test_flips_are_the_librarys_and_a_click_applies_one(client, cases):
