@@ -431,7 +431,7 @@ def test_key_judgments_say_what_follows_and_cite_their_sources(memos):
     block = section(text, "Key judgments")
     assert "South Korea is a reluctant member: the US hold on its chip industry, not a shared " \
            "purpose, keeps it in" in block
-    assert "60% of its chip exports go to China" in block and "China's lever for a wedge" in block
+    assert "60% of its chip exports go to China" in block and "a cost China can use as a lever, to drive a wedge between it and the US" in block
     cost = next(j for j in built.judgments if j.key == "cost")
     by_number = {s["n"]: s["text"] for s in built.sources}
     assert any("retaliation" in by_number[n] or "THAAD" in by_number[n] for n in cost.sources)
