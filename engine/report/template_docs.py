@@ -28,8 +28,9 @@ MEMO = {
          "the horizon and by the memo's date), lapses (the first year, by the end of the horizon, "
          "the coalition's file marks it defunct; at or before the year asked: it already is), agrees(verdict)",
     "words": "wording.Words: value(case, path, value) says a value in words, change(change, "
-             "assumed, read) a change, derived(type, fields) a concept cited as evidence; domain, "
-             "goods, leader, target",
+             "answer) a change (what is seen instead of what is there), commitment(word) a "
+             "commitment, derived(type, fields) a concept cited as evidence; domain, goods, "
+             "industry, leader, target",
     "leader": "the leader's name as a sentence writes it (\"the United States\")",
     "leader_attributive": "the leader's name before a noun (\"US\" compensation)",
     "target": "the target's name as a sentence writes it, or \"none\"",
@@ -59,8 +60,8 @@ MEMO_FILTERS = {
     "escaped": "a memo-words.j2 sentence escaped once for HTML",
     "emphasised": "*asterisks* as HTML emphasis, everything else escaped",
     "name": "state id -> its name (ids | map(\"name\"))",
-    "commitment": "a commitment word in plain words (data-free-flow -> the free flow of data "
-                  "across borders)",
+    "commitment": "a commitment word in the memo's words (vendor-exclusion -> excluding "
+                  "China's vendors)",
 }
 # every template, the memo's and the others
 GLOBALS = {
