@@ -752,6 +752,13 @@ def test_html_is_self_contained_and_printable(memos):
     assert not re.search(r"<(script|link|img|iframe)\b", html, re.I)
     assert not re.search(r"""(src|href)\s*=\s*["']?(https?:|//)""", html, re.I)
     assert "url(" not in html
+    # the ICD 203 row: each range kept whole ("1–5%", never "1–" above "5%"), the answer's marked
+    scale = html.split('<div class="scale"', 1)[1].split("</div>", 1)[0]
+    cells = re.findall(r'<span( class="here")?>([a-z ]+) <span class="range">(\d+)–(\d+)%</span>'
+                       r'</span>', scale)
+    assert [(term, int(low), int(high)) for _, term, low, high in cells] == list(ICD203)
+    assert [term for here, term, _, _ in cells if here] == [built.answer.likelihood["term"]]
+    assert ".scale .range { white-space: nowrap; }" in html
 
 
 # ---- house templates: every variable documented ------------------------------------------------
