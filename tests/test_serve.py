@@ -97,7 +97,7 @@ def test_the_chain_rows_are_the_concepts_labels_and_mark_the_projects_readings(c
     ours = [s.rule for s in answer.chain if RULES[s.rule].reading == "project"]
     assert ours  # else the question tests nothing
     for step, row in zip(answer.chain, rows):
-        label = CONCEPT[step.concept].chain_label.format(leader="United States", domain="telecom")
+        label = CONCEPT[step.concept].chain_label.format(leader="the United States", domain="telecom")
         assert f"<td>{label}</td>" in html.unescape(row)  # every row named, none by its key
         assert ("(our reading)" in row) is (step.rule in ours), row
         if step.value is True:  # as `coalition ask` says it

@@ -103,7 +103,7 @@ class Explorer:
     def labels(self, v) -> dict:
         data = v.coalition.data
         leader = self.cases.states.get(data["leader"])
-        words = {"leader": leader.data["name"] if leader else data["leader"],
+        words = {"leader": display_name(leader.data) if leader else data["leader"],
                  "domain": data.get("domain") or "industry"}
         return {c.key: c.chain_label.format(**words) for c in CONCEPTS if c.chain_label}
 
