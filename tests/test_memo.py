@@ -590,6 +590,9 @@ def test_what_would_change_the_judgment_lists_no_change_that_only_bears_it_out(b
         text = render_memo(built, "markdown")
         assert "China retaliates" in section(text, "Indicators to watch")
         assert "China retaliates" not in section(text, "What would change the judgment")
+        brief = render_memo(built, "markdown", layers="brief")  # which has no alternatives
+        assert "only structural changes would (the full assessment's alternatives)." in \
+            section(brief, "What would change the judgment")
 
 
 def test_a_commitment_and_an_objection_to_it_read_as_two_things_in_the_targets_name(base):
