@@ -1,6 +1,7 @@
 """The briefing memo: the brief and the full memo, time, judgments, confidence, indicators,
 the outlook, the words a reader sees, ICD 203 language, escaping, templates and output files."""
 
+import html
 import re
 import shutil
 import subprocess
@@ -484,6 +485,22 @@ def test_an_as_of_memo_dates_its_sources_by_the_memos_year_not_the_year_asked(ba
     latest = memo_of(base, "south-korea", "chip4")  # asked about the memo's own year
     assert "the year asked" not in section(render_memo(latest, "markdown"),
                                            "Confidence and its basis")
+
+
+@pytest.mark.parametrize("assignment, said", [
+    # a path the file lacks: its previous value is "(absent)", which no phrase can read
+    ("state.industries.telecom.target_exposure.china.import_share=0.25",
+     "25% of its critical telecoms inputs imported from China, where the file gives none"),
+    # the whole list at once, not one of its entries
+    ("coalition.commitments=[export-controls]", "members' commitment to export controls on "
+     "China rather than members' commitment to excluding China's vendors"),
+    ("coalition.commitments=[]", "no commitment asked of members rather than"),
+])
+def test_a_memo_says_each_set_change_in_words_whatever_it_replaced(base, assignment, said):
+    built = memo_of(base, "germany", "huawei-5g-exclusion", assignments=[assignment])
+    assert f"**Changed for this memo (`--set`):** {said}" in render_memo(built, "markdown")
+    page = html.unescape(render_memo(built, "html"))
+    assert said[:1].upper() + said[1:] in page
 
 
 def test_the_source_basis_counts_links_origins_and_single_sources():

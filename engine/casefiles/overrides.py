@@ -45,6 +45,11 @@ class Override:
     previous: object  # the value in the file (or its default); ABSENT if the path was not there
     text: str  # the assignment as typed
 
+    @property
+    def was_absent(self) -> bool:
+        """The path was not in the file: ``--set`` created it."""
+        return self.previous == ABSENT
+
     def to_dict(self) -> dict:
         return {"case": self.case, "path": self.path, "value": self.value,
                 "previous": self.previous, "set": self.text}

@@ -184,7 +184,9 @@ class Words:
                 return ("restrictions on all of the exposure to {target}" if v in (None, 1, 1.0)
                         else f"restrictions on {percent(v)} of the exposure to {{target}}")
             if leaf == "commitments":  # what members commit to, beside a state's objection to it
-                return "members' commitment to " + self._commitment(v)
+                words = [self._commitment(w) for w in (v if isinstance(v, list) else [v])]
+                return ("members' commitment to " + listed(words)) if words \
+                    else "no commitment asked of members"
             if leaf == "target_product_cut_off":
                 return (f"{{leader}}'s controls cutting {{target}}'s own products off from {v}"
                         if v else "no cut-off of {target}'s own products")
