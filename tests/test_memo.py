@@ -593,13 +593,18 @@ def test_an_indicator_moves_the_answer_the_way_it_says(base, memos):
            "without US tools: South Korea would stay out (away from joining)." in text
 
 
-@pytest.mark.parametrize("question", QUESTIONS + [("hungary", "huawei-5g-exclusion", None)])
+@pytest.mark.parametrize("question", QUESTIONS + [("hungary", "huawei-5g-exclusion", None),
+                                                  ("armenia", "afi", None)])
 def test_what_would_change_the_judgment_lists_no_change_that_only_bears_it_out(base, memos,
                                                                                 question):
     built = memos[question][0] if question in memos else memo_of(base, *question)
     against = "away from joining" if built.answer.verdict in JOINING else "towards joining"
-    for sign in built.brief_signposts:
-        assert sign.moves in ("verdict", "step") or sign.direction == against, sign.watch
+    for sign in built.brief_signposts:  # a new verdict, or the likelihood against the judgment
+        assert sign.moves == "verdict" or sign.direction == against, sign.watch
+    said = section(render_memo(built, "markdown", layers="brief"), "What would change the judgment")
+    if not built.brief_signposts:  # "nothing within the horizon" only where no alternative is
+        near = [x for alt in built.alternatives for x in alt.changes if x["plausible"]]
+        assert ("Nothing that can change within" in said) is not near, said
     if question[0] == "hungary":  # its one indicator, China's retaliation, makes joining less
         # likely still for a state staying out: the full memo watches it, the brief does not
         (sign,) = built.signposts
@@ -623,6 +628,33 @@ def test_a_commitment_and_an_objection_to_it_read_as_two_things_in_the_targets_n
         section(text, "Key judgments")
     assert "the target's vendors" not in text
     assert "**The US has cut China's own products off from its technology.**" in text
+
+
+def test_with_no_indicator_the_brief_names_a_change_within_the_horizon_from_the_alternatives(
+        base):
+    # Germany and the Huawei exclusion: no indicator moves the verdict, yet China's retaliation
+    # risk falling, which can happen within two years, would bring it in; the brief once said
+    # "nothing that can change within two years moves this judgment"
+    built = memo_of(base, "germany", "huawei-5g-exclusion")
+    assert not built.brief_signposts and built.near_alternatives
+    said = section(render_memo(built, "markdown", layers="brief"), "What would change the judgment")
+    assert "No indicator in the files moves this judgment on its own, but a change that can " \
+           "happen within two years would: a low risk of retaliation by China instead of a high " \
+           "risk of retaliation by China, and it would join readily." in said
+    for alt, x in built.near_alternatives:
+        assert x["plausible"] and alt.verdict != built.answer.verdict
+
+
+def test_an_alternative_between_two_ways_of_staying_out_is_still_not_joining(base):
+    # resists -> declines raises the likelihood, but "It would stay out (towards joining)" reads
+    # as a contradiction: the indicators already said "still not joining"
+    built = memo_of(base, "south-korea", "chip4", as_of=2020)
+    assert built.answer.verdict == "resists"
+    text = render_memo(built, "markdown")
+    assert "**It would stay out** (still not joining), with" in section(text, "Alternatives")
+    assert "(towards joining), with" in section(text, "Alternatives")  # to a way of joining
+    page = render_memo(built, "html")
+    assert '<span class="cite">still not joining</span>' in page
 
 
 def test_structural_changes_are_alternatives_not_indicators(memos):

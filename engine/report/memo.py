@@ -153,12 +153,20 @@ class Memo:
     @property
     def brief_signposts(self) -> list:
         """The brief's "what would change the judgment": up to three indicators that move the
-        verdict or the likelihood's term; where none does, up to two that move the figure
-        against the judgment. One that only bears it out (joining less likely still, for a
-        state staying out) changes nothing; the full memo's indicators list it."""
-        strong = [s for s in self.signposts if s.moves in ("verdict", "step")]
+        verdict, or the likelihood's term against the judgment; where none does, up to two that
+        move the figure against it. One that only bears it out (joining less likely still, for
+        a state staying out) changes nothing; the full memo's indicators list it."""
         against = "away from joining" if self.answer.verdict in JOINING else "towards joining"
-        return strong[:3] or [s for s in self.signposts if s.direction == against][:2]
+        strong = [s for s in self.signposts
+                  if s.moves == "verdict" or (s.moves == "step" and s.direction == against)]
+        return strong[:3] or [s for s in self.signposts
+                              if s.moves == "figure" and s.direction == against][:2]
+
+    @property
+    def near_alternatives(self) -> list:
+        """(alternative, change) for up to two changes within the horizon that reach another
+        verdict: what the brief says would change the judgment where no indicator does."""
+        return [(alt, x) for alt in self.alternatives for x in alt.changes if x["plausible"]][:2]
 
     @property
     def brief_sources(self) -> list[tuple[str, list[int]]]:

@@ -11,8 +11,8 @@ from __future__ import annotations
 # memo.md.j2, memo.html.j2 and memo-words.j2 (imported by both "with context")
 MEMO = {
     "m": "the Memo (engine/report/memo.py): its fields (answer, date, time, basis, links, judgments, "
-         "notes, signposts and brief_signposts, alternatives, sensitive, assumed, mechanisms, "
-         "sources, outlook, "
+         "notes, signposts and brief_signposts, alternatives and near_alternatives, sensitive, "
+         "assumed, mechanisms, sources, outlook, "
          "decisions, annex, overrides, map_svg) and methods name(id), short(id), note(key), "
          "concept(name), value(case, path), assumed_at(case, path), verdict_if(case, path, value), "
          "tie/industry/reliance/exposure/relation/autonomy(field), weak_links",
