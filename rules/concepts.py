@@ -365,7 +365,7 @@ CONCEPTS = (
     Concept(SoftenedWording, "softened_wording", None, 180, heading=_COST,
             memo_label="It words its accession as aimed at no one"),
     Concept(TargetProductCutOff, "target_product_cut_off", None, 135,
-            chain_label="The target's own product cut off", heading=_TECHNOLOGY,
+            chain_label="The target's own products cut off", heading=_TECHNOLOGY,
             memo_label="{Leader} has cut {target}'s own products off from its technology"),
     Concept(Substitution, "substitution", None, 140, heading=_TECHNOLOGY,
             memo_label="A weak hold used in anger: it would localise and substitute"),

@@ -164,14 +164,14 @@ class SacrificeRules:
           claims=("T3", "C1"), stage=Stage.EVIDENCE,
           concludes=Factor(concept="sacrifice", claim="T3"))
     def target_cut_off(self, cut_off):
-        """Takes a point off the cost of replacement once the leader has cut the target's product off.
+        """Takes a point off the cost of replacement once the leader has cut the target's products off.
 
         The stranglehold's stick works on the target too: with the leader's technology denied to
         the target's firms (the US rules of May and August 2020 on Huawei's chips), their
         installed kit has no secure future, and replacing it is cheaper than keeping it (T3, C1).
         """
         self.declare(Factor(concept="sacrifice", points=-1,
-                            reason=f"the leader cut the target's product off in {cut_off}",
+                            reason=f"the leader cut the target's products off in {cut_off}",
                             claim="T3"))
 
     @rule("SC-09", "Inputs the target could cut off",

@@ -360,7 +360,7 @@ DECISION_TABLE: tuple[Branch, ...] = (
             InterestSacrifice(level=at_most(SACRIFICE, "moderate"))), ("T3", "S1"), """
         Concludes a dependent ally restricts a vendor the leader has cut off from its technology, in rules of its own, at a cost that is not heavy.
 
-        Once the leader has cut the target's product off from its key technology (ST-23), the
+        Once the leader has cut the target's products off from its key technology (ST-23), the
         vendor's kit has no secure future in the ally's networks; an ally that answers the
         narrative, if only in part (S1), then restricts the vendor through rules of its own
         rather than an outright ban (the record: Italy's conditions on Huawei contracts in 2020,
