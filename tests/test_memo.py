@@ -657,6 +657,18 @@ def test_an_alternative_between_two_ways_of_staying_out_is_still_not_joining(bas
     assert '<span class="cite">still not joining</span>' in page
 
 
+def test_a_strain_says_which_gap_it_is_and_does_not_deny_the_judgment_beside_it(base):
+    # Palau: a moderate sacrifice with nothing offered (OL-02), borne in its own defence against
+    # China; the bottom line once called it "far short of its sacrifice", O3's words for a heavy one
+    built = memo_of(base, "palau", "huawei-5g-exclusion")
+    gaps = [g for g in built.outlook.every("CompensationShortfall") if g.get("state") == "palau"]
+    assert [g.get("sacrifice") for g in gaps] == ["moderate"]
+    bluf = section(render_memo(built, "markdown", layers="brief"), "Bottom line up front")
+    assert "is strained: its moderate sacrifice goes uncompensated, though it bears it as part " \
+           "of its defence against China itself." in bluf
+    assert "far short" not in bluf
+
+
 def test_structural_changes_are_alternatives_not_indicators(memos):
     built, text = memos[("japan", "chip4", None)]
     structural = [c for c in built.flips.outcomes if c.case == "state"
