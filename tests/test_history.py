@@ -333,16 +333,23 @@ def test_a_member_answered_as_staying_out_is_flagged_everywhere(cases):
     assert "five-eyes.yaml lists the United Kingdom as a member, but the rules answer it" in memo
 
 
-def test_a_member_staying_out_only_under_set_is_put_down_to_the_changes_not_the_file():
+def test_a_member_staying_out_under_set_is_put_down_to_the_changes_only_if_they_cause_it():
     # South Korea is a Chip 4 member the files answer as joining; a looser reliance moves it out
     loose = ("--set", "industries.semiconductors.reliance.united-states.level=moderate")
     for command in (("ask", "south-korea", "chip4"), ("memo", "south-korea", "chip4",
                                                        "--date", "2024-01-01")):
         out = run(*command, *loose).stdout
         assert "chip4.yaml lists South Korea as a member, but with the values changed by --set " \
-               "the rules answer it as staying out (declines)" in out, command
+               "the rules answer it as staying out (declines); on the files' own values they " \
+               "answer it as joining, as the list records." in out, command
         assert "the file's record and the rules disagree" not in out, command
         assert "chip4.yaml lists" not in run(*command).stdout, "no caveat on the files' values"
+    # Brazil, a Clean Network member the files' own values already answer as declining: a --set
+    # that leaves it out does not take the blame, and the disagreement is still said
+    out = run("ask", "brazil", "clean-network", "--set",
+              "state.autonomy.government_alignment=pro-leader").stdout
+    assert "the rules answer it as staying out, on the files' own values as with the values " \
+           "changed by --set (declines); the file's record and the rules disagree." in out
 
 
 def test_estimated_names_fields_of_the_file(tmp_path):

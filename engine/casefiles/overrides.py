@@ -61,13 +61,16 @@ class Override:
 class OverriddenCase(CaseFile):
     """A case file with values changed by ``--set``; ``path`` and ``sha256`` are still the file's."""
 
-    FIELDS = CaseFile.FIELDS + ("overrides",)
+    FIELDS = CaseFile.FIELDS + ("overrides", "filed")
+    UNSHOWN = UNCOMPARED = CaseFile.UNSHOWN | {"filed"}
     overrides: tuple[Override, ...]
+    filed: CaseFile | None  # the case as its file gives it, before any --set
 
     def __init__(self, kind, id, data, path, defaults, lines, sha256, years=None, dating=None,
-                 case_set=None, overrides: tuple[Override, ...] = ()):
+                 case_set=None, overrides: tuple[Override, ...] = (),
+                 filed: CaseFile | None = None):
         self._set(kind, id, data, path, defaults, lines, sha256, {} if years is None else years,
-                  dating, case_set, overrides)
+                  dating, case_set, overrides, filed)
 
 
 def overrides_of(*cases) -> tuple[Override, ...]:
@@ -153,7 +156,8 @@ def apply_overrides(state: CaseFile, coalition: CaseFile, assignments) -> tuple[
             continue
         base = {name: getattr(case, name) for name in CaseFile.FIELDS}
         base.update(data=data[kind], defaults=tuple(defaults[kind]))
-        out.append(OverriddenCase(**base, overrides=tuple(changes[kind])))
+        out.append(OverriddenCase(**base, overrides=tuple(changes[kind]),
+                                  filed=getattr(case, "filed", None) or case))
     return out[0], out[1]
 
 

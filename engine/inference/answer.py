@@ -95,6 +95,15 @@ class Answer(Record):
         return (self.role == "member" and self.verdict not in c.JOINING
                 and not self.dating["proposal"])
 
+    @property
+    def filed_contradicts_members(self) -> bool:
+        """As contradicts_members, for the question asked of the files' own values, without its
+        ``--set`` changes (asked again, only where a caveat needs it)."""
+        if not self.overrides:
+            return self.contradicts_members
+        filed = [getattr(case, "filed", None) or case for case in (self.state, self.coalition)]
+        return ask(*filed).contradicts_members
+
     def to_dict(self) -> dict:
         """The machine-readable answer (facts.md: at least these fields)."""
         return {
