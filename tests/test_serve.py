@@ -258,6 +258,25 @@ def test_why_is_the_why_commands_text(client, cases):
     assert bad.status_code == 400 and "unknown concept 'luck'" in html.unescape(bad.text)
 
 
+def test_the_page_says_what_ask_says_of_the_years_and_the_members_list(client):
+    # a proposal asked about before its founding, and a listed member left out by a change:
+    # `ask` printed both, the page printed neither
+    for params, args in [({**SK, "year": "2020"}, ["--as-of", "2020"]),
+                         ({**SK, "set": "industries.semiconductors.reliance.united-states."
+                                        "level=moderate"},
+                          ["--set", "industries.semiconductors.reliance.united-states."
+                                    "level=moderate"])]:
+        page = html.unescape(client.get("/", params=params).text)
+        shown = re.findall(r'<p class="caveat">([^<]+)</p>', page)
+        said = subprocess.run([str(Path(sys.executable).with_name("coalition")), "ask",
+                               "south-korea", "chip4", *args], capture_output=True,
+                              text=True).stdout
+        wanted = [line for line in said.splitlines() if line.startswith(("Note:", "Caveat:"))]
+        assert wanted and shown == [line.replace("changed by --set", "changed here")
+                                    for line in wanted], (shown, wanted)
+    assert '<p class="caveat">' not in client.get("/", params=SK).text
+
+
 def test_the_likelihood_strip_marks_the_answers_band_at_its_figure(client, cases):
     # HTML cells, not a scaled SVG whose words shrank to a few pixels in a narrow pane
     answer = api.ask("south-korea", "chip4", cases=cases)
