@@ -186,11 +186,9 @@ def trace(*question, cases=None, as_of: int | None = None, set=(), argv=None) ->
     from digital_coalitions.audit.trace import trace_record
     from digital_coalitions.inference.answer import ask as ask_engine
 
-    from digital_coalitions.casefiles.overrides import overrides_of
-
     state, coalition = _cases(cases).question(*question, as_of=as_of, set=_changes(set))
     answer = ask_engine(state, coalition, _engine())
-    made = [o.text for o in overrides_of(state, coalition)]  # none giving a value already held
+    made = [o.text for o in answer.overrides]  # none giving a value already held
     if argv is None:
         argv = command_line("ask", state, coalition, as_of, made,
                             extra=["--format", "json", "--trace"])

@@ -127,6 +127,16 @@ class CaseFile(FrozenRecord):
         return case.replaced(dating=Dating(asked, chosen, years, earliest))
 
 
+def overrides_of(*cases) -> tuple:
+    """The ``--set`` changes the case files carry, in order (none for a file as loaded)."""
+    return tuple(o for case in cases for o in getattr(case, "overrides", ()))
+
+
+def as_filed(case: CaseFile) -> CaseFile:
+    """The case as its file gives it, before any ``--set`` (itself, for a file as loaded)."""
+    return getattr(case, "filed", None) or case
+
+
 class CaseSet(FrozenRecord):
     """What a file was loaded with by :func:`load_dir`: the case directories, lowest first, and
     the states they hold, against which its keys naming states were checked (and a ``--set``'s

@@ -23,7 +23,7 @@ import difflib
 import warnings
 
 from digital_coalitions.casefiles import schema as S
-from digital_coalitions.casefiles.loader import CaseError, CaseFile
+from digital_coalitions.casefiles.loader import CaseError, CaseFile, as_filed, overrides_of
 from digital_coalitions.casefiles.problems import (Problems, close_matches, described, one_line,
                                                    path_text, quote)
 from digital_coalitions.casefiles.validate import check_fields, check_references, note_near_domain
@@ -71,11 +71,6 @@ class OverriddenCase(CaseFile):
                  filed: CaseFile | None = None):
         self._set(kind, id, data, path, defaults, lines, sha256, {} if years is None else years,
                   dating, case_set, overrides, filed)
-
-
-def overrides_of(*cases) -> tuple[Override, ...]:
-    """The ``--set`` changes the case files carry, in order (none for a file as loaded)."""
-    return tuple(o for case in cases for o in getattr(case, "overrides", ()))
 
 
 def is_overridden(case, path: str) -> bool:
@@ -157,7 +152,7 @@ def apply_overrides(state: CaseFile, coalition: CaseFile, assignments) -> tuple[
         base = {name: getattr(case, name) for name in CaseFile.FIELDS}
         base.update(data=data[kind], defaults=tuple(defaults[kind]))
         out.append(OverriddenCase(**base, overrides=tuple(changes[kind]),
-                                  filed=getattr(case, "filed", None) or case))
+                                  filed=as_filed(case)))
     return out[0], out[1]
 
 

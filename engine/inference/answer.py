@@ -14,6 +14,7 @@ from digital_coalitions.rules.base import Stage
 
 from digital_coalitions.inference.engine import RULES, CoalitionEngine, Firing
 from digital_coalitions.casefiles.evidence import question_evidence
+from digital_coalitions.casefiles.loader import as_filed, overrides_of
 from digital_coalitions.casefiles.question import role_of
 
 class Step(Record):
@@ -86,8 +87,7 @@ class Answer(Record):
     def overrides(self) -> tuple:
         """The ``--set`` changes the question was asked with, state's first (none for the files
         as loaded)."""
-        return tuple(o for case in (self.state, self.coalition)
-                     for o in getattr(case, "overrides", ()))
+        return overrides_of(self.state, self.coalition)
 
     @property
     def contradicts_members(self) -> bool:
@@ -101,8 +101,7 @@ class Answer(Record):
         ``--set`` changes (asked again, only where a caveat needs it)."""
         if not self.overrides:
             return self.contradicts_members
-        filed = [getattr(case, "filed", None) or case for case in (self.state, self.coalition)]
-        return ask(*filed).contradicts_members
+        return ask(as_filed(self.state), as_filed(self.coalition)).contradicts_members
 
     def to_dict(self) -> dict:
         """The machine-readable answer (facts.md: at least these fields)."""

@@ -49,7 +49,7 @@ from digital_coalitions.report.timeframe import TimeFrame, time_frame
 from digital_coalitions.audit.trace import fact_record, phrase, where
 from digital_coalitions.casefiles.schema import display_name
 from digital_coalitions.text.wording import (VERDICT_PHRASES, Words, attributive, capfirst, listed, percent,
-                      plain)
+                      plain, short_names)
 
 # ICD 203's two rows of likelihood expressions; a product uses one row throughout (ours: the
 # first, rules/concepts.py ICD203), so any word of the second row is a mix.
@@ -528,7 +528,7 @@ def build_memo(state, coalition, states: dict, engine: CoalitionEngine | None = 
     frame = time_frame(answer, found["decisions"], _memo_date(date), horizon, stale_after,
                        ask_at, supposed=bool(changes))
     display = {sid: display_name(s.data) for sid, s in states.items()}
-    short = {sid: display_name(s.data, short=True) for sid, s in states.items()}
+    short = short_names(states)
     words = Words(coalition.data, short)
     sources = _sources(answer)
     table = _concept_table(answer)

@@ -31,7 +31,7 @@ from digital_coalitions.serve import view as V
 from digital_coalitions.serve.download import case_yaml
 from digital_coalitions.serve.guard import BodyLimit, HostCheck, SecurityHeaders
 from digital_coalitions.text.render import environment
-from digital_coalitions.text.wording import Words
+from digital_coalitions.text.wording import Words, short_names
 
 ENGINE_LOCK = threading.Lock()
 log = logging.getLogger("digital_coalitions.serve")
@@ -200,9 +200,8 @@ class Explorer:
                 query.append(("year", str(v.year)))
             query += [("set", assignment) for assignment in found.replay(flip)]
             links.append((flip, "/?" + urlencode(query)))
-        short = {sid: display_name(case.data, short=True)
-                 for sid, case in self.cases.states.items()}
-        words = Words(v.coalition.data, short)  # each change in words, as the memo says it
+        # each change in words, as the memo says it
+        words = Words(v.coalition.data, short_names(self.cases.states))
         return self.fragment(request, "Flips", "flips.html.j2", v=v, found=found, links=links,
                              said=lambda change: words.change(change, found.answer),
                              back="/?" + urlencode(v.query()))

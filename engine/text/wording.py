@@ -109,6 +109,11 @@ def listed(items) -> str:
     return ", ".join(items[:-1]) + " and " + items[-1]
 
 
+def short_names(states: dict) -> dict:
+    """State id -> the short name a sentence uses after the first ("the US"), as Words takes."""
+    return {sid: display_name(case.data, short=True) for sid, case in states.items()}
+
+
 class Words:
     """Values of one question's case files in words; ``names`` gives states' display names."""
 
