@@ -356,8 +356,10 @@ CONCEPTS = (
     Concept(ObjectionToContent, "objection_to_content", "commitment", 210, several=True,
             chain_label="Objects to what members commit to", heading=_AUTONOMY,
             memo_label="It objects to what members commit to"),
-    Concept(LittleToSacrifice, "little_to_sacrifice", None, 160, chain_label="Little to sacrifice",
-            heading=_COST, memo_label="What the coalition asks costs it little"),
+    # OC-05 (the sacrifice is low) or OC-06 (a moderate one, borne against the target's threat):
+    # a label for both, so a chain row does not read "little" beside "Interest sacrifice moderate"
+    Concept(LittleToSacrifice, "little_to_sacrifice", None, 160, chain_label="Cost no bar to joining",
+            heading=_COST, memo_label="What the coalition asks is no bar to its joining"),
     Concept(GovernmentPace, "government_pace", "pace", 220, heading=_AUTONOMY,
             memo_label="Its government's pace of accession: {value}"),
     Concept(Compulsion, "compulsion", "source", 230, several=True, chain_label="Compelled by"),

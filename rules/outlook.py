@@ -110,6 +110,10 @@ class WedgeTargets(Fact):
 
 MEMBER = "member"
 WITH_TARGET = not_one_of(None)
+# a coalition its file marks defunct or downgraded holds no one (OL-75): it has no stability,
+# erosion, depth or weak links left to read, only what it was
+LAPSED = ("defunct", "downgraded")
+HOLDING = not_one_of(*LAPSED)
 
 
 class OutlookRules:
@@ -157,7 +161,7 @@ class OutlookRules:
         self.declare(CompensatedSacrifice(state=state))
 
     @rule("OL-10", "Risk of destabilisation",
-          CoalitionProfile(demand="complex"), EXISTS(MemberAnswer(role=MEMBER)),
+          CoalitionProfile(demand="complex", status=HOLDING), EXISTS(MemberAnswer(role=MEMBER)),
           claims=("O3",), stage=Stage.CLASSIFY, concludes=DestabilisationRisk())
     def destabilisation_risk(self):
         """Concludes the risk of destabilisation: high with two shortfalls, moderate with one or a held sacrifice.
@@ -176,7 +180,7 @@ class OutlookRules:
                                          shortfalls=tuple(shortfalls), held=tuple(held)))
 
     @rule("OL-11", "A declaratory coalition asks no sacrifice to compensate",
-          CoalitionProfile(demand="simple"),
+          CoalitionProfile(demand="simple", status=HOLDING),
           claims=("O3", "D3"), stage=Stage.CLASSIFY, concludes=DestabilisationRisk(level="low"))
     def no_destabilisation(self):
         """Concludes a simple coalition runs no risk of destabilisation from uncompensated sacrifice.
@@ -201,7 +205,7 @@ class OutlookRules:
         self.declare(CatchUpProgramme(state=state, stranglehold=stranglehold))
 
     @rule("OL-21", "Risk of erosion",
-          CoalitionProfile(domain=not_one_of(None)), EXISTS(MemberAnswer(role=MEMBER)),
+          CoalitionProfile(domain=not_one_of(None), status=HOLDING), EXISTS(MemberAnswer(role=MEMBER)),
           claims=("O4",), stage=Stage.CLASSIFY, concludes=ErosionRisk())
     def erosion_risk(self):
         """Concludes the risk of erosion: moderate with one member catching up, high with two or more.
@@ -215,7 +219,7 @@ class OutlookRules:
         self.declare(ErosionRisk(level=level_of(len(members), RISK_BANDS), members=tuple(members)))
 
     @rule("OL-22", "No technology domain to erode",
-          CoalitionProfile(domain=None),
+          CoalitionProfile(domain=None, status=HOLDING),
           claims=("O4",), stage=Stage.CLASSIFY, concludes=ErosionRisk(level="low"))
     def no_erosion(self):
         """Concludes a coalition with no technology domain rests on no stranglehold that could erode.
@@ -331,7 +335,7 @@ class OutlookRules:
                                         reason="its strategic autonomy puts its own interests "
                                                "and norms first"))
 
-    @rule("OL-45", "Conflicts of interest limit depth", CoalitionProfile(),
+    @rule("OL-45", "Conflicts of interest limit depth", CoalitionProfile(status=HOLDING),
           EXISTS(MemberAnswer(role=MEMBER)),
           claims=("A4",), stage=Stage.CLASSIFY, concludes=LimitOnDepth())
     def limit_on_depth(self):
@@ -422,7 +426,7 @@ class OutlookRules:
         self.declare(WeakLink(state=state, reason="little security dependency on the leader"))
 
     @rule("OL-65", "Where a wedge would be driven",
-          CoalitionProfile(target=WITH_TARGET), EXISTS(MemberAnswer(role=MEMBER)),
+          CoalitionProfile(target=WITH_TARGET, status=HOLDING), EXISTS(MemberAnswer(role=MEMBER)),
           claims=("O6",), stage=Stage.CLASSIFY, concludes=WedgeTargets())
     def wedge_targets(self):
         """Concludes the members a target's wedge strategy would aim at, least likely to hold first.
@@ -440,6 +444,21 @@ class OutlookRules:
                                   reasons=tuple(tuple(reasons[s]) for s in ordered)))
 
     # ---- firmness (O1, O2): a decision list, by rank -----------------------------------------
+    @rule("OL-75", "A coalition its file marks defunct or downgraded",
+          CoalitionProfile(status=MATCH.status & one_of(*LAPSED)),
+          NOT(CoalitionFirmness()), claims=("D2", "C3"), stage=Stage.CONCEPT, rank=60,
+          concludes=CoalitionFirmness(form=None))
+    def lapsed(self, status):
+        """Concludes the coalition holds no one: its file marks it defunct, or downgraded.
+
+        A coalition is an institutionalised vehicle with routine collective action (D2); once
+        its file marks it defunct it has neither, whatever its members once did. A downgraded
+        initiative did not form as proposed: the EU's objection turned the Alliance for the
+        Future of the Internet into a Declaration (C3). Ranked first, so that a defunct
+        coalition's listed members do not make it "firm by consent".
+        """
+        self.declare(CoalitionFirmness(level=status, form=None))
+
     @rule("OL-70", "Members the rules say would stay out",
           MemberAnswer(role=MEMBER, verdict=one_of(*STAYING_OUT)), NOT(CoalitionFirmness()),
           claims=("C3", "S8", "T7"), stage=Stage.CONCEPT, rank=50,

@@ -476,8 +476,8 @@ def test_a_bad_option_or_argument_is_one_line_like_every_other_bad_input(args, n
 
 def test_a_yes_no_step_of_the_answer_reads_yes_not_true():
     text = run("ask", "vietnam", "ipef-trade", "--as-of", "2022").stdout
-    row = next(line for line in text.splitlines() if line.startswith("  Little to sacrifice"))
-    assert row.split()[3] == "yes" and "true" not in row
+    row = next(line for line in text.splitlines() if line.startswith("  Cost no bar to joining"))
+    assert row.split()[5] == "yes" and "true" not in row
 
 
 @pytest.mark.parametrize("command", ["ask", "flips", "why"])

@@ -99,9 +99,34 @@ def test_a_coalition_with_no_members_yet_has_no_stability_to_read(base, engine):
     assert "With no members yet, it has no stability, erosion, conflicts of interest" in text
     assert "Stability:" not in text and "Weakest links" not in text
     # a declaration with no domain: what it asks and rests on is its own, and is still read
-    afi = subprocess.run([COALITION, "outlook", "afi"], capture_output=True, text=True).stdout
+    afi = subprocess.run([COALITION, "outlook", "afi", "--as-of", "2021"], capture_output=True,
+                         text=True).stdout  # in 2021 a proposal; downgraded in 2022
     assert "With no members yet, it has no conflicts of interest or weak links to read" in afi
     assert "Stability:  risk of destabilisation low" in afi and "[OL-11 " in afi
+
+
+def test_a_defunct_coalition_holds_no_one_whatever_its_members_did(base, engine):
+    # the Clean Network lists its members but is defunct from 2021: before OL-75 it read as
+    # "firm by consent", with a risk of destabilisation, beside a memo's "no coalition left to
+    # join" (analyst's review); a downgraded AFI read as "not yet formed"
+    lapsed = outlook(base.coalitions["clean-network"].at(2022), dict(base.states), engine,
+                     as_of=2022)
+    assert lapsed.members and lapsed.one("CoalitionFirmness").rule == "OL-75"
+    assert lapsed.one("CoalitionFirmness").get("level") == "defunct"
+    for concept in ("DestabilisationRisk", "ErosionRisk", "LimitOnDepth", "WedgeTargets"):
+        assert lapsed.one(concept) is None, concept
+    assert lapsed.one("StructuralPillar") is not None  # what it built is still its trait
+    held = outlook(base.coalitions["clean-network"].at(2020), dict(base.states), engine,
+                   as_of=2020)  # active in 2020: its members' answers are read
+    assert held.one("CoalitionFirmness").rule != "OL-75" and held.one("DestabilisationRisk")
+    memo = subprocess.run([COALITION, "memo", "south-korea", "aiib-opposition", "--date",
+                           "2025-01-15"], capture_output=True, text=True).stdout
+    assert "holds no one now: its file marks it defunct" in memo
+    assert "It built " in memo and "holds firm" not in memo and "destabilises" not in memo
+    afi = subprocess.run([COALITION, "memo", "eu", "afi", "--date", "2025-01-15"],
+                         capture_output=True, text=True).stdout
+    assert "did not form as proposed: its file marks it downgraded" in afi
+    assert "not yet formed" not in afi
 
 
 def test_the_outlook_engine_leaves_the_question_engine_alone(base, engine):

@@ -837,3 +837,9 @@ def display_name(data: dict, short: bool = False) -> str:
         return typeset(data["short_name"])
     name = typeset(data["name"])
     return f"{data['article']} {name}" if data.get("article") else name
+
+
+def possessive(name: str) -> str:
+    """A name as an owner: "South Korea's", "the Netherlands'" (a name ending in s takes the
+    apostrophe alone)."""
+    return name + ("'" if name.endswith("s") else "'s")

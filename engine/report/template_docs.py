@@ -62,6 +62,9 @@ MEMO_FILTERS = {
     "name": "state id -> its name (ids | map(\"name\"))",
     "commitment": "a commitment word in the memo's words (vendor-exclusion -> excluding "
                   "China's vendors)",
+    "called": "a case file's data -> its name as a sentence writes it, with its article (every "
+              "template)",
+    "possessive": "a name as an owner: South Korea's, the Netherlands' (every template)",
 }
 # every template, the memo's and the others
 GLOBALS = {

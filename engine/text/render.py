@@ -16,7 +16,7 @@ from digital_coalitions.rules.concepts import CONCEPT, HORIZON_YEARS
 from digital_coalitions.inference.engine import RULES
 from digital_coalitions.casefiles.question import cases_flag
 from digital_coalitions.casefiles.schema import shown
-from digital_coalitions.casefiles.schema import display_name
+from digital_coalitions.casefiles.schema import display_name, possessive
 
 
 def shipped_templates() -> Path:
@@ -43,6 +43,7 @@ def environment(templates: Path | None = None) -> jinja2.Environment:
     env.globals["concepts"] = CONCEPT  # answer key -> its name, chain row and memo line
     env.globals["horizon_years"] = HORIZON_YEARS  # what "structural" is measured against
     env.filters["called"] = display_name  # a file's name as a sentence says it: "the United States"
+    env.filters["possessive"] = possessive  # "the Netherlands'", not "the Netherlands's"
     env.globals["cases_flag"] = cases_flag  # printed commands replay the same case directory
     return env
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from digital_coalitions.casefiles import schema as S
-from digital_coalitions.casefiles.schema import display_name
+from digital_coalitions.casefiles.schema import display_name, possessive
 
 # the industry of a coalition's domain, as an adjective and as a noun for its goods
 DOMAINS = {
@@ -84,8 +84,7 @@ def attributive(data: dict) -> str:
     bare = re.fullmatch(r"(?:the )?([A-Z]{2,})", short)
     if bare:
         return bare.group(1)
-    name = display_name(data, short=True)
-    return name + ("'" if name.endswith("s") else "'s")
+    return possessive(display_name(data, short=True))
 
 
 def capfirst(text: str) -> str:
