@@ -1079,3 +1079,46 @@ def test_a_coalition_of_no_domain_reads_its_industry_without_a_gap(base, coaliti
     chip = Words(base.coalitions["chip4"].data, {})
     assert (chip.industry, Words(base.coalitions[coalition].data, {}).industry) == \
         ("chip industry", "industry")
+
+
+def test_a_derived_sacrifice_of_none_reads_as_no_sacrifice(base):
+    # "a none sacrifice in joining" (analyst's review of South Korea and Japan's 2019 curbs)
+    from digital_coalitions.text.wording import Words
+
+    words = Words(base.coalitions["chip4"].data, {})
+    assert words.derived("InterestSacrifice", {"level": "none"}) == "no sacrifice in joining"
+    assert words.derived("InterestSacrifice", {"level": "moderate"}) == \
+        "a moderate sacrifice in joining"
+
+
+def test_names_ending_in_s_take_a_bare_apostrophe_and_their_article(base):
+    # "the Netherlands's file", "Will Marshall Islands join" (analyst's review)
+    from digital_coalitions.casefiles.schema import display_name, possessive
+
+    assert possessive("the Netherlands") == "the Netherlands'" and possessive("Japan") == "Japan's"
+    assert display_name(base.states["marshall-islands"].data) == "the Marshall Islands"
+    text = render_memo(memo_of(base, "netherlands", "chip-export-controls"), "markdown")
+    assert "Netherlands's" not in text and "the Netherlands' file" in text
+
+
+def test_a_catch_up_programme_strains_membership_only_where_the_hold_holds(base):
+    # "Its own catch-up programme weakens the US technological hold the coalition rests on"
+    # stood in the EU's TTC bottom line beside "the US's limited hold has little to grip"
+    def bluf(state, coalition):
+        return section(render_memo(memo_of(base, state, coalition), "markdown"),
+                       "Bottom line up front")
+
+    assert "catch-up programme" not in bluf("eu", "ttc")
+    assert "own catch-up programme weakens the US technological hold" in bluf("south-korea", "chip4")
+
+
+def test_a_what_if_the_question_does_not_read_costs_no_confidence():
+    # --set industries.telecom.weight=high took South Korea and Chip 4 from moderate to low
+    import digital_coalitions as dc
+
+    plain = dc.ask("south-korea", "chip4")
+    for unread in ("industries.telecom.weight=high", "ties.france.alliance=partner",
+                   "coalition.members=[japan]"):
+        assert dc.ask("south-korea", "chip4", set=[unread]).confidence == plain.confidence, unread
+    read = dc.ask("south-korea", "chip4", set=["industries.semiconductors.weight=low"])
+    assert "CF-04" in read.rules_fired

@@ -571,7 +571,7 @@ def where(fact: dict) -> str:
     if origin.get("set"):
         return f"--set, not {Path(origin['file']).name}:{origin['line']}"
     if origin.get("unwritten"):
-        return f"not in {Path(origin['file']).name}: not written, so read as its default"
+        return f"not in {Path(origin['file']).name}: not written, which the contract reads as this value, not as an assumption"
     assumed = ", assumed" if origin.get("assumed") else ""
     return f"{Path(origin['file']).name}:{origin['line']}{assumed}"
 

@@ -151,7 +151,9 @@ class Words:
         """A concept the rules concluded, where a memo line cites it as evidence for another
         (OC-05's low sacrifice): None for those no line cites this way."""
         if kind == "InterestSacrifice":
-            return f"{_article(fields.get('level'))} {fields.get('level')} sacrifice in joining"
+            level = fields.get("level")
+            return "no sacrifice in joining" if level in (None, "none") else \
+                f"{_article(level)} {level} sacrifice in joining"
         if kind == "ThreatFromTarget":
             return self._fill("{leader}'s protection against {target} itself")
         return None
