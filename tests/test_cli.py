@@ -266,6 +266,17 @@ def test_list_shows_states_and_coalitions():
     assert answered["evidence_year"]["state"] == latest
     assert f"  Germany, as of {latest} (earlier: {', '.join(map(str, earlier))})  (also: " \
         in result.stdout
+    assert germany["latest"] == latest  # the JSON's own as_of is the file's main block
+    # a coalition's status, likewise, at its latest evidence: the Clean Network's main block
+    # says active, and `list` said so of a coalition defunct since 2021 (new user's trial)
+    clean = next(c for c in listed["coalitions"] if c["id"] == "clean-network")
+    assert (clean["status"], clean["latest_status"], clean["latest_status_from"]) == \
+        ("active", "defunct", 2021)
+    assert "Clean Network — led by united-states against china; complex, defunct from 2021 " \
+        "(active before)" in result.stdout
+    gpai = next(c for c in listed["coalitions"] if c["id"] == "gpai")
+    assert gpai["status_before"] is None and "Artificial Intelligence — led by united-states " \
+        "against china; simple, active\n" in result.stdout
 
 
 # ---- the phrasings people type (issue 11, item 16) --------------------------------------------

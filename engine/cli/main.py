@@ -169,6 +169,18 @@ def ask(question, cases, fmt, assignments, as_of, with_trace):
         click.echo("\n" + render_trace_text(answer, argv=sys.argv[1:]), nl=False)
 
 
+def _latest_status(coalition) -> dict:
+    """The coalition's status at its latest evidence, which a question without --as-of reads,
+    and the first year of its file that gives it (a defunct coalition's main block says active)."""
+    years = sorted(coalition.evidence_years)
+    latest = coalition.at(years[-1]).data["status"]
+    since = next(y for y in reversed(years) if coalition.at(y).data["status"] != latest) \
+        if any(coalition.at(y).data["status"] != latest for y in years) else None
+    first = years[0] if since is None else years[years.index(since) + 1]
+    return {"latest_status": latest, "latest_status_from": first,
+            "status_before": None if since is None else coalition.at(since).data["status"]}
+
+
 @main.command("list")
 @cases_option
 @format_option
@@ -177,12 +189,15 @@ def list_cases(cases, fmt):
     base = cases.base
     # as_of is the file's main block; an answer without --as-of reads the latest of its years
     states = [{"id": s.id, "name": s.data["name"], "kind": s.data["kind"], "as_of": s.data["as_of"],
-               "evidence_years": list(s.evidence_years),
+               "evidence_years": list(s.evidence_years), "latest": max(s.evidence_years),
                "aliases": list(s.data.get("aliases", [])), "path": str(s.path)}
               for s in base.states.values()]
     coalitions = [{"id": c.id, "name": c.data["name"], "leader": c.data["leader"],
                    "target": c.data.get("target"), "demand": c.data["demand"],
-                   "status": c.data["status"], "path": str(c.path)} for c in base.coalitions.values()]
+                   "status": c.data["status"], "evidence_years": list(c.evidence_years),
+                   # the status at the latest evidence, which a question without --as-of reads
+                   **_latest_status(c),
+                   "path": str(c.path)} for c in base.coalitions.values()]
     if fmt == "json":
         click.echo(json.dumps({"directory": str(base.directory),
                                "directories": [str(d) for d in base.directories],
@@ -199,7 +214,7 @@ def list_cases(cases, fmt):
     wide = max((len(s["id"]) for s in states), default=0)  # ids as wide as the longest
     for s in sorted(states, key=lambda s: s["id"]):
         aliases = f"  (also: {', '.join(s['aliases'])})" if s["aliases"] else ""
-        *earlier, latest = s["evidence_years"]
+        *earlier, latest = s["evidence_years"]  # sorted: the last is s["latest"]
         history = f" (earlier: {', '.join(map(str, earlier))})" if earlier else ""
         click.echo(f"  {s['id']:<{wide}}  {s['name']}, as of {latest}{history}{aliases}"
                    f"{origin(s)}")
@@ -207,8 +222,10 @@ def list_cases(cases, fmt):
     wide = max((len(c["id"]) for c in coalitions), default=0)
     for c in sorted(coalitions, key=lambda c: c["id"]):
         aim = f" against {c['target']}" if c["target"] else ""
+        status = c["status"] if c["status_before"] is None else \
+            f"{c['latest_status']} from {c['latest_status_from']} ({c['status_before']} before)"
         click.echo(f"  {c['id']:<{wide}}  {c['name']} — led by {c['leader']}{aim}; "
-                   f"{c['demand']}, {c['status']}{origin(c)}")
+                   f"{c['demand']}, {status}{origin(c)}")
 
 
 @main.group(cls=LazyGroup, lazy=RULES_COMMANDS, invoke_without_command=True)
