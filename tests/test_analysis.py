@@ -51,9 +51,12 @@ def test_every_flip_really_changes_the_verdict_when_asked_again(base, engine, pa
                                             else "away from joining")
 
 
-def test_a_step_up_the_verdicts_that_lowers_the_likelihood_is_away_from_joining(base, engine):
-    # declines -> resists is a step up VERDICT_ORDER, but resisting is the less likely to end in
-    # joining: "(towards joining)" there told a reader the opposite of the figures beside it
+def test_the_direction_of_a_move_agrees_with_its_figure_and_then_its_verdict(base, engine):
+    # declines -> resists is a step up VERDICT_ORDER; when resistance sat in a lower band, the
+    # figure fell with it and "(towards joining)" told a reader the opposite of the figures beside
+    # it. The two ways of staying out now share a band and a base (S1, tests/test_properties.py),
+    # so only the evidence's own shifts move the figure (more autonomy lowers it), and where the
+    # figure stays put the verdict decides
     level = "industries.semiconductors.reliance.united-states.level=moderate"
     state, coalition = apply_overrides(base.states["south-korea"], base.coalitions["chip4"],
                                        [level])
@@ -61,9 +64,13 @@ def test_a_step_up_the_verdicts_that_lowers_the_likelihood_is_away_from_joining(
     assert result.answer.verdict == "declines"
     resisting = [f for f in result.flips if f.verdict == "resists"]
     assert resisting and VERDICT_ORDER.index("resists") > VERDICT_ORDER.index("declines")
+    directions = set()
     for flip in resisting:
-        assert flip.likelihood["figure"] < result.answer.likelihood["figure"]
-        assert flip.direction == "away from joining", flip.assignments
+        moved = flip.likelihood["figure"] - result.answer.likelihood["figure"]
+        directions.add(flip.direction)
+        assert flip.direction == ("towards joining" if moved >= 0 else "away from joining"), \
+            flip.assignments
+    assert directions == {"towards joining", "away from joining"}  # both kinds are seen here
 
 
 def test_flips_are_minimal_and_ranked_by_plausibility(base, engine):

@@ -275,6 +275,15 @@ LEANING_PARTNER_OUTRANKED = (
     "alliance")
 
 
+# the new user's trial (India and the AFI, a treaty and a high fear of abandonment): an autonomist
+# ally whose rising dependency turns its decline into resistance (V-10 -> V-03) fell from 28% to
+# 6.6%, since resistance sat in a lower band than a decline; V-03's fixture case, walked up
+AUTONOMIST_DECLINE_TO_RESISTANCE = (
+    cm.apply(cm.base_state(), {"autonomy.strategic_autonomy": "high"}), cm.base_coalition(),
+    "existential_threat")
+
+
+@example(walk=AUTONOMIST_DECLINE_TO_RESISTANCE)
 @example(walk=NO_TIE_WITH_OFFER)
 @example(walk=LOOSER_AT_MODERATE_ONLY)
 @example(walk=LEANING_PARTNER_OUTRANKED)

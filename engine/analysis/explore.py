@@ -48,8 +48,8 @@ def towards(before, after) -> str:
     """Which way an answer (or outcome) moved: towards joining or away from it, read by the
     likelihood of joining, which is what the words claim; by the verdict's place in
     VERDICT_ORDER only where the figure stays put. The two can disagree: declines -> resists is
-    a step up VERDICT_ORDER (an ally that objects and bargains), yet resisting states joined
-    less often than declining ones, so its likelihood falls."""
+    a step up VERDICT_ORDER (an ally that objects and bargains), yet the change that makes it
+    resist (a doctrine of autonomy, say) can lower the figure."""
     delta = after.likelihood["figure"] - before.likelihood["figure"]
     if not delta:
         delta = VERDICT_ORDER.index(after.verdict) - VERDICT_ORDER.index(before.verdict)
