@@ -306,17 +306,22 @@ def test_hindsight_within_the_window_is_reported_not_hidden(base):
     later = memo_of(base, "south-korea", "chip4", 2022, date="2024-06-01")
     assert later.time.mode == "forecast" and later.time.joined_later == 2023
     bluf = section(render_memo(later, "markdown"), "Bottom line up front")
-    assert "In hindsight, the record shows it joined in 2023, within this window." in bluf
+    assert "In hindsight, the record shows it joined in 2023, within this window: for the " \
+           "window, the answer missed." in bluf  # not only "as the rules would have forecast"
     # a coalition that lapses within the window is said to (the Clean Network, defunct 2021)
     lapsed = memo_of(base, "vietnam", "clean-network", 2020, date="2024-06-01")
     assert lapsed.time.lapses == 2021 and later.time.lapses is None
-    assert "The Clean Network's file marks it defunct from 2021, within this window: there may " \
-           "be no coalition left to stay in." in section(render_memo(lapsed, "markdown"),
-                                                       "Bottom line up front")
+    assert "The coalition's file marks the Clean Network defunct from 2021, within this window: " \
+           "there may be no coalition left to stay in." in section(render_memo(lapsed, "markdown"),
+                                                                  "Bottom line up front")
     gone = memo_of(base, "vietnam", "clean-network", date="2024-06-01")  # latest: 2022
     assert gone.time.lapses == 2021
-    assert "The Clean Network's file marks it defunct from 2021: there is no coalition left to " \
-           "stay in." in section(render_memo(gone, "markdown"), "Bottom line up front")
+    # said first, and the likelihood is what would have been: "very likely to remain one to
+    # 2028" stood before "there is no coalition left to stay in" (new user's trial)
+    bluf = section(render_memo(gone, "markdown"), "Bottom line up front")
+    assert bluf.strip().lstrip("*").startswith("The coalition's file marks the Clean Network defunct from "
+                                       "2021: there is no coalition left to stay in.")
+    assert "had the coalition lasted, it would be very likely" in bluf and "is very likely" not in bluf
     then = memo_of(base, "south-korea", "chip4", 2022, date="2022-06-01")
     assert then.time.joined_later is None
     assert "hindsight" not in section(render_memo(then, "markdown"), "Bottom line up front")
