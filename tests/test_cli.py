@@ -216,6 +216,14 @@ def test_unknown_name_suggests_and_lists_known_names():
     assert "japan" in line or "states known (`coalition list` names them)" in line
 
 
+def test_a_state_named_where_a_coalition_is_asked_is_said_to_be_one():
+    # `outlook japan` said "unknown coalition 'japan'" (new user's trial)
+    result = run("outlook", "japan")
+    assert result.returncode == 2 and result.stdout == ""
+    assert result.stderr == ("error: 'japan' names a state (Japan), not a coalition; expected a "
+                             "coalition here (`coalition list` names them)\n")
+
+
 @pytest.mark.parametrize("args", [
     ["ask", "Who will join Chip 4"],
     ["ask", "japan"],
@@ -282,6 +290,7 @@ def test_list_shows_states_and_coalitions():
 # ---- the phrasings people type (issue 11, item 16) --------------------------------------------
 @pytest.mark.parametrize("words, pair", [
     (["Would Japan join the Chip 4 alliance?"], ("japan", "chip4")),
+    (["Will Japan join Chip 4?!"], ("japan", "chip4")),  # refused as "unknown coalition 'Chip 4?!'"
     (["Is India likely to join IPEF?"], ("india", "ipef")),
     (["does japan sign the DFI"], ("japan", "dfi")),
     (["Will Japan endorse the Clean Network initiative?"], ("japan", "clean-network")),

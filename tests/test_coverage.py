@@ -148,6 +148,11 @@ def test_rules_show_lists_the_cases_where_the_rule_fires(small_cases):
     assert re.search(r"Fires in the outlook of \d of 2 coalitions", shown.stdout)
     missing = subprocess.run([COALITION, "rules", "show", "ZZ-99"], capture_output=True, text=True)
     assert missing.returncode == 2 and missing.stderr.startswith("error: unknown rule 'ZZ-99'")
+    assert missing.stderr.count("\n") == 1 and "`coalition rules` lists them" in missing.stderr
+    # an ID typed as people type it (v08 printed some 130 IDs and no V-08; new user's trial)
+    typed = subprocess.run([COALITION, "rules", "show", "v08", "--cases", str(small_cases),
+                            "--only-cases", "--quiet"], capture_output=True, text=True)
+    assert typed.returncode == 0 and typed.stdout.startswith("V-08 "), typed.stderr
 
 
 def test_docs_verdicts_md_is_the_decision_table():

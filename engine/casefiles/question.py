@@ -25,7 +25,7 @@ CASES_ENV = "COALITION_CASES"
 QUESTION_WORD = r"(?:will|would|does|do|is|can|could|should|might|may|shall)"
 SENTENCE = (
     rf"\s*{QUESTION_WORD}\s+(?P<state>.+?)\s+(?:(?:be\s+)?(?:likely|going|expected)\s+to\s+)?"
-    r"(?:join|sign|endorse)\s+(?P<coalition>.+?)\s*(?P<end>[?.])?\s*")  # re.I | re.S: see _sentence
+    r"(?:join|sign|endorse)\s+(?P<coalition>.+?)\s*(?P<end>[?.!]+)?\s*")  # re.I | re.S: see _sentence
 # a year the question gives ("Will Japan join Chip 4 in 2025?"), which it does not read: the
 # evidence's year is --as-of's, and "in 2025" may as well mean "by 2025" (a memo's --horizon)
 YEAR_IN_QUESTION = r"(?P<name>.+?)\s+(?:in|by|as of)\s+(?P<year>[0-9]{4})"  # re.I: _year_in
@@ -167,6 +167,11 @@ class Resolver:
             wanted = bare if bare in names else wanted
         if wanted in names:
             return names[wanted]
+        other = "coalition" if kind == "state" else "state"
+        if wanted in self._names[other]:  # `outlook japan`: a state where a coalition is asked
+            case = self._names[other][wanted]
+            raise QuestionError(f"{quoted(ref)} names a {other} ({case.data['name']}), not a "
+                                f"{kind}; expected a {kind} here (`coalition list` names them)")
         near = self.near(ref, (kind,))
         hint = f"did you mean {near.data['name']!r}? " if near else ""
         pool = self.base.states if kind == "state" else self.base.coalitions

@@ -221,9 +221,18 @@ def rule_show(rule_id, cases, quiet, cache):
     from digital_coalitions.inference.engine import RULES
     from digital_coalitions.casefiles.question import quoted
 
+    import difflib
+    import re
+
     wanted = rule_id.strip().upper()
+    spelt = re.fullmatch(r"([A-Z]+)[-_ ]?0*(\d+)", wanted)  # v08, V8, v-8: V-08
+    if spelt and wanted not in RULES:
+        wanted = f"{spelt.group(1)}-{int(spelt.group(2)):02d}"
     if wanted not in RULES:
-        raise UsageProblem(f"unknown rule {quoted(rule_id)}; expected one of {', '.join(sorted(RULES))}")
+        close = difflib.get_close_matches(wanted, sorted(RULES), n=1)
+        hint = f"did you mean {close[0]}? " if close else ""
+        raise UsageProblem(f"unknown rule {quoted(rule_id)}; {hint}expected a rule ID such as "
+                           f"V-08, one of {len(RULES)} (`coalition rules` lists them)")
     with Progress("rules show", quiet) as progress:  # where it fires: every pairing is asked
         found = run_coverage(cases.directories, progress=progress, cache=cache)
     click.echo(render_rule(wanted, cases=found), nl=False)
