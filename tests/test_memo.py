@@ -1127,3 +1127,18 @@ def test_a_what_if_the_question_does_not_read_costs_no_confidence():
         assert dc.ask("south-korea", "chip4", set=[unread]).confidence == plain.confidence, unread
     read = dc.ask("south-korea", "chip4", set=["industries.semiconductors.weight=low"])
     assert "CF-04" in read.rules_fired
+
+
+def test_the_sources_docs_example_lines_link_to_the_values_they_name():
+    # docs/case-files.md tells a writer how a line gets cited for a value; its example must hold
+    import re
+
+    from digital_coalitions.report.sourcing import link
+
+    docs = (Path(__file__).resolve().parents[1] / "docs" / "case-files.md").read_text()
+    part = docs.split("## Which source supports which value")[1].split("\n## ")[0]
+    lines = re.findall(r'^  - "(.*)"$', part, re.M)
+    sources = [{"n": i, "case": "state", "text": text} for i, text in enumerate(lines, 1)]
+    assert len(sources) == 2
+    assert link("state", "ties.united-states.shared_values", sources).numbers == [1]
+    assert link("state", "ties.united-states.alliance", sources).numbers == [2]
