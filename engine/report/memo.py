@@ -67,8 +67,9 @@ JUDGMENT_FACTS = tuple(c.fact.__name__ for c in IN_ARGUMENT_ORDER if not c.in_me
 # the key judgments: (key, the concepts each rests on, as Answer.mechanisms names them); one
 # judgment per mechanism after the verdict's, the stranglehold's only where there is a domain
 JUDGMENTS = (
+    # little_to_sacrifice: the verdict's sentence says why the cost does not hold it back (OC-06)
     ("verdict", ("verdict", "compulsion", "coalition_form", "objection_to_content",
-                 "objection_to_framing")),
+                 "objection_to_framing", "little_to_sacrifice")),
     ("security", ("security_dependency", "threat_from_target", "security_leverage")),
     ("technology", ("stranglehold", "malposition", "firm_level_stranglehold",
                     "technological_stick", "substitution")),
