@@ -342,7 +342,7 @@ CONCEPTS = (
             memo_label="No cutting-edge capability for the hold to grip"),
     Concept(FirmLevelStranglehold, "firm_level_stranglehold", None, 100,
             chain_label="Stranglehold grips a firm, not the state", heading=_TECHNOLOGY,
-            memo_label="The hold grips a niche firm, not the state"),
+            memo_label="The hold grips niche firms, not the state"),
     Concept(TechnologicalCarrot, "technological_carrot", None, 120, heading=_TECHNOLOGY,
             memo_label="The carrot: leapfrogging and a place in cutting-edge supply chains"),
     Concept(TechnologicalStick, "technological_stick", None, 110, heading=_TECHNOLOGY,

@@ -110,9 +110,9 @@ class WedgeTargets(Fact):
 
 MEMBER = "member"
 WITH_TARGET = not_one_of(None)
-# a coalition its file marks defunct or downgraded holds no one (OL-75): it has no stability,
-# erosion, depth or weak links left to read, only what it was
-LAPSED = ("defunct", "downgraded")
+# a coalition its file marks defunct holds no one (OL-75): it has no stability, erosion, depth
+# or weak links left to read, only what it was
+LAPSED = ("defunct",)
 HOLDING = not_one_of(*LAPSED)
 
 
@@ -444,18 +444,18 @@ class OutlookRules:
                                   reasons=tuple(tuple(reasons[s]) for s in ordered)))
 
     # ---- firmness (O1, O2): a decision list, by rank -----------------------------------------
-    @rule("OL-75", "A coalition its file marks defunct or downgraded",
+    @rule("OL-75", "A coalition its file marks defunct",
           CoalitionProfile(status=MATCH.status & one_of(*LAPSED)),
-          NOT(CoalitionFirmness()), claims=("D2", "C3"), stage=Stage.CONCEPT, rank=60,
+          NOT(CoalitionFirmness()), claims=("D2",), stage=Stage.CONCEPT, rank=60,
           concludes=CoalitionFirmness(form=None))
     def lapsed(self, status):
-        """Concludes the coalition holds no one: its file marks it defunct, or downgraded.
+        """Concludes the coalition holds no one: its file marks it defunct.
 
         A coalition is an institutionalised vehicle with routine collective action (D2); once
-        its file marks it defunct it has neither, whatever its members once did. A downgraded
-        initiative did not form as proposed: the EU's objection turned the Alliance for the
-        Future of the Internet into a Declaration (C3). Ranked first, so that a defunct
-        coalition's listed members do not make it "firm by consent".
+        its file marks it defunct it has neither, whatever its members once did. Ranked first,
+        so that a defunct coalition's listed members do not make it "firm by consent". (A
+        downgraded one may go on in a lesser form, as IPEF's trade talks did: it is read as it
+        stands.)
         """
         self.declare(CoalitionFirmness(level=status, form=None))
 

@@ -1122,11 +1122,13 @@ def test_a_what_if_the_question_does_not_read_costs_no_confidence():
     import digital_coalitions as dc
 
     plain = dc.ask("south-korea", "chip4")
-    for unread in ("industries.telecom.weight=high", "ties.france.alliance=partner",
-                   "coalition.members=[japan]"):
+    for unread in ("industries.telecom.weight=high", "ties.france.alliance=partner"):
         assert dc.ask("south-korea", "chip4", set=[unread]).confidence == plain.confidence, unread
-    read = dc.ask("south-korea", "chip4", set=["industries.semiconductors.weight=low"])
-    assert "CF-04" in read.rules_fired
+    # read: the question's own entries, removals inside them, and what confidence itself reads
+    # (a reviewer's cases: emptying threat_from, clearing `estimated`)
+    for read in ("industries.semiconductors.weight=low", "ties.united-states.threat_from=[]",
+                 "estimated=[]", "coalition.sources=[x]", "coalition.members=[japan]"):
+        assert "CF-04" in dc.ask("south-korea", "chip4", set=[read]).rules_fired, read
 
 
 def test_the_sources_docs_example_lines_link_to_the_values_they_name():

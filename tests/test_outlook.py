@@ -121,11 +121,12 @@ def test_a_defunct_coalition_holds_no_one_whatever_its_members_did(base, engine)
     assert held.one("CoalitionFirmness").rule != "OL-75" and held.one("DestabilisationRisk")
     memo = subprocess.run([COALITION, "memo", "south-korea", "aiib-opposition", "--date",
                            "2025-01-15"], capture_output=True, text=True).stdout
-    assert "holds no one now: its file marks it defunct" in memo
-    assert "It built " in memo and "holds firm" not in memo and "destabilises" not in memo
+    assert "Its file marks US opposition to the AIIB defunct: no member is held by it now" in memo
+    assert "It aimed to build " in memo and "holds firm" not in memo and "destabilises" not in memo
     afi = subprocess.run([COALITION, "memo", "eu", "afi", "--date", "2025-01-15"],
                          capture_output=True, text=True).stdout
-    assert "did not form as proposed: its file marks it downgraded" in afi
+    # downgraded, not defunct: read as it stands (OL-71, no members), but not "not yet formed"
+    assert "has no members besides the US: its file marks it downgraded" in afi
     assert "not yet formed" not in afi
 
 

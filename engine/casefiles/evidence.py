@@ -57,30 +57,25 @@ class Assumed(FrozenRecord):
         return f"{self.case}:{self.path}"
 
 
-# what no question reads: a file's own descriptions, and the coalition's record of its members
-_UNREAD = {"state": ("name", "aliases", "summary", "sources", "indicators", "article",
-                     "short_name", "estimated"),
-           "coalition": ("name", "aliases", "summary", "sources", "indicators", "article",
-                         "short_name", "members")}
-# the state's maps, of which a question reads only its leader's, domain's and target's entries
-_KEYED = ("ties", "industries", "targets")
+# what no question reads: a file's own descriptions (its `sources` and `estimated` lists are
+# read, by the confidence rules; a coalition's `members` decide the question's role)
+_UNREAD = {"state": ("name", "aliases", "summary", "indicators", "article", "short_name"),
+           "coalition": ("name", "aliases", "summary", "indicators", "article", "short_name")}
 
 
-def _read_by_question(kind: str, path: str, read: set, state_id: str) -> bool:
+def _read_by_question(kind: str, path: str, keys: dict, state_id: str) -> bool:
     """Whether a ``--set`` of ``path`` in the ``kind`` file changes what this question reads:
-    anything but a description, another leader's tie, another industry, another target or
-    another member's ``per_member`` entry (the coalition's other fields frame the question)."""
-    path = re.sub(r"\[\d+\]$", "", path)
-    head = path.split(".", 1)[0]
-    if head in _UNREAD[kind]:
+    anything but a description, another leader's tie, another industry, another target, or
+    another member's ``per_member`` entry. ``keys``: the state's map -> the key the question
+    reads in it (ties: the leader; industries: the domain; targets: the target)."""
+    parts = re.sub(r"\[\d+\]$", "", path).split(".")
+    if parts[0] in _UNREAD[kind]:
         return False
     if kind == "coalition":
-        return head != "per_member" or path.startswith(f"per_member.{state_id}.") or \
-            path == f"per_member.{state_id}"
-    if head not in _KEYED:
-        return True
-    return any(k == kind and (p == path or p.startswith(path + ".") or path.startswith(p + "."))
-               for k, p in read)
+        return parts[0] != "per_member" or len(parts) == 1 or parts[1] == state_id
+    if parts[0] in keys:
+        return len(parts) == 1 or parts[1] == keys[parts[0]]
+    return True
 
 
 def question_evidence(state, coalition):
@@ -185,11 +180,10 @@ def question_evidence(state, coalition):
 
     # values changed with --set are suppositions: the confidence rules must know (CF-04), of
     # those this question reads (a what-if of another industry's weight changes nothing here)
-    read = {(f["source"], re.sub(r"\[\d+\]$", "", f["path"])) for f in facts
-            if "path" in f and "source" in f}
+    keys = {"ties": leader, "industries": domain, "targets": target}
     facts += [SetByHand(case=kind, path=o.path) for kind, case in (("state", state),
               ("coalition", coalition)) for o in getattr(case, "overrides", ())
-              if _read_by_question(kind, o.path, read, state.id)]
+              if _read_by_question(kind, o.path, keys, state.id)]
     for kind, data in (("state", s), ("coalition", c)):
         cited, origins, latest = source_counts(tuple(data.get("sources") or ()))
         facts.append(Sourcing(source=kind, value=cited, path="sources"))
