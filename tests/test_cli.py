@@ -407,7 +407,8 @@ def test_a_name_ending_in_a_full_stop_is_still_found(tmp_path):
     (tmp_path / "coalitions" / "chip4.yaml").write_text(
         text.replace("\nname: Chip 4\n", "\nname: Chip 4 Inc.\n", 1))
     resolver = Resolver((shipped_cases(), tmp_path))
-    for sentence in ("Will Japan join Chip 4 Inc.?", "Will Japan join Chip 4 Inc."):
+    for sentence in ("Will Japan join Chip 4 Inc.?", "Will Japan join Chip 4 Inc.",
+                     "Will Japan join Chip 4 Inc.?!"):
         assert resolver.pair((sentence,))[1].data["name"] == "Chip 4 Inc."
 
 

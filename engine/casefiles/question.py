@@ -239,7 +239,8 @@ class Resolver:
                 found.append(self.find(ref, kind))
             except (QuestionError, CaseError) as error:
                 if kind == "coalition" and form == "sentence":
-                    ended = " ".join(words).rstrip().endswith(".")  # "Foo Inc." is a name
+                    # "Foo Inc." is a name, asked "Foo Inc.?" too (the end takes ".?" whole)
+                    ended = " ".join(words).rstrip().rstrip("?!").endswith(".")
                     coalition = ended and self._resolves(ref + ".", kind)
                     if coalition:
                         found.append(coalition)
