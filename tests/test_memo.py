@@ -707,6 +707,15 @@ def test_the_weakest_links_are_chosen_by_their_own_answers(memos):
     assert "The risk of erosion is high" in outlook
 
 
+def test_the_counter_options_end_cleanly_where_no_member_is_named_for_a_wedge(base):
+    # the defunct Clean Network names no weak link: its sentence had ended in a stray space
+    built = memo_of(base, "japan", "clean-network")
+    for fmt in ("markdown", "html"):
+        text = render_memo(built, fmt)
+        line = next(x for x in text.splitlines() if "counter-coalitions (O6)" in x)
+        assert "(O6). " not in line and "  " not in line.split("(O6)", 1)[1], line
+
+
 def test_the_outlook_reads_the_coalition_in_the_year_the_question_read_it(base):
     # Sweden's latest evidence is of 2022, so its question reads the campaign's 2022 file; the
     # members table had listed Germany, which the campaign's file lists only from a later year
