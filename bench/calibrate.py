@@ -60,8 +60,12 @@ def main():
                     if type(f).__name__ == "LikelihoodShift")
         rows.append((answer.verdict, steps, float(decision.joins)))
 
+    def base_of(bases, verdict):  # a verdict that shares another's base takes it (concepts.py)
+        return bases[VERDICTS[verdict].get("shares", verdict)]
+
     def brier(bases, slope):
-        return sum((figure(v, x, bases[v], slope) - y) ** 2 for v, x, y in rows) / len(rows)
+        return sum((figure(v, x, base_of(bases, v), slope) - y) ** 2
+                   for v, x, y in rows) / len(rows)
 
     now = {v: VERDICTS[v]["base"] for v in VERDICTS}
     print(f"decisions fitted ({', '.join(parts)}): {len(rows)}; Brier now {brier(now, judgment.SLOPE):.4f} "
@@ -74,17 +78,17 @@ def main():
     for slope in (0.2, 0.3, 0.4, 0.5, 0.6, 0.8):
         bases = dict(now)
         for _ in range(3):  # coordinate descent over each verdict's base, inside its band
-            for v in VERDICTS:
+            for v in (v for v in VERDICTS if "shares" not in VERDICTS[v]):  # fitted with it
                 low, high = ICD203[VERDICTS[v]["band"][0]][1], ICD203[VERDICTS[v]["band"][1]][2]
                 candidates = [low + (high - low) * k / 40 for k in range(1, 40)]
                 bases[v] = min(candidates, key=lambda b: brier({**bases, v: b}, slope))
         score = brier(bases, slope)
         print(f"slope {slope}: Brier {score:.4f}  bases " +
-              ", ".join(f"{v} {b:.1f}" for v, b in bases.items()))
+              ", ".join(f"{v} {base_of(bases, v):.1f}" for v in bases))
         if score < best[0]:
             best = (score, slope, dict(bases))
     print(f"best: Brier {best[0]:.4f}, slope {best[1]}, bases " +
-          ", ".join(f"{v} {round(b)}" for v, b in best[2].items()))
+          ", ".join(f"{v} {round(base_of(best[2], v))}" for v in best[2]))
 
 
 if __name__ == "__main__":
