@@ -160,7 +160,10 @@ def test_a_year_before_any_evidence_is_answered_from_the_earliest_and_says_so():
                                        "earliest_used": True, "proposal": True}
     text = run("ask", "south-korea", "chip4", "--as-of", "2010").stdout
     assert "has no evidence dated 2010 or earlier; the answer uses its earliest, of 2015" in text
-    assert "Chip 4 was founded in 2023; as of 2010 this is a question about the proposal" in text
+    assert ("Chip 4 was founded in 2023; as of 2010 this is a question about the proposal, as its "
+            "file first records it, in 2022 (no proposal is on record by 2010).") in text
+    assert "question about the proposal, as its file" not in run(
+        "ask", "south-korea", "chip4", "--as-of", "2022").stdout  # proposed by then: on record
     assert "CF-08" in answer["rules_fired"]  # the later evidence lowers confidence
 
 
