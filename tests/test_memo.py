@@ -716,6 +716,16 @@ def test_the_counter_options_end_cleanly_where_no_member_is_named_for_a_wedge(ba
         assert "(O6). " not in line and "  " not in line.split("(O6)", 1)[1], line
 
 
+def test_the_erosion_sentence_speaks_of_superiority_not_of_a_hold_the_memo_calls_limited(memos):
+    # O4's catch-up programmes wear down the leader's technological superiority; the EU's memo
+    # had them "loosening the US's technological hold" over it beside "the US's limited hold"
+    built, text = memos[("eu", "ttc", None)]
+    assert "the US's limited hold" in text
+    erosion = text.split("The risk of erosion is", 1)[1].split(".[", 1)[0]
+    assert "the European Union runs programmes" in erosion and "superiority" in erosion
+    assert "hold" not in erosion.replace("holds over it", "")
+
+
 def test_the_outlook_reads_the_coalition_in_the_year_the_question_read_it(base):
     # Sweden's latest evidence is of 2022, so its question reads the campaign's 2022 file; the
     # members table had listed Germany, which the campaign's file lists only from a later year
