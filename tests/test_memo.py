@@ -726,6 +726,17 @@ def test_the_erosion_sentence_speaks_of_superiority_not_of_a_hold_the_memo_calls
     assert "hold" not in erosion.replace("holds over it", "")
 
 
+def test_a_move_of_less_than_a_point_is_called_marginal(memos):
+    # Japan's CHIPS Act indicator moves 98.7% to 98.6%: "a little less likely" overstated it
+    seen = set()
+    for _, text in memos.values():
+        for how, figures in re.findall(r"joining would grow (\w+ \w+)[^(]*\(([^)]*)\)", text):
+            tenths = "." in figures
+            assert how.split()[0] == ("marginally" if tenths else "a"), (how, figures)
+            seen.add(tenths)
+    assert seen == {True, False}
+
+
 def test_the_outlook_reads_the_coalition_in_the_year_the_question_read_it(base):
     # Sweden's latest evidence is of 2022, so its question reads the campaign's 2022 file; the
     # members table had listed Germany, which the campaign's file lists only from a later year
