@@ -737,6 +737,15 @@ def test_a_move_of_less_than_a_point_is_called_marginal(memos):
     assert seen == {True, False}
 
 
+def test_a_simple_coalition_is_not_called_a_declaration(base):
+    # D3: simple coalitions centre on conceptions and governance initiatives; GPAI is "neither
+    # simply a cooperative mechanism, nor ... a visionary declaration" (Liu 2024)
+    text = render_memo(memo_of(base, "japan", "gpai"), "markdown")
+    assert "As a simple coalition, GPAI asks it for no market sacrifice" in text
+    assert "As a simple coalition, its efficacy is" in text
+    assert "a declaration" not in text.lower()
+
+
 def test_the_outlook_reads_the_coalition_in_the_year_the_question_read_it(base):
     # Sweden's latest evidence is of 2022, so its question reads the campaign's 2022 file; the
     # members table had listed Germany, which the campaign's file lists only from a later year
