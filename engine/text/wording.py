@@ -182,7 +182,8 @@ class Words:
                 return PRESSURES[leaf] if v else PRESSURES[leaf].replace("the threat", "no threat")
             if leaf == "demand":  # D3: a demanding coalition "may demand" sacrifices
                 return ("a demanding coalition (one that may ask market and trade sacrifices)"
-                        if v == "complex" else "a declaration that asks no market sacrifice")
+                        if v == "complex" else "a simple coalition (of conceptions and "
+                        "governance initiatives) that asks no market sacrifice")
             if leaf == "framing":
                 return ("a framing members can word as aimed at no one" if v == "softened"
                         else "a framing that confronts {target}")
