@@ -662,6 +662,16 @@ def test_an_alternative_between_two_ways_of_staying_out_is_still_not_joining(bas
     assert '<span class="cite">still not joining</span>' in page
 
 
+def test_an_alternative_between_two_ways_of_joining_is_still_joining(memos):
+    # South Korea (reluctant) to the looser form had read "(towards joining)", Japan (ready) to
+    # the same form "(away from joining)": both are still joining, as the figures cannot say
+    for state in ("south-korea", "japan"):
+        _, text = memos[(state, "chip4", None)]
+        assert "would join only a looser form, keeping its autonomy (still joining)" in text
+        assert "looser form, keeping its autonomy (towards" not in text
+        assert "looser form, keeping its autonomy (away" not in text
+
+
 def test_a_strain_says_which_gap_it_is_and_does_not_deny_the_judgment_beside_it(base):
     # Palau: a moderate sacrifice with nothing offered (OL-02), borne in its own defence against
     # China; the bottom line once called it "far short of its sacrifice", O3's words for a heavy one
