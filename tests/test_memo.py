@@ -756,6 +756,17 @@ def test_a_simple_coalition_is_not_called_a_declaration(base):
     assert "a declaration" not in text.lower()
 
 
+def test_a_weak_dependency_is_not_followed_by_a_flat_claim_of_protection(base):
+    # India (a partnership, no treaty): "depends little on the US for its security" had been
+    # followed by "The US protects it against China itself" in the same key judgment
+    text = render_memo(memo_of(base, "india", "gpai"), "markdown", layers="brief")
+    judgment = next(x for x in text.splitlines() if "depends little on the US" in x)
+    assert "Even so, what protection it has from the US is against China itself" in judgment
+    assert "The US protects it against China itself" not in judgment
+    japan = render_memo(memo_of(base, "japan", "chip4"), "markdown", layers="brief")
+    assert "The US protects it against China itself: its security and the coalition" in japan
+
+
 def test_the_outlook_reads_the_coalition_in_the_year_the_question_read_it(base):
     # Sweden's latest evidence is of 2022, so its question reads the campaign's 2022 file; the
     # members table had listed Germany, which the campaign's file lists only from a later year
