@@ -154,6 +154,14 @@ def test_a_defunct_coalition_asked_of_the_latest_evidence_points_to_its_year():
     assert "defunct" not in then and "--as-of 2015` asks" not in then
 
 
+def test_a_downgraded_coalition_is_noted_as_such():
+    text = run("ask", "eu", "afi").stdout
+    assert ("Note: the Alliance for the Future of the Internet is downgraded as of 2022: it goes "
+            "on only in a lesser form than the one proposed, the downgrade the verdict presses "
+            "for.") in text
+    assert "downgraded as of" not in run("ask", "eu", "afi", "--as-of", "2021").stdout
+
+
 def test_a_year_before_any_evidence_is_answered_from_the_earliest_and_says_so():
     answer = ask_json("south-korea", "chip4", "--as-of", "2010")
     assert answer["evidence_year"] == {**answer["evidence_year"], "asked": 2010, "state": 2015,

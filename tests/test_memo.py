@@ -767,6 +767,18 @@ def test_a_weak_dependency_is_not_followed_by_a_flat_claim_of_protection(base):
     assert "The US protects it against China itself: its security and the coalition" in japan
 
 
+def test_a_downgraded_coalition_is_said_to_be_so_in_the_bottom_line(memos, base):
+    # the EU's AFI memo forecast it would "press for a downgrade" with no word that the AFI's
+    # file marks it downgraded (to the Declaration) in the very year it read
+    _, text = memos[("eu", "afi", None)]
+    bluf = section(text, "Bottom line up front")
+    assert ("The coalition's file marks the Alliance for the Future of the Internet downgraded "
+            "as of 2022: it goes on only in a lesser form than the one proposed, the downgrade "
+            "this verdict presses for.") in bluf
+    earlier = section(render_memo(memo_of(base, "eu", "afi", as_of=2021)), "Bottom line up front")
+    assert "downgraded as of" not in earlier  # a proposal still in 2021
+
+
 def test_the_outlook_reads_the_coalition_in_the_year_the_question_read_it(base):
     # Sweden's latest evidence is of 2022, so its question reads the campaign's 2022 file; the
     # members table had listed Germany, which the campaign's file lists only from a later year
