@@ -149,3 +149,20 @@ def test_outlook_command():
     assert any(f["concept"] == "WedgeTargets" for f in data["findings"])
     unknown = subprocess.run([COALITION, "outlook", "chip5"], capture_output=True, text=True)
     assert unknown.returncode == 2 and "did you mean" in unknown.stderr
+
+
+def test_the_outlook_says_which_year_of_the_coalition_it_reads():
+    # the export controls' outlook read the 2025 membership (Malaysia among the members) with no
+    # word of the year; a memo on 2023 evidence beside it seemed to contradict it
+    def header(*args):
+        done = subprocess.run([COALITION, "outlook", *args], capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr
+        return done.stdout.splitlines()[1]
+
+    assert header("chip-export-controls") == (
+        "Read from the coalition file's evidence of 2025 (its latest; it also has 2022, 2023; "
+        "--as-of YEAR reads another); each state's answer from its own evidence of its latest year.")
+    assert header("chip-export-controls", "--as-of", "2023").startswith(
+        "Read from the coalition file's evidence of 2023 (asked about 2023: the latest at or "
+        "before it;")
+    assert "the file has nothing that early, so its earliest" in header("chip4", "--as-of", "2019")
