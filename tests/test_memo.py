@@ -779,6 +779,16 @@ def test_a_downgraded_coalition_is_said_to_be_so_in_the_bottom_line(memos, base)
     assert "downgraded as of" not in earlier  # a proposal still in 2021
 
 
+def test_a_state_the_record_has_taking_part_but_the_file_does_not_list_is_not_called_a_member(base):
+    # France took part in the TTC through the EU (decisions.yaml); the memo said "a member
+    # since 2021" while `outlook ttc`, reading the file's members, listed it as a candidate
+    bluf = section(render_memo(memo_of(base, "france", "ttc")), "Bottom line up front")
+    assert ("France has taken part in the EU–US Trade and Technology Council since 2021, by the "
+            "record of its decisions; the coalition's file does not list it among the members. "
+            "On its 2022 evidence, it is very likely (80–95%) to go on taking part to") in bluf
+    assert "member of" not in bluf
+
+
 def test_the_outlook_reads_the_coalition_in_the_year_the_question_read_it(base):
     # Sweden's latest evidence is of 2022, so its question reads the campaign's 2022 file; the
     # members table had listed Germany, which the campaign's file lists only from a later year
