@@ -789,6 +789,19 @@ def test_a_state_the_record_has_taking_part_but_the_file_does_not_list_is_not_ca
     assert "member of" not in bluf
 
 
+def test_a_state_staying_out_despite_its_dependency_is_told_so(base):
+    # S8: South Korea refused US opposition to the AIIB; its memo said only that its dependency
+    # "makes refusing the US costly", and that its autonomy "does not stand in the way"
+    text = render_memo(memo_of(base, "south-korea", "aiib-opposition", as_of=2015), "markdown",
+                       layers="brief")
+    assert "dependency that makes refusing the US costly, though here not enough to bring it in." \
+        in text
+    assert "Its autonomy (moderate) is not what keeps it out." in text
+    assert "does not stand in the way" not in text
+    joining = render_memo(memo_of(base, "south-korea", "chip4"), "markdown", layers="brief")
+    assert "not enough to bring it in" not in joining
+
+
 def test_the_outlook_reads_the_coalition_in_the_year_the_question_read_it(base):
     # Sweden's latest evidence is of 2022, so its question reads the campaign's 2022 file; the
     # members table had listed Germany, which the campaign's file lists only from a later year
