@@ -349,7 +349,7 @@ CONCEPTS = (
     Concept(TechnologicalCarrot, "technological_carrot", None, 120, heading=_TECHNOLOGY,
             memo_label="The carrot: leapfrogging and a place in cutting-edge supply chains"),
     Concept(TechnologicalStick, "technological_stick", None, 110, heading=_TECHNOLOGY,
-            memo_label="The stick: {leader} can make or break its industry"),
+            memo_label="The stick: {leader} can threaten its industry with sanctions"),
     Concept(StrangleholdOutweighsMarket, "stranglehold_outweighs_market", None, 130,
             heading=_TECHNOLOGY, memo_label="The hold outweighs {target}'s market"),
     Concept(InterestSacrifice, "interest_sacrifice", "level", 150, chain_label="Interest sacrifice",

@@ -802,6 +802,15 @@ def test_a_state_staying_out_despite_its_dependency_is_told_so(base):
     assert "not enough to bring it in" not in joining
 
 
+def test_the_stick_of_a_limited_hold_is_not_said_to_make_or_break(base):
+    # Japan's 2019 curbs: a limited hold "cannot compel" South Korea, yet the stick's heading
+    # said Japan "can make or break its industry" (ST-21 fires on threatened sanctions too)
+    text = render_memo(memo_of(base, "south-korea", "japan-2019-curbs", as_of=2019))
+    assert "Japan's technological hold over its chip industry: limited." in text
+    assert "**The stick: Japan can threaten its industry with sanctions.**" in text
+    assert "make or break" not in text
+
+
 def test_the_outlook_reads_the_coalition_in_the_year_the_question_read_it(base):
     # Sweden's latest evidence is of 2022, so its question reads the campaign's 2022 file; the
     # members table had listed Germany, which the campaign's file lists only from a later year
